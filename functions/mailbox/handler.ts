@@ -1,0 +1,14 @@
+import { dynamo, s3 } from '@shared/aws/clients';
+import { S3BlobStore } from '@shared/blob/s3-blob-store';
+import { loadRuntimeConfig } from '@shared/config/app-config';
+import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
+import { createMailboxHandler } from './mailbox-api';
+
+const config = loadRuntimeConfig();
+
+/** API Gateway v2 (JWT authorizer) ▶ the caller's own mailbox. */
+export const handler = createMailboxHandler({
+  store: new DynamoMailStore(dynamo, config.tableName),
+  blobs: new S3BlobStore(s3),
+  attachmentsBucket: config.attachmentsBucket,
+});

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { BlobStore } from '@shared/blob/blob-store';
+import { HttpProblemError } from '@shared/http/problem';
+import { httpHandler, json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
+import { callerOf } from '@shared/http/identity';
+import type { MailStore } from '@shared/mailbox/mail-store';
+import { MESSAGE_ID_PATTERN } from '@shared/mailbox/message-id';
+import { FOLDERS } from '@shared/mailbox/model';
+import { listMessages, ownMailbox, readMessage } from '@shared/mailbox/read-mailbox';
+
+/** Page sizes the list accepts; the default suits a mail client's first screen. */
+export const PAGE_LIMITS = { min: 1, max: 100, default: 25 } as const;
+
+const listQuerySchema = z
+  .object({
+    folder: z.enum(FOLDERS).default('inbox'),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(PAGE_LIMITS.min)
+      .max(PAGE_LIMITS.max)
+      .default(PAGE_LIMITS.default),
+    cursor: z.string().min(1).optional(),
+  })
+  .strict();
+
+const messagePathSchema = z.object({
+  id: z.string().regex(MESSAGE_ID_PATTERN, 'a message id is 32 lowercase hex characters'),
+});
+
+export interface MailboxApiDeps {
+  store: MailStore;
+  blobs: BlobStore;
+  attachmentsBucket: string;
+}
+
+/** The mailbox read API: one Lambda, one operation per route of the shared route table. */
+export function createMailboxHandler(deps: MailboxApiDeps) {
+  const operations: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
+    'GET /mailboxes/me/messages': async (event) => {
+      const mailbox = await ownMailbox(deps.store, callerOf(event));
+      const query = listQuerySchema.parse(event.queryStringParameters ?? {});
+      return json(200, await listMessages(deps.store, mailbox, query));
+    },
+    'GET /mailboxes/me/messages/{id}': async (event) => {
+      const mailbox = await ownMailbox(deps.store, callerOf(event));
+      const { id } = messagePathSchema.parse(event.pathParameters ?? {});
+      return json(200, await readMessage(deps, mailbox, id));
+    },
+  };
+  return httpHandler(async (event) => {
+    const operation = operations[event.routeKey];
+    if (!operation) throw new HttpProblemError('NoSuchRoute', `no route ${event.routeKey}`);
+    return operation(event);
+  });
+}

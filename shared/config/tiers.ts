@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+const GiB = 1024 ** 3;
+const MB = 1000 ** 2;
+
+/** One tier's limits. Every number is configuration (cdk.json context or SESAME_TIERS). */
+export interface TierLimits {
+  mailboxBytes: number;
+  largeMailboxBytes: number;
+  sharedMailboxBytes: number;
+  maxMessageBytes: number;
+  shareBytes: number;
+  maxShareFileBytes: number;
+  maxLinkDays: number;
+}
+
+export const TIER_NAMES = ['commodity', 'premium'] as const;
+export type TierName = (typeof TIER_NAMES)[number];
+export type TierTable = Record<TierName, TierLimits>;
+
+/** The DESIGN defaults. */
+export const DEFAULT_TIERS: TierTable = {
+  commodity: {
+    mailboxBytes: 4 * GiB,
+    largeMailboxBytes: 4 * GiB,
+    sharedMailboxBytes: 10 * GiB,
+    maxMessageBytes: 35 * MB,
+    shareBytes: 5 * GiB,
+    maxShareFileBytes: 2 * GiB,
+    maxLinkDays: 7,
+  },
+  premium: {
+    mailboxBytes: 4 * GiB,
+    largeMailboxBytes: 50 * GiB,
+    sharedMailboxBytes: 50 * GiB,
+    maxMessageBytes: 35 * MB,
+    shareBytes: 100 * GiB,
+    maxShareFileBytes: 20 * GiB,
+    maxLinkDays: 30,
+  },
+};
+
+const positiveInt = z.number().int().positive();
+const tierOverrideSchema = z
+  .object({
+    mailboxBytes: positiveInt,
+    largeMailboxBytes: positiveInt,
+    sharedMailboxBytes: positiveInt,
+    maxMessageBytes: positiveInt,
+    shareBytes: positiveInt,
+    maxShareFileBytes: positiveInt,
+    maxLinkDays: positiveInt,
+  })
+  .partial()
+  .strict();
+const tierTableOverrideSchema = z
+  .object({ commodity: tierOverrideSchema, premium: tierOverrideSchema })
+  .partial()
+  .strict();
+
+export class TierConfigError extends Error {
+  readonly code = 'InvalidTierConfig';
+}
+
+/**
+ * Merges a partial tier table (from cdk.json context or a SESAME_TIERS file) over the defaults.
+ * A bad table throws a TierConfigError naming the offending field.
+ */
+export function resolveTiers(override: unknown): TierTable {
+  if (override === undefined || override === null) return DEFAULT_TIERS;
+  const parsed = tierTableOverrideSchema.safeParse(override);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') || '(root)';
+    throw new TierConfigError(`invalid tier table at ${field}: ${issue?.message ?? 'invalid'}`);
+  }
+  return {
+    commodity: { ...DEFAULT_TIERS.commodity, ...parsed.data.commodity },
+    premium: { ...DEFAULT_TIERS.premium, ...parsed.data.premium },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The one error contract of the API: RFC 9457 problem details with a stable PascalCase `code`.
+ * Domain errors carry a `code`; this table gives each its HTTP status.
+ */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  instance?: string;
+  errors?: { path: string; message: string }[];
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Status and title of every code the API answers with. */
+export const PROBLEM_CODES = {
+  InputValidationError: { status: 400, title: 'The request is not valid' },
+  InvalidCursor: { status: 400, title: 'The cursor is not valid' },
+  Unauthorized: { status: 401, title: 'A valid bearer token is required' },
+  Forbidden: { status: 403, title: 'Not allowed' },
+  NoSuchMessage: { status: 404, title: 'No such message' },
+  NoSuchRoute: { status: 404, title: 'No such route' },
+  InternalError: { status: 500, title: 'Something went wrong on our side' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEM_CODES;
+
+/** Throw one of these from a handler; the error middleware turns it into problem+json. */
+export class HttpProblemError extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    detail?: string,
+    readonly errors?: Problem['errors'],
+  ) {
+    super(detail ?? PROBLEM_CODES[code].title);
+  }
+}
+
+export function problemOf(code: ProblemCode, detail?: string, extra?: Partial<Problem>): Problem {
+  const { status, title } = PROBLEM_CODES[code];
+  return {
+    type: `urn:sesame:problem:${code}`,
+    title,
+    status,
+    code,
+    ...(detail && { detail }),
+    ...extra,
+  };
+}

@@ -1,0 +1,40 @@
+import type { Cursor } from './cursor';
+import type { FolderId, Mailbox, MessageRecord, MessageSummary, Tenant } from './model';
+
+/** What indexing a message for one recipient did. */
+export type IndexOutcome =
+  /** Stored; quota and folder counters updated. */
+  | 'indexed'
+  /** Already stored (a redelivered notification): nothing changed. */
+  | 'duplicate'
+  /** Not stored: the mailbox would pass its quota. */
+  | 'over-quota'
+  /** Not stored: no such mailbox. */
+  | 'no-mailbox';
+
+export interface FolderPage {
+  items: MessageSummary[];
+  next?: Cursor;
+}
+
+/** The mail store port: DynamoDB in both worlds (DynamoDB Local on one machine). */
+export interface MailStore {
+  findTenantIdByDomain(domain: string): Promise<string | undefined>;
+  getTenant(tenantId: string): Promise<Tenant | undefined>;
+  getMailbox(address: string): Promise<Mailbox | undefined>;
+  /** Creates a tenant and claims its domains; fails if a domain belongs to another tenant. */
+  createTenant(tenant: Tenant): Promise<void>;
+  /** Creates a mailbox with its folders; fails if the address is taken. */
+  createMailbox(mailbox: Mailbox): Promise<void>;
+  /**
+   * One idempotent transaction: message, quota, folder counters. `quotaBytes` is the quota
+   * the caller read; the store re-reads it if it changed meanwhile.
+   */
+  indexMessage(record: MessageRecord, quotaBytes: number): Promise<IndexOutcome>;
+  listFolder(address: string, folder: FolderId, limit: number, after?: Cursor): Promise<FolderPage>;
+  getMessage(address: string, id: string): Promise<MessageRecord | undefined>;
+}
+
+export class AlreadyExistsError extends Error {
+  readonly code = 'AlreadyExists';
+}

@@ -1,0 +1,74 @@
+import type { BlobStore } from '../blob/blob-store';
+import type { Caller } from '../http/identity';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { MailStore } from './mail-store';
+import type { FolderId, Mailbox, MessageRecord, MessageSummary } from './model';
+
+export class ForbiddenError extends Error {
+  readonly code = 'Forbidden';
+}
+
+export class NoSuchMessageError extends Error {
+  readonly code = 'NoSuchMessage';
+  constructor() {
+    super('There is no message with that id in your mailbox.');
+  }
+}
+
+export class InvalidCursorForFolderError extends Error {
+  readonly code = 'InvalidCursor';
+  constructor() {
+    super('The cursor belongs to another folder.');
+  }
+}
+
+/**
+ * The caller's own mailbox, checked against the token on every request: it must exist, belong
+ * to the tenant the token names, and be active.
+ */
+export async function ownMailbox(store: MailStore, caller: Caller): Promise<Mailbox> {
+  const mailbox = await store.getMailbox(caller.address);
+  if (!mailbox || mailbox.tenantId !== caller.tenantId) {
+    throw new ForbiddenError('The token does not match a mailbox of its tenant.');
+  }
+  if (mailbox.status !== 'active') throw new ForbiddenError('This account is disabled.');
+  return mailbox;
+}
+
+export interface MessagePage {
+  items: MessageSummary[];
+  nextCursor: string | null;
+}
+
+/** One page of a folder, newest first. */
+export async function listMessages(
+  store: MailStore,
+  mailbox: Mailbox,
+  query: { folder: FolderId; limit: number; cursor?: string },
+): Promise<MessagePage> {
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  if (after && after.folder !== query.folder) throw new InvalidCursorForFolderError();
+  const page = await store.listFolder(mailbox.address, query.folder, query.limit, after);
+  return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+}
+
+/** What the API shows of a message: everything but where we keep it. */
+export type MessageView = Omit<
+  MessageRecord,
+  'mailbox' | 'tenantId' | 'sesMessageId' | 'raw' | 'bodyKey'
+>;
+
+export async function readMessage(
+  deps: { store: MailStore; blobs: BlobStore; attachmentsBucket: string },
+  mailbox: Mailbox,
+  id: string,
+): Promise<MessageView> {
+  const record = await deps.store.getMessage(mailbox.address, id);
+  if (!record) throw new NoSuchMessageError();
+  const { mailbox: _m, tenantId: _t, sesMessageId: _s, raw: _r, bodyKey, ...view } = record;
+  if (!bodyKey) return view;
+  const body = JSON.parse(
+    Buffer.from(await deps.blobs.get(deps.attachmentsBucket, bodyKey)).toString('utf8'),
+  ) as Pick<MessageRecord, 'text' | 'html'>;
+  return { ...view, ...body };
+}

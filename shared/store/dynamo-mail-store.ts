@@ -1,0 +1,272 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { Cursor } from '../mailbox/cursor';
+import {
+  AlreadyExistsError,
+  type FolderPage,
+  type IndexOutcome,
+  type MailStore,
+} from '../mailbox/mail-store';
+import type { FolderId, Mailbox, MessageRecord, MessageSummary, Tenant } from '../mailbox/model';
+import { FOLDERS } from '../mailbox/model';
+import { keys } from './keys';
+import { TABLE_SCHEMA } from './table-schema';
+
+/** How often a transaction that lost a race with a concurrent one is tried again. */
+const MAX_TRANSACTION_CONFLICT_RETRIES = 8;
+const CONFLICT_BACKOFF_MS = 25;
+
+const SUMMARY_FIELDS: (keyof MessageSummary)[] = [
+  'id',
+  'folder',
+  'receivedAt',
+  'from',
+  'to',
+  'cc',
+  'subject',
+  'snippet',
+  'size',
+  'unread',
+  'threadId',
+  'hasAttachments',
+];
+
+function strip<T extends object>(item: Record<string, unknown>): T {
+  const {
+    PK: _pk,
+    SK: _sk,
+    GSI1PK: _a,
+    GSI1SK: _b,
+    GSI2PK: _c,
+    GSI2SK: _d,
+    type: _t,
+    ...rest
+  } = item;
+  return rest as T;
+}
+
+function cancellationCodes(error: TransactionCanceledException): string[] {
+  return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The MailStore on DynamoDB (the real service, or DynamoDB Local). */
+export class DynamoMailStore implements MailStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async findTenantIdByDomain(domain: string): Promise<string | undefined> {
+    const item = await this.get(keys.domain(domain));
+    return item?.tenantId as string | undefined;
+  }
+
+  async getTenant(tenantId: string): Promise<Tenant | undefined> {
+    const item = await this.get(keys.tenant(tenantId));
+    return item ? strip<Tenant>(item) : undefined;
+  }
+
+  async getMailbox(address: string): Promise<Mailbox | undefined> {
+    const item = await this.get(keys.mailbox(address));
+    return item ? strip<Mailbox>(item) : undefined;
+  }
+
+  async createTenant(tenant: Tenant): Promise<void> {
+    await this.transact(
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.tenant(tenant.id), type: 'tenant', ...tenant },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        ...tenant.domains.map((domain) => ({
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.domain(domain), type: 'domain', domain, tenantId: tenant.id },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        })),
+      ],
+      `tenant ${tenant.id} or one of its domains already exists`,
+    );
+  }
+
+  async createMailbox(mailbox: Mailbox): Promise<void> {
+    await this.transact(
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.mailbox(mailbox.address), type: 'mailbox', ...mailbox },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        ...FOLDERS.map((folder) => ({
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.folder(mailbox.address, folder),
+              type: 'folder',
+              folder,
+              total: 0,
+              unread: 0,
+            },
+          },
+        })),
+      ],
+      `mailbox ${mailbox.address} already exists`,
+    );
+  }
+
+  async indexMessage(record: MessageRecord, quotaBytes: number): Promise<IndexOutcome> {
+    const { mailbox: address, id, folder, size } = record;
+    const timeline = keys.timeline(record.receivedAt, id);
+    let quota = quotaBytes;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: {
+                    ...keys.message(address, id),
+                    type: 'message',
+                    GSI1PK: keys.folderIndex(address, folder),
+                    GSI1SK: timeline,
+                    GSI2PK: keys.threadIndex(address, record.threadId),
+                    GSI2SK: timeline,
+                    ...record,
+                  },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: keys.mailbox(address),
+                  UpdateExpression: 'ADD usedBytes :size, messageCount :one',
+                  // used + size <= quota. Conditions cannot add, so the bound is computed here
+                  // from the quota read before; the quota must still be that value.
+                  ConditionExpression:
+                    'attribute_exists(PK) AND quotaBytes = :quota AND usedBytes <= :maxUsed',
+                  ExpressionAttributeValues: {
+                    ':size': size,
+                    ':one': 1,
+                    ':quota': quota,
+                    ':maxUsed': quota - size,
+                  },
+                },
+              },
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: keys.folder(address, folder),
+                  UpdateExpression: 'ADD #total :one, unread :one',
+                  ExpressionAttributeNames: { '#total': 'total' },
+                  ExpressionAttributeValues: { ':one': 1 },
+                },
+              },
+            ],
+          }),
+        );
+        return 'indexed';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [message, mailbox] = cancellationCodes(error);
+        if (message === 'ConditionalCheckFailed') return 'duplicate';
+        if (mailbox === 'ConditionalCheckFailed') {
+          const current = await this.getMailbox(address);
+          if (!current) return 'no-mailbox';
+          // The quota changed under us (a tier or add-on change): try again with the new one.
+          if (current.quotaBytes !== quota && attempt < MAX_TRANSACTION_CONFLICT_RETRIES) {
+            quota = current.quotaBytes;
+            continue;
+          }
+          return 'over-quota';
+        }
+        const conflicted = cancellationCodes(error).includes('TransactionConflict');
+        if (!conflicted || attempt >= MAX_TRANSACTION_CONFLICT_RETRIES) throw error;
+        await sleep(CONFLICT_BACKOFF_MS * 2 ** attempt * Math.random());
+      }
+    }
+  }
+
+  async listFolder(
+    address: string,
+    folder: FolderId,
+    limit: number,
+    after?: Cursor,
+  ): Promise<FolderPage> {
+    const index = TABLE_SCHEMA.indexes.byFolder;
+    const partition = keys.folderIndex(address, folder);
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: {
+          '#pk': index.partitionKey,
+          ...Object.fromEntries(SUMMARY_FIELDS.map((field, i) => [`#f${i}`, field])),
+        },
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: false,
+        // One more than asked tells whether another page exists, without an empty last page.
+        Limit: limit + 1,
+        ProjectionExpression: SUMMARY_FIELDS.map((_, i) => `#f${i}`).join(', '),
+        ...(after && {
+          ExclusiveStartKey: {
+            ...keys.message(address, after.id),
+            [index.partitionKey]: partition,
+            [index.sortKey]: after.position,
+          },
+        }),
+      }),
+    );
+    const items = (result.Items ?? []) as MessageSummary[];
+    if (items.length <= limit) return { items };
+    items.length = limit;
+    const last = items[limit - 1] as MessageSummary;
+    return {
+      items,
+      next: { folder, position: keys.timeline(last.receivedAt, last.id), id: last.id },
+    };
+  }
+
+  async getMessage(address: string, id: string): Promise<MessageRecord | undefined> {
+    const item = await this.get(keys.message(address, id));
+    return item ? strip<MessageRecord>(item) : undefined;
+  }
+
+  private async get(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key }));
+    return result.Item;
+  }
+
+  private async transact(
+    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
+    conflictMessage: string,
+  ): Promise<void> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        cancellationCodes(error).includes('ConditionalCheckFailed')
+      ) {
+        throw new AlreadyExistsError(conflictMessage);
+      }
+      throw error;
+    }
+  }
+}

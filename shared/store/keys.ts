@@ -1,0 +1,14 @@
+import type { FolderId } from '../mailbox/model';
+
+/** Key builders for the one table; see table-schema.ts for the item catalogue. */
+export const keys = {
+  tenant: (tenantId: string) => ({ PK: `TENANT#${tenantId}`, SK: 'PROFILE' }),
+  domain: (domain: string) => ({ PK: `DOMAIN#${domain}`, SK: 'DOMAIN' }),
+  mailbox: (address: string) => ({ PK: `MBX#${address}`, SK: 'PROFILE' }),
+  folder: (address: string, folder: FolderId) => ({ PK: `MBX#${address}`, SK: `FOLDER#${folder}` }),
+  message: (address: string, id: string) => ({ PK: `MBX#${address}`, SK: `MSG#${id}` }),
+  folderIndex: (address: string, folder: FolderId) => `MBX#${address}#FOLDER#${folder}`,
+  threadIndex: (address: string, threadId: string) => `MBX#${address}#THREAD#${threadId}`,
+  /** Newest first is a descending query on `<receivedAt>#<id>`. */
+  timeline: (receivedAt: string, id: string) => `${receivedAt}#${id}`,
+};
