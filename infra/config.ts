@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { resolveTiers, TierConfigError, type TierTable } from '@shared/config/tiers';
+
+/** The cdk.json context keys the app reads; `cdk synth -c <key>=<value>` overrides them. */
+export const CONTEXT_KEYS = {
+  region: 'sesame:region',
+  hostedDomains: 'sesame:hostedDomains',
+  tiers: 'sesame:tiers',
+  ingestMaxReceiveCount: 'sesame:ingestMaxReceiveCount',
+} as const;
+
+/** SES receives mail only in some regions; eu-west-1 is one of them (DESIGN, Tiers). */
+export const DEFAULT_REGION = 'eu-west-1';
+/** Lambda's own guidance for SQS sources: at least 5 tries before a message is parked. */
+export const DEFAULT_INGEST_MAX_RECEIVE_COUNT = 5;
+
+/** Everything the stacks need from configuration, validated once. */
+export interface SesameConfig {
+  region: string;
+  hostedDomains: string[];
+  tiers: TierTable;
+  ingestMaxReceiveCount: number;
+}
+
+export class SesameConfigError extends Error {
+  readonly code = 'InvalidCdkContext';
+}
+
+/** A DNS name of at least two labels, lower case (SES matches recipients case-insensitively). */
+const domainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    'must be a domain name such as mail.example.org',
+  );
+
+const contextSchema = z.object({
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(?:-[a-z]+)+-\d+$/, 'must be an AWS region such as eu-west-1')
+    .default(DEFAULT_REGION),
+  hostedDomains: z
+    .array(domainSchema)
+    .min(1, 'at least one hosted domain is required')
+    .refine((domains) => new Set(domains).size === domains.length, 'domains must be unique'),
+  ingestMaxReceiveCount: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000) // SQS's own upper bound for maxReceiveCount
+    .default(DEFAULT_INGEST_MAX_RECEIVE_COUNT),
+});
+
+/**
+ * `-c key=value` on the command line always gives a string; cdk.json gives JSON values. Lists and
+ * objects given on the command line are therefore accepted as JSON text (a bare comma-separated
+ * list of domains too).
+ */
+function fromCommandLine(value: unknown, { allowCsv }: { allowCsv: boolean }): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (text.startsWith('[') || text.startsWith('{')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return value; // let the schema report the bad value
+    }
+  }
+  return allowCsv ? text.split(',').filter((part) => part.trim() !== '') : value;
+}
+
+/**
+ * Reads and validates the sesame context (cdk.json, `-c`, or an App's `context` prop). A bad value
+ * throws a SesameConfigError naming the context key, so `cdk synth` fails before building anything.
+ */
+export function readSesameConfig(tryGetContext: (key: string) => unknown): SesameConfig {
+  const parsed = contextSchema.safeParse({
+    region: tryGetContext(CONTEXT_KEYS.region),
+    hostedDomains: fromCommandLine(tryGetContext(CONTEXT_KEYS.hostedDomains), { allowCsv: true }),
+    ingestMaxReceiveCount: tryGetContext(CONTEXT_KEYS.ingestMaxReceiveCount),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path[0];
+    const key = CONTEXT_KEYS[field as keyof typeof CONTEXT_KEYS] ?? String(field ?? '(root)');
+    const at = issue && issue.path.length > 1 ? ` (at ${issue.path.slice(1).join('.')})` : '';
+    throw new SesameConfigError(
+      `invalid cdk context ${key}${at}: ${issue?.message ?? 'invalid value'}`,
+    );
+  }
+
+  let tiers: TierTable;
+  try {
+    tiers = resolveTiers(fromCommandLine(tryGetContext(CONTEXT_KEYS.tiers), { allowCsv: false }));
+  } catch (error) {
+    if (!(error instanceof TierConfigError)) throw error;
+    throw new SesameConfigError(`invalid cdk context ${CONTEXT_KEYS.tiers}: ${error.message}`);
+  }
+
+  return { ...parsed.data, tiers };
+}

@@ -1,0 +1,163 @@
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { ReceiptRuleSet, TlsPolicy, type ReceiptRule } from 'aws-cdk-lib/aws-ses';
+import { S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV, RAW_MAIL_PREFIX } from '@shared/config/resource-names';
+import type { TierTable } from '@shared/config/tiers';
+import type { MailStore } from './mail-store';
+import { SesameFunction } from './sesame-function';
+
+/** Parsing and scanning a message of up to 35 MB, then one transaction per recipient. */
+const INGEST_TIMEOUT = Duration.minutes(1);
+const INGEST_MEMORY_MB = 1024;
+/** Lambda's guidance for SQS sources: visibility timeout at least six times the function's. */
+const VISIBILITY_TIMEOUT_FACTOR = 6;
+/** SQS's longest retention: a parked message waits two weeks for someone to look at it. */
+const DLQ_RETENTION = Duration.days(14);
+const INGEST_BATCH_SIZE = 10;
+
+export interface InboundMailProps {
+  store: MailStore;
+  /** SES accepts mail for every address of these domains. */
+  hostedDomains: string[];
+  tiers: TierTable;
+  /** Deliveries of one notification before it is parked in the dead-letter queue. */
+  maxReceiveCount: number;
+}
+
+/**
+ * Receiving mail: an SES receipt rule stores each message in the raw-mail bucket and notifies an
+ * SNS topic; the topic feeds the ingest queue (with a DLQ), and the ingest function indexes the
+ * message for its recipients. The rule set still has to be made active once per account and
+ * region (`aws ses set-active-receipt-rule-set`): SES allows one active set, which a stack must
+ * not take over from whatever else the account receives.
+ */
+export class InboundMail extends Construct {
+  readonly ruleSet: ReceiptRuleSet;
+  readonly rule: ReceiptRule;
+  readonly topic: Topic;
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  /** Encrypts the ingest queue and its DLQ. */
+  readonly queueKey: Key;
+  readonly ingestFunction: SesameFunction;
+
+  constructor(scope: Construct, id: string, props: InboundMailProps) {
+    super(scope, id);
+    const { store } = props;
+    const account = Stack.of(this).account;
+    const ses = new ServicePrincipal('ses.amazonaws.com');
+
+    // SES writes the raw message under the bucket's default SSE-KMS and publishes to an encrypted
+    // topic, both with the data key. The SES action's own `kmsKey` is deliberately not used: it
+    // means client-side encryption, which the ingest function could not read with the SDK.
+    store.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowSesToEncryptInboundMail',
+        principals: [ses],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'], // in a key policy, "*" is this key
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
+
+    this.ruleSet = new ReceiptRuleSet(this, 'RuleSet');
+
+    this.topic = new Topic(this, 'InboundTopic', {
+      displayName: 'sesame inbound mail',
+      masterKey: store.key,
+      enforceSSL: true,
+    });
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowSesReceiptRulesToPublish',
+        principals: [ses],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          // Any rule of this rule set; naming the rule itself would make the policy and the rule
+          // depend on each other.
+          ArnLike: {
+            'aws:SourceArn': Stack.of(this).formatArn({
+              service: 'ses',
+              resource: 'receipt-rule-set',
+              resourceName: `${this.ruleSet.receiptRuleSetName}:receipt-rule/*`,
+              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+
+    // The queues cannot share the data key: SNS may use a queue's key only for this topic
+    // (aws:SourceArn), so that key's policy names the topic, which is itself encrypted with the
+    // data key; one key for both would be a circular dependency.
+    this.queueKey = new Key(this, 'QueueKey', {
+      description: 'sesame: encrypts the inbound mail notification queues',
+      enableKeyRotation: true,
+    });
+    this.deadLetterQueue = new Queue(this, 'IngestDeadLetterQueue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.queueKey,
+      enforceSSL: true,
+      retentionPeriod: DLQ_RETENTION,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the ingest queue; it has none of its own.',
+    });
+
+    this.ingestFunction = new SesameFunction(this, 'IngestFunction', {
+      functionId: 'ingest',
+      description: 'Indexes received mail (SES notification via SNS and SQS) for its recipients',
+      tiers: props.tiers,
+      timeout: INGEST_TIMEOUT,
+      memorySize: INGEST_MEMORY_MB,
+    })
+      .bindTable(store.table, 'RW')
+      .bindBucket(store.rawMailBucket, ENV.rawMailBucket, 'RO')
+      .bindBucket(store.attachmentsBucket, ENV.attachmentsBucket, 'RW');
+
+    this.queue = new Queue(this, 'IngestQueue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.queueKey,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(INGEST_TIMEOUT.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
+    });
+    // Not raw: the handler reads the SNS envelope, as infra/local hands it over.
+    this.topic.addSubscription(new SqsSubscription(this.queue, { rawMessageDelivery: false }));
+    this.ingestFunction.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: INGEST_BATCH_SIZE,
+        // One bad message is retried (and eventually parked) alone, not with its whole batch.
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.rule = this.ruleSet.addRule('HostedDomains', {
+      recipients: props.hostedDomains,
+      enabled: true,
+      scanEnabled: true,
+      tlsPolicy: TlsPolicy.REQUIRE,
+      actions: [
+        new S3Action({
+          bucket: store.rawMailBucket,
+          objectKeyPrefix: RAW_MAIL_PREFIX,
+          topic: this.topic,
+        }),
+      ],
+    });
+    // The rule goes live only once SES may publish to the topic, as the S3 action already makes
+    // it wait for the bucket policy.
+    const topicPolicy = this.topic.node.tryFindChild('Policy');
+    if (topicPolicy) this.rule.node.addDependency(topicPolicy);
+  }
+}

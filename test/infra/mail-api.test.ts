@@ -1,0 +1,202 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TIERS } from '@shared/config/tiers';
+import { ROUTES, routeKey, type Route } from '@shared/http/routes';
+import { MailApi, ROLE_GROUPS, TENANT_ID_ATTRIBUTE } from '../../infra/constructs/mail-api';
+import { MailStore } from '../../infra/constructs/mail-store';
+import {
+  actionsOf,
+  allowStatementsOfFunction,
+  cdkJsonContext,
+  logicalIdOf,
+  SKIP_BUNDLING,
+  synthSesame,
+} from './synth-sesame';
+
+const { template, stack } = synthSesame();
+const { api } = stack;
+const userPoolId = logicalIdOf(api.userPool);
+const clientId = logicalIdOf(api.userPoolClient);
+
+describe('the user pool', () => {
+  it('admits only users an administrator creates, signing in by email with MFA', () => {
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        UsernameAttributes: ['email'],
+        MfaConfiguration: 'ON',
+        DeletionProtection: 'ACTIVE',
+        UserPoolTier: 'PLUS',
+      }),
+    });
+  });
+
+  it('requires a strong password', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: Match.anyValue(),
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+    });
+    const pool = template.toJSON().Resources[userPoolId].Properties;
+    expect(pool.Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(12);
+  });
+
+  it('requires an email and carries a mutable tenant id', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: 'email', Required: true }),
+        Match.objectLike({ Name: TENANT_ID_ATTRIBUTE, AttributeDataType: 'String', Mutable: true }),
+      ]),
+    });
+  });
+
+  it('has a group per elevated role', () => {
+    template.resourceCountIs('AWS::Cognito::UserPoolGroup', ROLE_GROUPS.length);
+    for (const groupName of ['tenant-admin', 'platform-admin']) {
+      template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+        GroupName: groupName,
+        UserPoolId: { Ref: userPoolId },
+      });
+    }
+  });
+
+  it('has a public SRP client that cannot rewrite the claims authorisation rests on', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      UserPoolId: { Ref: userPoolId },
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_SRP_AUTH']),
+      AllowedOAuthFlows: Match.absent(),
+    });
+    const client = template.toJSON().Resources[clientId].Properties;
+    expect(client.ReadAttributes).toEqual(
+      expect.arrayContaining(['email', `custom:${TENANT_ID_ATTRIBUTE}`]),
+    );
+    expect(client.WriteAttributes).toBeDefined();
+    expect(client.WriteAttributes).not.toContain('email');
+    expect(client.WriteAttributes).not.toContain(`custom:${TENANT_ID_ATTRIBUTE}`);
+  });
+});
+
+describe('the HTTP API', () => {
+  it('has a JWT authorizer on the pool issuer with the app client as audience', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: clientId }],
+        Issuer: { 'Fn::GetAtt': [userPoolId, 'ProviderURL'] },
+      },
+    });
+  });
+
+  it('has exactly the routes of the route table', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
+  });
+
+  it.each(ROUTES.map((route) => [routeKey(route), route] as const))(
+    '%s is present with the authorisation the route table asks for',
+    (key, route) => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: key,
+        AuthorizationType: route.auth === 'jwt' ? 'JWT' : 'NONE',
+        AuthorizerId: route.auth === 'jwt' ? Match.anyValue() : Match.absent(),
+      });
+    },
+  );
+
+  it('has one function and one integration per function the routes name', () => {
+    const functionIds = new Set(ROUTES.map((route) => route.function));
+    expect([...api.functions.keys()].sort()).toEqual([...functionIds].sort());
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', functionIds.size);
+  });
+
+  it('logs every request and throttles by default on its $default stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+        Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+      },
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: Match.anyValue(),
+        ThrottlingBurstLimit: Match.anyValue(),
+      },
+    });
+  });
+});
+
+describe('the mailbox function', () => {
+  const mailbox = api.functions.get('mailbox');
+  if (!mailbox) throw new Error('the route table has no mailbox routes');
+  const statements = allowStatementsOfFunction(template, logicalIdOf(mailbox));
+
+  it('reads the table and both buckets', () => {
+    expect(actionsOf(statements)).toEqual(
+      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 's3:GetObject', 'kms:Decrypt']),
+    );
+  });
+
+  it('can write nothing', () => {
+    const writes = actionsOf(statements).filter((action) =>
+      /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$|^s3:(Put|Delete)|^kms:(Encrypt|GenerateDataKey|ReEncrypt)/.test(
+        action,
+      ),
+    );
+    expect(writes).toEqual([]);
+  });
+});
+
+describe('a public route', () => {
+  const routes: Route[] = [
+    { method: 'GET', path: '/mailboxes/me/messages', function: 'mailbox', auth: 'jwt' },
+    { method: 'GET', path: '/shares/{token}', function: 'mailbox', auth: 'public' },
+  ];
+  const app = new App({ context: { ...cdkJsonContext(), ...SKIP_BUNDLING } });
+  const publicStack = new Stack(app, 'PublicRoute', { env: { region: 'eu-west-1' } });
+  const publicApi = new MailApi(publicStack, 'Api', {
+    store: new MailStore(publicStack, 'Store'),
+    tiers: DEFAULT_TIERS,
+    routes,
+  });
+  const publicTemplate = Template.fromStack(publicStack);
+
+  it('has no authorizer, while the jwt route keeps its own', () => {
+    publicTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /shares/{token}',
+      AuthorizationType: 'NONE',
+      AuthorizerId: Match.absent(),
+    });
+    publicTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /mailboxes/me/messages',
+      AuthorizationType: 'JWT',
+    });
+  });
+
+  it('is acknowledged for cdk-nag APIG4 on that route alone', () => {
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    expect(report.violations.map((v) => v.ruleName)).not.toContain('AwsSolutions-APIG4');
+    const acknowledging = publicApi.node
+      .findAll()
+      .filter((construct) =>
+        construct.node.metadata.some(
+          (entry) =>
+            entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY &&
+            JSON.stringify(entry.data).includes('AwsSolutions-APIG4'),
+        ),
+      )
+      .map((construct) => construct.node.id);
+    expect(acknowledging).toEqual(['GET--shares--{token}']);
+  });
+});

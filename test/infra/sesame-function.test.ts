@@ -1,0 +1,96 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ENV, FUNCTION_IDS } from '@shared/config/resource-names';
+import { resolveTiers } from '@shared/config/tiers';
+import { CONTEXT_KEYS } from '../../infra/config';
+import { MailStore } from '../../infra/constructs/mail-store';
+import { functionEntry, SesameFunction } from '../../infra/constructs/sesame-function';
+import {
+  actionsOf,
+  allowStatementsOfFunction,
+  cdkJsonContext,
+  logicalIdOf,
+  SKIP_BUNDLING,
+  synthSesame,
+} from './synth-sesame';
+
+const { template, config } = synthSesame();
+
+describe('every sesame function', () => {
+  it('runs Node.js 24 on arm64, ESM with source maps', () => {
+    template.resourceCountIs('AWS::Lambda::Function', FUNCTION_IDS.length);
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Environment: {
+        Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }),
+      },
+    });
+  });
+
+  it('is told where the table and both buckets are, and the tier table', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.tableName]: Match.anyValue(),
+          [ENV.rawMailBucket]: Match.anyValue(),
+          [ENV.attachmentsBucket]: Match.anyValue(),
+          [ENV.tiers]: JSON.stringify(config.tiers),
+        }),
+      },
+    });
+  });
+
+  it('gets the tier override of the context', () => {
+    const override = { premium: { maxLinkDays: 45 } };
+    const tiers = resolveTiers(override);
+    synthSesame({ [CONTEXT_KEYS.tiers]: override }).template.allResourcesProperties(
+      'AWS::Lambda::Function',
+      { Environment: { Variables: Match.objectLike({ [ENV.tiers]: JSON.stringify(tiers) }) } },
+    );
+  });
+
+  it('logs to its own log group with a retention', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.anyValue() } },
+    });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
+  });
+
+  it('has a role with no managed policies', () => {
+    template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+
+  it('finds its entry point at functions/<id>/handler.ts', () => {
+    expect(functionEntry('ingest')).toMatch(/\/functions\/ingest\/handler\.ts$/);
+  });
+});
+
+describe('bindBucket', () => {
+  const app = new App({ context: { ...cdkJsonContext(), ...SKIP_BUNDLING } });
+  const stack = new Stack(app, 'BindBucket', { env: { region: 'eu-west-1' } });
+  const store = new MailStore(stack, 'Store');
+  const writer = new SesameFunction(stack, 'Writer', {
+    functionId: 'ingest',
+    tiers: resolveTiers(undefined),
+  }).bindBucket(store.attachmentsBucket, ENV.attachmentsBucket, 'W');
+  const statements = allowStatementsOfFunction(Template.fromStack(stack), logicalIdOf(writer));
+
+  it('in W mode lets the function put objects but neither read, list nor delete them', () => {
+    const actions = actionsOf(statements);
+    expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 'kms:GenerateDataKey']));
+    expect(actions.filter((a) => /^s3:(Get|List|Delete)/.test(a))).toEqual([]);
+  });
+
+  it('sets the env var it is given to the bucket name', () => {
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.attachmentsBucket]: { Ref: logicalIdOf(store.attachmentsBucket) },
+        }),
+      },
+    });
+  });
+});
