@@ -20,6 +20,8 @@ import { keyAttributeNames, TABLE_SCHEMA } from '@shared/store/table-schema';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 export const LOCAL_REGION = 'eu-west-1';
 const DYNAMO_READY_TIMEOUT_MS = 60_000;
+/** How long DynamoDB Local gets to exit on SIGTERM before it is killed outright. */
+const DYNAMO_STOP_GRACE_MS = 5_000;
 
 export class JavaMissingError extends Error {
   readonly code = 'JavaMissing';
@@ -46,6 +48,8 @@ export interface StandIns {
   /** The env a handler needs to talk to these stand-ins, as Lambda's env would in AWS. */
   env: Record<string, string>;
   stop(): Promise<void>;
+  /** Ends the DynamoDB Local child at once; for a process 'exit' handler, which cannot wait. */
+  kill(): void;
 }
 
 /** A free TCP port on loopback, for a child that cannot be told to pick its own. */
@@ -64,6 +68,22 @@ export async function freePort(): Promise<number> {
 function assertJava(): void {
   const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
   if (probe.error) throw new JavaMissingError();
+}
+
+/**
+ * Resolves once the child has exited, so its port and data files are free when stop() returns
+ * (a restart on the same data dir must not race the old JVM).
+ */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), DYNAMO_STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill();
+  });
 }
 
 async function waitForDynamo(endpoint: string, child: ChildProcess): Promise<void> {
@@ -181,8 +201,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
     silent: true,
   });
   const stop = async () => {
-    dynamo.kill();
-    await s3rver.close().catch(() => undefined);
+    await Promise.all([stopChild(dynamo), s3rver.close().catch(() => undefined)]);
   };
   try {
     const { port: s3Port } = await s3rver.run();
@@ -204,6 +223,9 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
         [ENV.attachmentsBucket]: LOCAL_RESOURCE_NAMES.attachmentsBucket,
       },
       stop,
+      kill: () => {
+        dynamo.kill();
+      },
     };
   } catch (error) {
     await stop();

@@ -22,6 +22,7 @@ export const PROBLEM_CODES = {
   Forbidden: { status: 403, title: 'Not allowed' },
   NoSuchMessage: { status: 404, title: 'No such message' },
   NoSuchRoute: { status: 404, title: 'No such route' },
+  PayloadTooLarge: { status: 413, title: 'The request body is too large' },
   InternalError: { status: 500, title: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

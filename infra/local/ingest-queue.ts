@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SesReceiptNotification } from '@shared/inbound/ses-notification';
+import { logger } from '@shared/log/logger';
+import { DEFAULT_INGEST_MAX_RECEIVE_COUNT } from '../config';
+import { toSqsRecord } from './ses-envelope';
+
+/** Lambda's SQS event source hands a function at most 10 records at a time by default. */
+export const SQS_MAX_BATCH_SIZE = 10;
+/**
+ * Stands in for the visibility timeout: how long a failed record waits before it is received
+ * again. Short locally so a failing message reaches the dead-letter folder in seconds.
+ */
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 30_000;
+
+/** With ReportBatchItemFailures on, no response (or an empty list) means the whole batch succeeded. */
+export type SqsBatchHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
+
+export interface IngestQueueOptions {
+  /** The ingest function's handler, called exactly as Lambda's SQS event source calls it. */
+  handler: SqsBatchHandler;
+  /** Pending records live in `<dataDir>/queue/`, parked ones in `<dataDir>/dead-letter/`. */
+  dataDir: string;
+  /** Receives before a record is parked; the same setting as the DLQ redrive policy in AWS. */
+  maxReceiveCount?: number;
+  batchSize?: number;
+  /** Wait before receive number `attempt + 1`; tests pass a short one. */
+  backoffMs?: (attempt: number) => number;
+}
+
+export interface IngestQueue {
+  /** Resolves once the notification is on disk: after that a crash or Ctrl-C cannot lose it. */
+  enqueue(notification: SesReceiptNotification): Promise<string>;
+  /** Resolves when every record has been delivered or parked. */
+  idle(): Promise<void>;
+  /** Finishes the batch in flight and stops; records not yet delivered stay on disk. */
+  stop(): Promise<void>;
+}
+
+/** What `<dataDir>/queue/<id>.json` holds, and, with `parkedAt`, a dead-letter file. */
+interface QueueEntry {
+  sqsMessageId: string;
+  notification: SesReceiptNotification;
+  /** Receives so far (SQS's ApproximateReceiveCount of the last delivery). */
+  attempts: number;
+  enqueuedAt: string;
+  lastReason?: string;
+}
+
+interface Pending extends QueueEntry {
+  availableAt: number;
+}
+
+const defaultBackoff = (attempt: number) =>
+  Math.min(BACKOFF_BASE_MS * 2 ** (attempt - 1), BACKOFF_CAP_MS);
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Writes next to the target and renames, so a file is never seen half written. */
+async function writeAtomically(path: string, value: unknown): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify(value, null, 2));
+  await rename(temporary, path);
+}
+
+/**
+ * The in-process SQS stand-in between the SMTP listener and the ingest handler: the same
+ * batch event, the same partial-batch contract, redelivery with a growing delay, and a
+ * dead-letter folder after `maxReceiveCount` receives. Records not yet delivered are kept on
+ * disk and picked up again on the next start.
+ */
+export async function startIngestQueue(options: IngestQueueOptions): Promise<IngestQueue> {
+  const maxReceiveCount = options.maxReceiveCount ?? DEFAULT_INGEST_MAX_RECEIVE_COUNT;
+  const batchSize = Math.min(options.batchSize ?? SQS_MAX_BATCH_SIZE, SQS_MAX_BATCH_SIZE);
+  const backoffMs = options.backoffMs ?? defaultBackoff;
+  const queueDir = join(options.dataDir, 'queue');
+  const deadLetterDir = join(options.dataDir, 'dead-letter');
+  await mkdir(queueDir, { recursive: true });
+  await mkdir(deadLetterDir, { recursive: true });
+
+  const pending = new Map<string, Pending>();
+  let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+
+  const fileOf = (id: string) => join(queueDir, `${id}.json`);
+  const persist = ({ availableAt: _at, ...entry }: Pending) =>
+    writeAtomically(fileOf(entry.sqsMessageId), entry);
+
+  // Records a previous run accepted but did not finish: they keep their receive count.
+  for (const name of await readdir(queueDir)) {
+    if (!name.endsWith('.json')) continue;
+    try {
+      const entry = JSON.parse(await readFile(join(queueDir, name), 'utf8')) as QueueEntry;
+      pending.set(entry.sqsMessageId, { ...entry, availableAt: Date.now() });
+    } catch (error) {
+      // Kept, not deleted: it may be the only copy of a notification.
+      await rename(join(queueDir, name), join(deadLetterDir, name));
+      logger.error('unreadable queue file moved to the dead-letter folder', {
+        file: name,
+        reason: reasonOf(error),
+      });
+    }
+  }
+
+  function settleIdle(): void {
+    if (pending.size > 0 || running) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const waiter of waiters) waiter.resolve();
+  }
+
+  async function park(entry: Pending): Promise<void> {
+    const { availableAt: _at, ...rest } = entry;
+    await writeAtomically(join(deadLetterDir, `${entry.sqsMessageId}.json`), {
+      ...rest,
+      parkedAt: new Date().toISOString(),
+    });
+    await rm(fileOf(entry.sqsMessageId), { force: true });
+    logger.error('ingest record parked in the dead-letter folder', {
+      sqsId: entry.sqsMessageId,
+      sesMessageId: entry.notification.mail.messageId,
+      attempts: entry.attempts,
+      reason: entry.lastReason,
+    });
+  }
+
+  /** Which records of a delivered batch failed, and why, by the Lambda SQS contract. */
+  async function deliver(batch: Pending[]): Promise<Map<string, string>> {
+    const ids = new Set(batch.map((entry) => entry.sqsMessageId));
+    const all = (reason: string) => new Map([...ids].map((id) => [id, reason]));
+    // SQS keeps a message's id across receives; only the receipt handle is new each time.
+    const records = batch.map((entry) => ({
+      ...toSqsRecord(entry.notification, entry.attempts),
+      messageId: entry.sqsMessageId,
+    }));
+    let response: SQSBatchResponse | undefined;
+    try {
+      response = await options.handler({ Records: records });
+    } catch (error) {
+      return all(reasonOf(error));
+    }
+    const failures = response?.batchItemFailures ?? [];
+    // Lambda treats a failure naming no record of the batch as the whole batch failing.
+    if (failures.some(({ itemIdentifier }) => !ids.has(itemIdentifier))) {
+      return all('the handler reported a batch item failure with an unknown itemIdentifier');
+    }
+    return new Map(
+      failures.map(({ itemIdentifier }) => [
+        itemIdentifier,
+        'the handler reported the record in batchItemFailures (its log has the cause)',
+      ]),
+    );
+  }
+
+  async function runBatch(batch: Pending[]): Promise<void> {
+    for (const entry of batch) entry.attempts += 1;
+    const failed = await deliver(batch);
+    for (const entry of batch) {
+      const reason = failed.get(entry.sqsMessageId);
+      try {
+        if (reason === undefined) {
+          pending.delete(entry.sqsMessageId);
+          await rm(fileOf(entry.sqsMessageId), { force: true });
+        } else if (entry.attempts >= maxReceiveCount) {
+          entry.lastReason = reason;
+          pending.delete(entry.sqsMessageId);
+          await park(entry);
+        } else {
+          entry.lastReason = reason;
+          entry.availableAt = Date.now() + backoffMs(entry.attempts);
+          await persist(entry);
+        }
+      } catch (error) {
+        // The in-memory state is right; only the disk copy may be stale until the next write.
+        logger.error('could not update the local queue on disk', {
+          sqsId: entry.sqsMessageId,
+          reason: reasonOf(error),
+        });
+      }
+    }
+  }
+
+  /** One batch at a time: records a batch holds stay in `pending` until it settles. */
+  function pump(): void {
+    if (stopped || running) return;
+    clearTimeout(timer);
+    timer = undefined;
+    const now = Date.now();
+    const ready = [...pending.values()]
+      .filter((entry) => entry.availableAt <= now)
+      .slice(0, batchSize);
+    if (ready.length === 0) {
+      const next = Math.min(...[...pending.values()].map((entry) => entry.availableAt));
+      if (Number.isFinite(next)) timer = setTimeout(pump, Math.max(0, next - now));
+      settleIdle();
+      return;
+    }
+    running = runBatch(ready).finally(() => {
+      running = undefined;
+      pump();
+    });
+  }
+
+  pump();
+
+  return {
+    async enqueue(notification) {
+      if (stopped) throw new Error('the local ingest queue is stopped');
+      const entry: Pending = {
+        sqsMessageId: randomUUID(),
+        notification,
+        attempts: 0,
+        enqueuedAt: new Date().toISOString(),
+        availableAt: Date.now(),
+      };
+      await persist(entry);
+      pending.set(entry.sqsMessageId, entry);
+      pump();
+      return entry.sqsMessageId;
+    },
+    idle() {
+      return new Promise((resolve, reject) => {
+        idleWaiters.push({ resolve, reject });
+        settleIdle();
+      });
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const waiter of waiters) waiter.reject(new Error('the local ingest queue was stopped'));
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3BlobStore } from '@shared/blob/s3-blob-store';
+import { loadRuntimeConfig } from '@shared/config/app-config';
+import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
+import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
+import { seedDemoTenant } from './demo-tenant';
+import { startHttpGateway, DEFAULT_API_PORT } from './http-gateway';
+import { startIngestQueue, type IngestQueue, type IngestQueueOptions } from './ingest-queue';
+import { loadOrCreateIssuer, type LocalIssuer } from './local-issuer';
+import { readRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
+import { localDynamoClient, localS3Client, startStandIns } from './stand-ins';
+import { DEFAULT_SMTP_PORT, startSmtpListener } from './smtp-listener';
+
+const HOST = '127.0.0.1';
+
+export interface LocalOptions {
+  dataDir: string;
+  smtpPort?: number;
+  apiPort?: number;
+  /** DynamoDB Local on disk (the default) or in memory. */
+  persistDynamo?: boolean;
+  dynamoPort?: number;
+  s3Port?: number;
+  queue?: Pick<IngestQueueOptions, 'maxReceiveCount' | 'backoffMs'>;
+}
+
+export interface LocalRuntime {
+  dataDir: string;
+  smtp: { host: string; port: number };
+  api: { url: string; port: number };
+  issuer: LocalIssuer;
+  queue: IngestQueue;
+  /** Stops listening, lets the batch in flight finish, then stops the stand-ins. */
+  stop(): Promise<void>;
+}
+
+export class AlreadyRunningError extends Error {
+  readonly code = 'AlreadyRunning';
+}
+
+/**
+ * The handler modules read their env and build their SDK clients once, on import, as on a
+ * Lambda cold start; a second runtime in the same process would silently reuse the first
+ * one's endpoints, so it is refused instead.
+ */
+let handlersLoadedFor: string | undefined;
+
+async function loadHandlers(env: Record<string, string>) {
+  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB;
+  if (handlersLoadedFor && handlersLoadedFor !== endpoint) {
+    throw new Error('one local runtime per process: the handlers are bound to the first one');
+  }
+  Object.assign(process.env, env);
+  handlersLoadedFor = endpoint;
+  const [ingest, mailbox] = await Promise.all([
+    import('../../functions/ingest/handler'),
+    import('../../functions/mailbox/handler'),
+  ]);
+  return { ingest: ingest.handler, mailbox: mailbox.handler };
+}
+
+/**
+ * Starts sesame on one machine: DynamoDB Local and s3rver, the real handlers, the demo tenant,
+ * the local SQS, SMTP and API Gateway stand-ins. What `npm start` runs and the e2e tests use.
+ */
+export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const running = readRuntimeInfo(dataDir);
+  if (running && running.pid !== process.pid) {
+    throw new AlreadyRunningError(
+      `sesame is already running on ${dataDir} (pid ${running.pid}); stop it first or set SESAME_DATA_DIR`,
+    );
+  }
+
+  // Undone in reverse order, on stop or when a later step fails.
+  const undo: (() => Promise<void>)[] = [];
+  const unwind = async () => {
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+    undo.length = 0;
+  };
+  try {
+    const standIns = await startStandIns({
+      dataDir,
+      persistDynamo: options.persistDynamo ?? true,
+      ...(options.dynamoPort !== undefined && { dynamoPort: options.dynamoPort }),
+      ...(options.s3Port !== undefined && { s3Port: options.s3Port }),
+    });
+    undo.push(() => standIns.stop());
+    // However this process ends (a crash mid-start-up included), the JVM must not outlive it.
+    const killOnExit = () => {
+      standIns.kill();
+      removeRuntimeInfo(dataDir);
+    };
+    process.on('exit', killOnExit);
+    undo.push(async () => {
+      process.off('exit', killOnExit);
+    });
+
+    const handlers = await loadHandlers(standIns.env);
+    const { tiers } = loadRuntimeConfig(process.env);
+    const dynamo = DynamoDBDocumentClient.from(localDynamoClient(standIns.dynamoEndpoint), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    const s3 = localS3Client(standIns.s3Endpoint);
+    undo.push(async () => {
+      dynamo.destroy();
+      s3.destroy();
+    });
+    const store = new DynamoMailStore(dynamo, LOCAL_RESOURCE_NAMES.table);
+    await seedDemoTenant(store, tiers);
+    const issuer = await loadOrCreateIssuer(dataDir);
+
+    const queue = await startIngestQueue({ handler: handlers.ingest, dataDir, ...options.queue });
+    undo.push(() => queue.stop());
+    const smtp = await startSmtpListener({
+      host: HOST,
+      port: options.smtpPort ?? DEFAULT_SMTP_PORT,
+      maxMessageBytes: tiers.commodity.maxMessageBytes,
+      rawMailBucket: LOCAL_RESOURCE_NAMES.rawMailBucket,
+      blobs: new S3BlobStore(s3),
+      domains: store,
+      queue,
+    });
+    undo.push(() => smtp.close());
+    const api = await startHttpGateway({
+      host: HOST,
+      port: options.apiPort ?? DEFAULT_API_PORT,
+      handlers: { mailbox: handlers.mailbox },
+      verifyToken: (token) => issuer.verify(token),
+    });
+    undo.push(() => api.close());
+
+    writeRuntimeInfo(dataDir, {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      dynamoEndpoint: standIns.dynamoEndpoint,
+      s3Endpoint: standIns.s3Endpoint,
+      smtp: { host: HOST, port: smtp.port },
+      api: { url: api.url, port: api.port },
+    });
+    undo.push(async () => removeRuntimeInfo(dataDir));
+
+    return {
+      dataDir,
+      smtp: { host: HOST, port: smtp.port },
+      api: { url: api.url, port: api.port },
+      issuer,
+      queue,
+      stop: unwind,
+    };
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}
