@@ -3,7 +3,11 @@ import { resolve } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
 import { loadRuntimeConfig } from '@shared/config/app-config';
-import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
+import { FUNCTION_IDS, LOCAL_RESOURCE_NAMES, type FunctionId } from '@shared/config/resource-names';
+import type { ApiHandler } from '@shared/http/http-stack';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+
+type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { seedDemoTenant } from './demo-tenant';
 import { startHttpGateway, DEFAULT_API_PORT } from './http-gateway';
@@ -54,11 +58,20 @@ async function loadHandlers(env: Record<string, string>) {
   }
   Object.assign(process.env, env);
   handlersLoadedFor = endpoint;
-  const [ingest, mailbox] = await Promise.all([
-    import('../../functions/ingest/handler'),
-    import('../../functions/mailbox/handler'),
-  ]);
-  return { ingest: ingest.handler, mailbox: mailbox.handler };
+  // Every function of the app, by id, as CDK deploys them: functions/<id>/handler.ts.
+  const modules = await Promise.all(
+    FUNCTION_IDS.map(async (id) => {
+      const module = (await import(`../../functions/${id}/handler.ts`)) as { handler: unknown };
+      return [id, module.handler] as const;
+    }),
+  );
+  const handlers = Object.fromEntries(modules) as Record<FunctionId, unknown>;
+  return {
+    ingest: handlers.ingest as SqsHandler,
+    api: Object.fromEntries(
+      FUNCTION_IDS.filter((id) => id !== 'ingest').map((id) => [id, handlers[id] as ApiHandler]),
+    ),
+  };
 }
 
 /**
@@ -128,7 +141,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     const api = await startHttpGateway({
       host: HOST,
       port: options.apiPort ?? DEFAULT_API_PORT,
-      handlers: { mailbox: handlers.mailbox },
+      handlers: handlers.api,
       verifyToken: (token) => issuer.verify(token),
     });
     undo.push(() => api.close());
