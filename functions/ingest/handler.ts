@@ -1,14 +1,30 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { dynamo, s3 } from '@shared/aws/clients';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
 import { loadRuntimeConfig } from '@shared/config/app-config';
+import { loadIngestConfig } from '@shared/inbound/ingest-config';
+import { LocalOutboxMailer } from '@shared/outbound/local-outbox-mailer';
+import { SesMailer } from '@shared/outbound/ses-mailer';
+import { ClamavScanner, parseClamdAddress } from '@shared/scan/clamav-scanner';
+import { DynamoBounceLedger } from '@shared/store/dynamo-bounce-ledger';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
+import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
 import { createIngestHandler } from './process-batch';
 
 const config = loadRuntimeConfig();
+const ingest = loadIngestConfig();
 
-/** SQS (SES notifications via SNS) ▶ index each message for its hosted recipients. */
+/** SQS (SES notifications via SNS) ▶ parse, scan and index each message, or bounce it. */
 export const handler = createIngestHandler({
   store: new DynamoMailStore(dynamo, config.tableName),
   blobs: new S3BlobStore(s3),
   attachmentsBucket: config.attachmentsBucket,
+  bounces: new DynamoBounceLedger(dynamo, config.tableName),
+  notices: new DynamoQuotaStore(dynamo, config.tableName),
+  mailer: ingest.outboxDir
+    ? new LocalOutboxMailer(ingest.outboxDir)
+    : new SesMailer(new SESv2Client({})),
+  ...(ingest.clamdAddress && {
+    scanner: new ClamavScanner(parseClamdAddress(ingest.clamdAddress)),
+  }),
 });

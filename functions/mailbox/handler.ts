@@ -1,5 +1,6 @@
 import { dynamo, s3 } from '@shared/aws/clients';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
+import { S3DownloadLinks } from '@shared/blob/s3-download-links';
 import { loadRuntimeConfig } from '@shared/config/app-config';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { createMailboxHandler } from './mailbox-api';
@@ -10,5 +11,6 @@ const config = loadRuntimeConfig();
 export const handler = createMailboxHandler({
   store: new DynamoMailStore(dynamo, config.tableName),
   blobs: new S3BlobStore(s3),
+  links: new S3DownloadLinks(s3),
   attachmentsBucket: config.attachmentsBucket,
 });

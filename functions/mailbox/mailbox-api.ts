@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BlobStore } from '@shared/blob/blob-store';
+import type { DownloadLinks } from '@shared/blob/download-links';
 import { HttpProblemError } from '@shared/http/problem';
 import { httpHandler, json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
 import { callerOf } from '@shared/http/identity';
@@ -7,6 +8,12 @@ import type { MailStore } from '@shared/mailbox/mail-store';
 import { MESSAGE_ID_PATTERN } from '@shared/mailbox/message-id';
 import { FOLDERS } from '@shared/mailbox/model';
 import { listMessages, ownMailbox, readMessage } from '@shared/mailbox/read-mailbox';
+import {
+  attachmentDownload,
+  rawDownload,
+  readThread,
+  type Download,
+} from '@shared/mailbox/download-message';
 
 /** Page sizes the list accepts; the default suits a mail client's first screen. */
 export const PAGE_LIMITS = { min: 1, max: 100, default: 25 } as const;
@@ -28,10 +35,24 @@ const messagePathSchema = z.object({
   id: z.string().regex(MESSAGE_ID_PATTERN, 'a message id is 32 lowercase hex characters'),
 });
 
+const attachmentPathSchema = messagePathSchema.extend({
+  n: z.coerce.number().int().min(1).max(100_000),
+});
+
+const threadPathSchema = z.object({
+  id: z.string().regex(/^[0-9a-f]{24}$/, 'a thread id is 24 lowercase hex characters'),
+});
+
 export interface MailboxApiDeps {
   store: MailStore;
   blobs: BlobStore;
+  links: DownloadLinks;
   attachmentsBucket: string;
+}
+
+/** Downloads answer 303 See Other to the presigned URL, and say the same in a JSON body. */
+function redirect(download: Download) {
+  return json(303, download, { location: download.url, 'cache-control': 'no-store' });
 }
 
 /** The mailbox read API: one Lambda, one operation per route of the shared route table. */
@@ -46,6 +67,21 @@ export function createMailboxHandler(deps: MailboxApiDeps) {
       const mailbox = await ownMailbox(deps.store, callerOf(event));
       const { id } = messagePathSchema.parse(event.pathParameters ?? {});
       return json(200, await readMessage(deps, mailbox, id));
+    },
+    'GET /mailboxes/me/messages/{id}/attachments/{n}': async (event) => {
+      const mailbox = await ownMailbox(deps.store, callerOf(event));
+      const { id, n } = attachmentPathSchema.parse(event.pathParameters ?? {});
+      return redirect(await attachmentDownload(deps, mailbox, id, n));
+    },
+    'GET /mailboxes/me/messages/{id}/raw': async (event) => {
+      const mailbox = await ownMailbox(deps.store, callerOf(event));
+      const { id } = messagePathSchema.parse(event.pathParameters ?? {});
+      return redirect(await rawDownload(deps, mailbox, id));
+    },
+    'GET /mailboxes/me/threads/{id}': async (event) => {
+      const mailbox = await ownMailbox(deps.store, callerOf(event));
+      const { id } = threadPathSchema.parse(event.pathParameters ?? {});
+      return json(200, await readThread(deps.store, mailbox, id));
     },
   };
   return httpHandler(async (event) => {

@@ -124,6 +124,22 @@ export class InboundMail extends Construct {
       .bindTable(store.table, 'RW')
       .bindBucket(store.rawMailBucket, ENV.rawMailBucket, 'RO')
       .bindBucket(store.attachmentsBucket, ENV.attachmentsBucket, 'RW');
+    // Bounces (5.1.1 no such mailbox, 5.2.2 mailbox full) go out from MAILER-DAEMON@<hosted
+    // domain>: sending is allowed from those verified identities only.
+    this.ingestFunction.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'SendBouncesFromHostedDomains',
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: props.hostedDomains.map((domain) =>
+          Stack.of(this).formatArn({
+            service: 'ses',
+            resource: 'identity',
+            resourceName: domain,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ),
+      }),
+    );
 
     this.queue = new Queue(this, 'IngestQueue', {
       encryption: QueueEncryption.KMS,

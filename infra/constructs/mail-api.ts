@@ -1,4 +1,7 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -22,9 +25,10 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ENV, type FunctionId } from '@shared/config/resource-names';
+import { ENV, IMPORT_PREFIX, type FunctionId } from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
 import type { Route } from '@shared/http/routes';
+import { TABLE_SCHEMA } from '@shared/store/table-schema';
 import type { Role } from '@shared/mailbox/model';
 import type { MailStore } from './mail-store';
 import { SesameFunction } from './sesame-function';
@@ -169,17 +173,89 @@ export class MailApi extends Construct {
     return pool;
   }
 
-  /** The API functions read mail; none of them writes (ingest does that). */
+  /**
+   * Least privilege per function id: the mail readers read, and may only stamp `lastSeenAt`;
+   * the admin functions write the table; only tenant-admin touches S3 objects beyond reading,
+   * and only under `imports/` of the attachments bucket (presigned CSV uploads).
+   */
   private buildFunction(functionId: FunctionId, props: MailApiProps): SesameFunction {
-    const pascal = functionId.charAt(0).toUpperCase() + functionId.slice(1);
-    return new SesameFunction(this, `${pascal}Function`, {
+    const pascal = functionId.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) =>
+      c.toUpperCase(),
+    );
+    const access = FUNCTION_ACCESS[functionId as ApiFunctionId] ?? FUNCTION_ACCESS.mailbox;
+    const fn = new SesameFunction(this, `${pascal}Function`, {
       functionId,
       description: `sesame API: ${functionId} routes`,
       tiers: props.tiers,
-    })
-      .bindTable(props.store.table, 'RO')
-      .bindBucket(props.store.rawMailBucket, ENV.rawMailBucket, 'RO')
-      .bindBucket(props.store.attachmentsBucket, ENV.attachmentsBucket, 'RO');
+      // A CSV import of a thousand rows or a tier change re-quota'ing a tenant takes seconds.
+      ...(access.table === 'RW' && { timeout: Duration.seconds(29) }),
+    }).bindTable(props.store.table, access.table);
+    if (access.table === 'RO') grantLastSeen(fn, props.store.table);
+    if (access.mailBuckets) {
+      fn.bindBucket(props.store.rawMailBucket, ENV.rawMailBucket, 'RO').bindBucket(
+        props.store.attachmentsBucket,
+        ENV.attachmentsBucket,
+        'RO',
+      );
+    } else {
+      // Every function reads the same runtime config at cold start; a name grants nothing.
+      fn.addEnvironment(ENV.rawMailBucket, props.store.rawMailBucket.bucketName);
+      fn.addEnvironment(ENV.attachmentsBucket, props.store.attachmentsBucket.bucketName);
+    }
+    if (access.imports) grantImports(fn, props.store.attachmentsBucket);
+    return fn;
+  }
+}
+
+type ApiFunctionId = Exclude<FunctionId, 'ingest'>;
+
+/** What each API function may touch. */
+export const FUNCTION_ACCESS: Record<
+  ApiFunctionId,
+  { table: 'RO' | 'RW'; mailBuckets: boolean; imports: boolean }
+> = {
+  mailbox: { table: 'RO', mailBuckets: true, imports: false },
+  account: { table: 'RO', mailBuckets: false, imports: false },
+  admin: { table: 'RW', mailBuckets: false, imports: false },
+  'tenant-admin': { table: 'RW', mailBuckets: false, imports: true },
+};
+
+/** The one attribute a reader may write: its own sighting (shared/tenancy/last-seen). */
+export const LAST_SEEN_ATTRIBUTES = [TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sortKey, 'lastSeenAt'];
+
+function grantLastSeen(fn: SesameFunction, table: ITable): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': LAST_SEEN_ATTRIBUTES },
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+      },
+    }),
+  );
+}
+
+/** Presign PUTs and read back the uploads, under `imports/` only. */
+function grantImports(fn: SesameFunction, bucket: IBucket): void {
+  fn.addEnvironment(ENV.attachmentsBucket, bucket.bucketName);
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['s3:PutObject', 's3:GetObject'],
+      resources: [bucket.arnForObjects(`${IMPORT_PREFIX}*`)],
+    }),
+  );
+  bucket.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
+  const bucketId = Stack.of(fn).resolve(
+    (bucket.node.defaultChild as CfnBucket).logicalId,
+  ) as string;
+  if (fn.role) {
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${IMPORT_PREFIX}*]`,
+      reason:
+        'Import uploads: one object per job under imports/<tenantId>/<jobId>.csv, named at run ' +
+        'time; put and get only, on that prefix of the attachments bucket.',
+    });
   }
 }
 

@@ -1,6 +1,8 @@
 import type { TierTable } from '@shared/config/tiers';
-import { AlreadyExistsError, type MailStore } from '@shared/mailbox/mail-store';
-import type { Mailbox, Tenant } from '@shared/mailbox/model';
+import { AlreadyExistsError } from '@shared/mailbox/mail-store';
+import type { Tenant } from '@shared/mailbox/model';
+import type { TenancyStore } from '@shared/tenancy/tenancy-store';
+import { createUser } from '@shared/tenancy/users';
 
 export const DEMO_TENANT_ID = 'demo';
 export const DEMO_DOMAIN = 'demo.test';
@@ -10,7 +12,7 @@ export const DEMO_USERS = [
   { address: `bob@${DEMO_DOMAIN}`, displayName: 'Bob Example' },
 ] as const;
 
-async function unlessThere(create: () => Promise<void>): Promise<void> {
+async function unlessThere(create: () => Promise<unknown>): Promise<void> {
   try {
     await create();
   } catch (error) {
@@ -19,11 +21,12 @@ async function unlessThere(create: () => Promise<void>): Promise<void> {
 }
 
 /**
- * Gives a fresh local install something to send mail to: tenant `demo` on `demo.test` with
- * two ordinary users. Safe to run on every start; what is there already is left alone.
+ * Gives a fresh local install something to send mail to: tenant `demo` (commodity) on
+ * `demo.test` with two ordinary users, created as the tenant admin API creates them (directory
+ * and member listing included). Safe to run on every start; what is there already is left alone.
  */
 export async function seedDemoTenant(
-  store: Pick<MailStore, 'createTenant' | 'createMailbox'>,
+  store: TenancyStore,
   tiers: TierTable,
   now: Date = new Date(),
 ): Promise<void> {
@@ -33,21 +36,11 @@ export async function seedDemoTenant(
     tier: 'commodity',
     domains: [DEMO_DOMAIN],
     largeMailboxSeats: 0,
+    largeMailboxSeatsUsed: 0,
     createdAt: now.toISOString(),
   };
   await unlessThere(() => store.createTenant(tenant));
   for (const user of DEMO_USERS) {
-    const mailbox: Mailbox = {
-      address: user.address,
-      tenantId: DEMO_TENANT_ID,
-      displayName: user.displayName,
-      role: 'user',
-      status: 'active',
-      quotaBytes: tiers[tenant.tier].mailboxBytes,
-      usedBytes: 0,
-      messageCount: 0,
-      createdAt: now.toISOString(),
-    };
-    await unlessThere(() => store.createMailbox(mailbox));
+    await unlessThere(() => createUser(store, tiers, tenant, user, now));
   }
 }

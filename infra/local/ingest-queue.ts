@@ -15,6 +15,8 @@ export const SQS_MAX_BATCH_SIZE = 10;
  */
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 30_000;
+/** How often the queue folder is looked at for records put there from outside (`npm run redrive`). */
+export const RESCAN_INTERVAL_MS = 1_000;
 
 /** With ReportBatchItemFailures on, no response (or an empty list) means the whole batch succeeded. */
 export type SqsBatchHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
@@ -84,6 +86,8 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
   await mkdir(deadLetterDir, { recursive: true });
 
   const pending = new Map<string, Pending>();
+  /** Ids with a file in the queue folder that this process owns (pending, or being removed). */
+  const known = new Set<string>();
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -99,6 +103,7 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
     try {
       const entry = JSON.parse(await readFile(join(queueDir, name), 'utf8')) as QueueEntry;
       pending.set(entry.sqsMessageId, { ...entry, availableAt: Date.now() });
+      known.add(entry.sqsMessageId);
     } catch (error) {
       // Kept, not deleted: it may be the only copy of a notification.
       await rename(join(queueDir, name), join(deadLetterDir, name));
@@ -168,10 +173,12 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
         if (reason === undefined) {
           pending.delete(entry.sqsMessageId);
           await rm(fileOf(entry.sqsMessageId), { force: true });
+          known.delete(entry.sqsMessageId);
         } else if (entry.attempts >= maxReceiveCount) {
           entry.lastReason = reason;
           pending.delete(entry.sqsMessageId);
           await park(entry);
+          known.delete(entry.sqsMessageId);
         } else {
           entry.lastReason = reason;
           entry.availableAt = Date.now() + backoffMs(entry.attempts);
@@ -208,6 +215,30 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
     });
   }
 
+  /** Picks up records another process put in the queue folder (the redrive command). */
+  async function rescan(): Promise<void> {
+    if (stopped) return;
+    for (const name of await readdir(queueDir)) {
+      const id = name.slice(0, -'.json'.length);
+      if (!name.endsWith('.json') || known.has(id)) continue;
+      try {
+        const entry = JSON.parse(await readFile(join(queueDir, name), 'utf8')) as QueueEntry;
+        if (known.has(entry.sqsMessageId) || entry.sqsMessageId !== id) continue;
+        known.add(id);
+        pending.set(id, { ...entry, availableAt: Date.now() });
+      } catch {
+        // Unreadable now; the next start moves it to the dead-letter folder.
+      }
+    }
+    pump();
+  }
+  const rescanTimer = setInterval(() => {
+    rescan().catch((error: unknown) =>
+      logger.warn('could not rescan the local queue folder', { reason: reasonOf(error) }),
+    );
+  }, RESCAN_INTERVAL_MS);
+  rescanTimer.unref();
+
   pump();
 
   return {
@@ -220,6 +251,7 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
         enqueuedAt: new Date().toISOString(),
         availableAt: Date.now(),
       };
+      known.add(entry.sqsMessageId);
       await persist(entry);
       pending.set(entry.sqsMessageId, entry);
       pump();
@@ -234,6 +266,7 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearInterval(rescanTimer);
       await running;
       const waiters = idleWaiters;
       idleWaiters = [];

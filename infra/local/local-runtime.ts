@@ -1,14 +1,21 @@
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
 import { loadRuntimeConfig } from '@shared/config/app-config';
-import { FUNCTION_IDS, LOCAL_RESOURCE_NAMES, type FunctionId } from '@shared/config/resource-names';
+import {
+  ENV,
+  FUNCTION_IDS,
+  LOCAL_RESOURCE_NAMES,
+  type FunctionId,
+} from '@shared/config/resource-names';
 import type { ApiHandler } from '@shared/http/http-stack';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 
 type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
+import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
+import type { TierTable } from '@shared/config/tiers';
 import { seedDemoTenant } from './demo-tenant';
 import { startHttpGateway, DEFAULT_API_PORT } from './http-gateway';
 import { startIngestQueue, type IngestQueue, type IngestQueueOptions } from './ingest-queue';
@@ -28,6 +35,8 @@ export interface LocalOptions {
   dynamoPort?: number;
   s3Port?: number;
   queue?: Pick<IngestQueueOptions, 'maxReceiveCount' | 'backoffMs'>;
+  /** The tier table; default the DESIGN numbers (main.ts reads the SESAME_TIERS file). */
+  tiers?: TierTable;
 }
 
 export interface LocalRuntime {
@@ -112,7 +121,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       process.off('exit', killOnExit);
     });
 
-    const handlers = await loadHandlers(standIns.env);
+    // Outbound mail (bounces) is captured as .eml files under <data dir>/outbox/.
+    const handlers = await loadHandlers({
+      ...standIns.env,
+      [ENV.outboxDir]: join(dataDir, 'outbox'),
+      // The tier table (SESAME_TIERS file, or a test's tiny tiers), as CDK hands it to Lambda.
+      ...(options.tiers && { [ENV.tiers]: JSON.stringify(options.tiers) }),
+    });
     const { tiers } = loadRuntimeConfig(process.env);
     const dynamo = DynamoDBDocumentClient.from(localDynamoClient(standIns.dynamoEndpoint), {
       marshallOptions: { removeUndefinedValues: true },
@@ -123,7 +138,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       s3.destroy();
     });
     const store = new DynamoMailStore(dynamo, LOCAL_RESOURCE_NAMES.table);
-    await seedDemoTenant(store, tiers);
+    await seedDemoTenant(new DynamoTenancyStore(dynamo, LOCAL_RESOURCE_NAMES.table), tiers);
     const issuer = await loadOrCreateIssuer(dataDir);
 
     const queue = await startIngestQueue({ handler: handlers.ingest, dataDir, ...options.queue });

@@ -4,6 +4,7 @@
  *   SESAME_SMTP_PORT  SMTP listener port (2525)
  *   SESAME_API_PORT   API port (3000)
  *   SESAME_DATA_DIR   where DynamoDB Local, the local S3, the queue and the issuer key live (.data)
+ *   SESAME_TIERS      a JSON tier table file (partial; the rest keeps the DESIGN defaults)
  */
 import { isAbsolute, relative } from 'node:path';
 import { DEFAULT_API_PORT } from './http-gateway';
@@ -11,6 +12,7 @@ import { startLocal, type LocalRuntime } from './local-runtime';
 import { dataDirFromEnv } from './runtime-file';
 import { JavaMissingError } from './stand-ins';
 import { DEFAULT_SMTP_PORT } from './smtp-listener';
+import { tiersFromEnv } from './tiers-file';
 
 /** Exit code of a process ended by SIGINT, what a shell expects after a second Ctrl-C. */
 const FORCED_EXIT_CODE = 130;
@@ -74,7 +76,8 @@ async function main(): Promise<void> {
   const dataDir = dataDirFromEnv();
   const smtpPort = portFromEnv('SESAME_SMTP_PORT', DEFAULT_SMTP_PORT);
   const apiPort = portFromEnv('SESAME_API_PORT', DEFAULT_API_PORT);
-  runtime = await startLocal({ dataDir, smtpPort, apiPort });
+  const tiers = tiersFromEnv();
+  runtime = await startLocal({ dataDir, smtpPort, apiPort, tiers });
   if (stopRequested) return void (await stopAndExit());
   console.log(
     `sesame is ready: SMTP on ${runtime.smtp.host}:${runtime.smtp.port}, ` +

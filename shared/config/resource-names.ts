@@ -9,6 +9,10 @@ export const ENV = {
   rawMailBucket: 'SESAME_RAW_MAIL_BUCKET',
   attachmentsBucket: 'SESAME_ATTACHMENTS_BUCKET',
   tiers: 'SESAME_TIERS_JSON',
+  /** Set on one machine: bounces and other outbound mail become .eml files there, not SES sends. */
+  outboxDir: 'SESAME_OUTBOX_DIR',
+  /** `host:port` of a clamd to scan every inbound message with; unset: our own checks only. */
+  clamdAddress: 'SESAME_CLAMD',
 } as const;
 
 export const LOCAL_RESOURCE_NAMES = {
@@ -20,6 +24,9 @@ export const LOCAL_RESOURCE_NAMES = {
 /** Prefix under which SES (and the local SMTP listener) writes each received message. */
 export const RAW_MAIL_PREFIX = 'inbound/';
 
+/** Prefix of the attachments bucket under which tenant admins upload CSV imports (presigned PUT). */
+export const IMPORT_PREFIX = 'imports/';
+
 /** The Lambda functions of the app: the route table and CDK refer to them by these ids. */
-export const FUNCTION_IDS = ['ingest', 'mailbox'] as const;
+export const FUNCTION_IDS = ['ingest', 'mailbox', 'admin', 'tenant-admin', 'account'] as const;
 export type FunctionId = (typeof FUNCTION_IDS)[number];

@@ -23,6 +23,24 @@ export const PROBLEM_CODES = {
   NoSuchMessage: { status: 404, title: 'No such message' },
   NoSuchRoute: { status: 404, title: 'No such route' },
   PayloadTooLarge: { status: 413, title: 'The request body is too large' },
+  // Tenancy, tiers and quotas (shared/tenancy, shared/quota).
+  NoSuchTenant: { status: 404, title: 'No such tenant' },
+  NoSuchUser: { status: 404, title: 'No such user' },
+  NoSuchImport: { status: 404, title: 'No such import job' },
+  AlreadyExists: { status: 409, title: 'It already exists' },
+  DomainTaken: { status: 409, title: 'A domain belongs to another tenant' },
+  NotPremium: { status: 409, title: 'Only premium tenants have large-mailbox seats' },
+  NoSeatLeft: { status: 409, title: 'No large-mailbox seat is left' },
+  SeatsInUse: { status: 409, title: 'Seats are held by users' },
+  NotActive: { status: 409, title: 'The user is not active' },
+  ImportNotUploaded: { status: 409, title: 'The import file has not been uploaded' },
+  ImportInvalid: { status: 409, title: 'Some rows of the import are not valid' },
+  ImportTooLarge: { status: 413, title: 'The import file is too large' },
+  ForeignDomain: { status: 400, title: 'The address is not on a domain of the tenant' },
+  // Inbound mail: downloads and threads (shared/mailbox/download-message).
+  NoSuchAttachment: { status: 404, title: 'No such attachment' },
+  NoSuchThread: { status: 404, title: 'No such thread' },
+  AttachmentQuarantined: { status: 409, title: 'The message is quarantined' },
   InternalError: { status: 500, title: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

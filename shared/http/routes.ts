@@ -19,6 +19,49 @@ export interface Route {
 export const ROUTES = [
   { method: 'GET', path: '/mailboxes/me/messages', function: 'mailbox', auth: 'jwt' },
   { method: 'GET', path: '/mailboxes/me/messages/{id}', function: 'mailbox', auth: 'jwt' },
+  // Inbound (issue 3): downloads as 303 to a presigned URL, and threads.
+  {
+    method: 'GET',
+    path: '/mailboxes/me/messages/{id}/attachments/{n}',
+    function: 'mailbox',
+    auth: 'jwt',
+  },
+  { method: 'GET', path: '/mailboxes/me/messages/{id}/raw', function: 'mailbox', auth: 'jwt' },
+  { method: 'GET', path: '/mailboxes/me/threads/{id}', function: 'mailbox', auth: 'jwt' },
+  // Tenancy (issue 4): platform admin, tenant admin, and every user's own account.
+  { method: 'POST', path: '/admin/tenants', function: 'admin', auth: 'jwt' },
+  { method: 'GET', path: '/admin/tenants', function: 'admin', auth: 'jwt' },
+  { method: 'PATCH', path: '/admin/tenants/{tenantId}', function: 'admin', auth: 'jwt' },
+  { method: 'GET', path: '/admin/usage', function: 'admin', auth: 'jwt' },
+  { method: 'POST', path: '/tenants/{tenantId}/users', function: 'tenant-admin', auth: 'jwt' },
+  {
+    method: 'PATCH',
+    path: '/tenants/{tenantId}/users/{address}',
+    function: 'tenant-admin',
+    auth: 'jwt',
+  },
+  {
+    method: 'POST',
+    path: '/tenants/{tenantId}/users/{address}/transfer',
+    function: 'tenant-admin',
+    auth: 'jwt',
+  },
+  { method: 'POST', path: '/tenants/{tenantId}/imports', function: 'tenant-admin', auth: 'jwt' },
+  {
+    method: 'GET',
+    path: '/tenants/{tenantId}/imports/{jobId}',
+    function: 'tenant-admin',
+    auth: 'jwt',
+  },
+  {
+    method: 'POST',
+    path: '/tenants/{tenantId}/imports/{jobId}/run',
+    function: 'tenant-admin',
+    auth: 'jwt',
+  },
+  { method: 'GET', path: '/tenants/{tenantId}/usage', function: 'tenant-admin', auth: 'jwt' },
+  { method: 'GET', path: '/directory', function: 'account', auth: 'jwt' },
+  { method: 'GET', path: '/me', function: 'account', auth: 'jwt' },
 ] as const satisfies readonly Route[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;

@@ -1,25 +1,38 @@
 import type { BlobStore } from '../blob/blob-store';
 import type { IndexOutcome, MailStore } from '../mailbox/mail-store';
-import { deriveMessageId, domainOf, normaliseAddress } from '../mailbox/message-id';
+import { deriveMessageId, normaliseAddress } from '../mailbox/message-id';
 import type { MessageRecord, Verdicts } from '../mailbox/model';
 import { deriveThreadId } from '../mailbox/thread-id';
 import { parseMessage, type ParsedMail } from '../mime/parse-message';
+import { noticeQuotaThresholds, type QuotaNoticeStore } from '../quota/quota-notices';
+import { resolveAttachmentPolicy } from '../scan/attachment-policy';
+import { scanAttachments, scanContent } from '../scan/scan-message';
+import { folderFor, reportOf, type Finding } from '../scan/verdict';
+import type { VirusScanner } from '../scan/virus-scanner';
+import { bounce, type BounceDeps, type BounceResult } from './bounce-recipient';
+import { decideRecipient } from './recipient-decision';
 import type { SesReceiptNotification } from './ses-notification';
+import { placeBody, storeAttachments } from './store-parts';
 
-/** Bodies up to this size live on the message item; larger ones go to the attachments bucket. */
-export const INLINE_BODY_BYTES = 64 * 1024;
+export { INLINE_BODY_BYTES } from './store-parts';
 export const SNIPPET_LENGTH = 200;
 
-export interface IngestDeps {
+export interface IngestDeps extends BounceDeps {
   store: MailStore;
   blobs: BlobStore;
   attachmentsBucket: string;
+  /** Used on every message when configured (ClamAV); our own checks run regardless. */
+  scanner?: VirusScanner;
+  /** Quota threshold markers; without it, no 80/90/100 % notices are sent. */
+  notices?: QuotaNoticeStore;
 }
 
 export interface RecipientOutcome {
   recipient: string;
   outcome: IndexOutcome | 'not-hosted';
   messageId?: string;
+  folder?: MessageRecord['folder'];
+  bounce?: BounceResult;
 }
 
 function snippetOf(mail: ParsedMail): string {
@@ -44,30 +57,10 @@ export function envelopeRecipients(notification: SesReceiptNotification): string
 }
 
 /**
- * Keeps small bodies on the item and moves large ones to the attachments bucket, once per
- * SES message (every recipient's item points at the same object).
- */
-async function placeBody(
-  mail: ParsedMail,
-  sesMessageId: string,
-  deps: IngestDeps,
-): Promise<Pick<MessageRecord, 'text' | 'html' | 'bodyKey'>> {
-  const body = { text: mail.text, html: mail.html };
-  const bytes = Buffer.byteLength(mail.text ?? '') + Buffer.byteLength(mail.html ?? '');
-  if (bytes <= INLINE_BODY_BYTES) {
-    return {
-      ...(body.text !== undefined && { text: body.text }),
-      ...(body.html && { html: body.html }),
-    };
-  }
-  const bodyKey = `bodies/${sesMessageId}.json`;
-  await deps.blobs.put(deps.attachmentsBucket, bodyKey, JSON.stringify(body), 'application/json');
-  return { bodyKey };
-}
-
-/**
- * Indexes one received message for each hosted envelope recipient. Idempotent: a redelivered
- * notification finds every item already there and changes nothing.
+ * Indexes one received message for each hosted envelope recipient: parse (never throws), store
+ * the parts, scan, then per recipient decide, index (message, quota and counters in one
+ * transaction) or bounce. Idempotent: a redelivered notification finds every item and bounce
+ * marker already there and changes nothing; anything that fails throws, so it is retried.
  */
 export async function ingestMessage(
   notification: SesReceiptNotification,
@@ -77,24 +70,46 @@ export async function ingestMessage(
   const raw = await deps.blobs.get(receipt.action.bucketName, receipt.action.objectKey);
   const parsed = await parseMessage(raw);
   const body = await placeBody(parsed, mail.messageId, deps);
+  const attachments = await storeAttachments(parsed, mail.messageId, deps);
+  const contentFindings = await scanContent(notification, raw, parsed, deps.scanner);
   const threadId = deriveThreadId(parsed);
   const verdicts = verdictsOf(notification);
+  const policyFindings = new Map<string, Finding[]>();
+  const findingsFor = async (tenantId: string): Promise<Finding[]> => {
+    let found = policyFindings.get(tenantId);
+    if (!found) {
+      const tenant = await deps.store.getTenant(tenantId);
+      found = scanAttachments(parsed, resolveAttachmentPolicy(tenant?.attachmentPolicy));
+      policyFindings.set(tenantId, found);
+    }
+    return [...contentFindings, ...found];
+  };
+  // No bounce for what we judge spam or a virus: its sender is most likely forged.
+  const suppress = ['spam', 'virus'].includes(reportOf(contentFindings).verdict);
 
   const outcomes: RecipientOutcome[] = [];
   for (const recipient of envelopeRecipients(notification)) {
-    const mailbox = await deps.store.getMailbox(recipient);
-    if (!mailbox) {
-      const hosted = await deps.store.findTenantIdByDomain(domainOf(recipient));
-      outcomes.push({ recipient, outcome: hosted ? 'no-mailbox' : 'not-hosted' });
+    const decision = await decideRecipient(deps.store, recipient, deps.now?.());
+    if (decision.kind === 'not-hosted') {
+      outcomes.push({ recipient, outcome: 'not-hosted' });
       continue;
     }
+    if (decision.kind === 'bounce') {
+      const sent = await bounce(deps, notification, raw, recipient, decision.reason, { suppress });
+      outcomes.push({ recipient, outcome: 'no-mailbox', bounce: sent });
+      continue;
+    }
+    const { mailbox } = decision;
+    const scan = reportOf(await findingsFor(mailbox.tenantId));
     const id = deriveMessageId(mail.messageId, recipient);
     const record: MessageRecord = {
       id,
       mailbox: recipient,
       tenantId: mailbox.tenantId,
       sesMessageId: mail.messageId,
-      folder: 'inbox',
+      folder: folderFor(scan),
+      verdict: scan.verdict,
+      scan,
       receivedAt: receipt.timestamp,
       ...(parsed.from && { from: parsed.from }),
       to: parsed.to,
@@ -111,15 +126,25 @@ export async function ingestMessage(
       headers: parsed.headers,
       ...body,
       ...(!parsed.parsed && { unparsed: { reason: parsed.unparsedReason ?? 'unknown' } }),
-      attachments: parsed.attachments.map(({ content: _content, ...meta }) => meta),
+      attachments,
       verdicts,
       raw: { bucket: receipt.action.bucketName, key: receipt.action.objectKey },
     };
-    outcomes.push({
-      recipient,
-      outcome: await deps.store.indexMessage(record, mailbox.quotaBytes),
-      messageId: id,
-    });
+    const outcome = await deps.store.indexMessage(record, mailbox.quotaBytes);
+    // The owner hears of 80/90/100 % once per crossing (shared/quota/quota-notices).
+    if (deps.notices) {
+      await noticeQuotaThresholds(
+        { ...deps, notices: deps.notices },
+        recipient,
+        outcome,
+        deps.now?.(),
+      );
+    }
+    const result: RecipientOutcome = { recipient, outcome, messageId: id, folder: record.folder };
+    if (outcome === 'over-quota') {
+      result.bounce = await bounce(deps, notification, raw, recipient, 'over-quota', { suppress });
+    }
+    outcomes.push(result);
   }
   return outcomes;
 }

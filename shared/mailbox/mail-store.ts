@@ -33,6 +33,17 @@ export interface MailStore {
   indexMessage(record: MessageRecord, quotaBytes: number): Promise<IndexOutcome>;
   listFolder(address: string, folder: FolderId, limit: number, after?: Cursor): Promise<FolderPage>;
   getMessage(address: string, id: string): Promise<MessageRecord | undefined>;
+  /**
+   * Records the owner's use of the API (for "active users" in usage reports); a no-op when a
+   * record at or after `staleBefore` exists, so a busy client costs one write an hour.
+   */
+  markSeen(address: string, at: string, staleBefore: string): Promise<void>;
+  /** A thread's messages, oldest first, at most `limit`; `more` when the thread is longer. */
+  listThread(
+    address: string,
+    threadId: string,
+    limit: number,
+  ): Promise<{ items: MessageSummary[]; more: boolean }>;
 }
 
 export class AlreadyExistsError extends Error {

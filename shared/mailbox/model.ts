@@ -1,4 +1,6 @@
 import type { TierName } from '../config/tiers';
+import type { AttachmentPolicyOverrides } from '../scan/attachment-policy';
+import type { ScanReport, Verdict } from '../scan/verdict';
 
 export const FOLDERS = ['inbox', 'junk', 'quarantine'] as const;
 export type FolderId = (typeof FOLDERS)[number];
@@ -12,6 +14,10 @@ export interface Tenant {
   tier: TierName;
   domains: string[];
   largeMailboxSeats: number;
+  /** The tenant's changes to the default attachment policy (shared/scan/attachment-policy). */
+  attachmentPolicy?: AttachmentPolicyOverrides;
+  /** Seats held by users; changed only together with a mailbox's add-on (shared/tenancy). */
+  largeMailboxSeatsUsed?: number;
   createdAt: string;
 }
 
@@ -25,6 +31,15 @@ export interface Mailbox {
   usedBytes: number;
   messageCount: number;
   createdAt: string;
+  jobTitle?: string;
+  /** Holds one of the tenant's large-mailbox seats (premium add-on). */
+  largeMailbox?: boolean;
+  /** When the user was marked a leaver; mail is accepted for a grace period after it. */
+  leftAt?: string;
+  /** Last API use, at most an hour stale (shared/tenancy/last-seen). */
+  lastSeenAt?: string;
+  /** Highest quota threshold (80, 90, 100) its owner was told about; see shared/quota. */
+  quotaNoticeLevel?: number;
 }
 
 export interface Address {
@@ -38,6 +53,11 @@ export interface AttachmentMeta {
   size: number;
   contentId?: string;
   disposition?: 'attachment' | 'inline';
+  /** 1-based, the `{n}` of the attachment route. */
+  index?: number;
+  sha256?: string;
+  /** Where the bytes are, in the attachments bucket: chosen by code, never the sender's name. */
+  key?: string;
 }
 
 /** The verdicts SES (or the local listener) reported for a message. */
@@ -63,6 +83,8 @@ export interface MessageSummary {
   unread: boolean;
   threadId: string;
   hasAttachments: boolean;
+  /** The scanning verdict (shared/scan/verdict); absent only on items from before scanning. */
+  verdict?: Verdict;
 }
 
 /** A message as indexed for one recipient. */
@@ -82,5 +104,7 @@ export interface MessageRecord extends MessageSummary {
   unparsed?: { reason: string };
   attachments: AttachmentMeta[];
   verdicts: Verdicts;
+  /** Every finding of the scan behind `verdict` and `folder`. */
+  scan?: ScanReport;
   raw: { bucket: string; key: string };
 }

@@ -1,5 +1,6 @@
 import type { BlobStore } from '../blob/blob-store';
 import type { Caller } from '../http/identity';
+import { lastSeenUpdate } from '../tenancy/last-seen';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { MailStore } from './mail-store';
 import type { FolderId, Mailbox, MessageRecord, MessageSummary } from './model';
@@ -26,12 +27,19 @@ export class InvalidCursorForFolderError extends Error {
  * The caller's own mailbox, checked against the token on every request: it must exist, belong
  * to the tenant the token names, and be active.
  */
-export async function ownMailbox(store: MailStore, caller: Caller): Promise<Mailbox> {
+export async function ownMailbox(
+  store: MailStore,
+  caller: Caller,
+  now: Date = new Date(),
+): Promise<Mailbox> {
   const mailbox = await store.getMailbox(caller.address);
   if (!mailbox || mailbox.tenantId !== caller.tenantId) {
     throw new ForbiddenError('The token does not match a mailbox of its tenant.');
   }
   if (mailbox.status !== 'active') throw new ForbiddenError('This account is disabled.');
+  // "Active users" in the usage report: one conditional write an hour at most (issue 4).
+  const seen = lastSeenUpdate(mailbox, now);
+  if (seen) await store.markSeen(mailbox.address, seen.at, seen.staleBefore);
   return mailbox;
 }
 

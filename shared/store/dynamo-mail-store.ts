@@ -1,8 +1,12 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Cursor } from '../mailbox/cursor';
@@ -34,6 +38,7 @@ const SUMMARY_FIELDS: (keyof MessageSummary)[] = [
   'unread',
   'threadId',
   'hasAttachments',
+  'verdict',
 ];
 
 function strip<T extends object>(item: Record<string, unknown>): T {
@@ -44,6 +49,8 @@ function strip<T extends object>(item: Record<string, unknown>): T {
     GSI1SK: _b,
     GSI2PK: _c,
     GSI2SK: _d,
+    GSI3PK: _e,
+    GSI3SK: _f,
     type: _t,
     ...rest
   } = item;
@@ -241,6 +248,51 @@ export class DynamoMailStore implements MailStore {
       items,
       next: { folder, position: keys.timeline(last.receivedAt, last.id), id: last.id },
     };
+  }
+
+  async listThread(
+    address: string,
+    threadId: string,
+    limit: number,
+  ): Promise<{ items: MessageSummary[]; more: boolean }> {
+    const index = TABLE_SCHEMA.indexes.byThread;
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: {
+          '#pk': index.partitionKey,
+          ...Object.fromEntries(SUMMARY_FIELDS.map((field, i) => [`#f${i}`, field])),
+        },
+        ExpressionAttributeValues: { ':pk': keys.threadIndex(address, threadId) },
+        ScanIndexForward: true,
+        Limit: limit + 1,
+        ProjectionExpression: SUMMARY_FIELDS.map((_, i) => `#f${i}`).join(', '),
+      }),
+    );
+    const items = (result.Items ?? []) as MessageSummary[];
+    const more = items.length > limit;
+    if (more) items.length = limit;
+    return { items, more };
+  }
+
+  async markSeen(address: string, at: string, staleBefore: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.mailbox(address),
+          UpdateExpression: 'SET lastSeenAt = :at',
+          ConditionExpression:
+            'attribute_exists(PK) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt < :stale)',
+          ExpressionAttributeValues: { ':at': at, ':stale': staleBefore },
+        }),
+      );
+    } catch (error) {
+      // Another request recorded it first: that is the point of the condition.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async getMessage(address: string, id: string): Promise<MessageRecord | undefined> {

@@ -11,4 +11,19 @@ export const keys = {
   threadIndex: (address: string, threadId: string) => `MBX#${address}#THREAD#${threadId}`,
   /** Newest first is a descending query on `<receivedAt>#<id>`. */
   timeline: (receivedAt: string, id: string) => `${receivedAt}#${id}`,
+  /** Marks a bounce as sent for one recipient of one SES message (shared/inbound/bounce-recipient). */
+  bounceMarker: (sesMessageId: string, recipient: string) => ({
+    PK: `BOUNCE#${sesMessageId}`,
+    SK: `RCPT#${recipient}`,
+  }),
+  /** A bulk import job of a tenant (shared/tenancy/csv-import). */
+  importJob: (tenantId: string, jobId: string) => ({
+    PK: `TENANT#${tenantId}`,
+    SK: `IMPORT#${jobId}`,
+  }),
+  /** A mailbox's directory entries live beside it, one per scope and slot (shared/tenancy). */
+  directoryEntry: (address: string, scope: string, slot: number) => ({
+    PK: `MBX#${address}`,
+    SK: `DIR#${scope}#${slot}`,
+  }),
 };

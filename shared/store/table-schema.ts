@@ -21,7 +21,10 @@ export const TABLE_SCHEMA = {
     byFolder: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
     /** Thread view: `MBX#<address>#THREAD#<threadId>`, sorted by `<receivedAt>#<id>`. */
     byThread: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
-    /** Directory: `DIR#<scope>#<prefix>`, sorted by normalised name. */
+    /**
+     * Directory: `DIR#<scope>#<prefix>`, sorted by normalised name. The same index also lists a
+     * tenant's members (`TENANT#<id>#MEMBERS` on mailbox items) and all tenants (`TENANTS`).
+     */
     directory: { name: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
   },
 } as const satisfies {

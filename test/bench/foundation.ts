@@ -3,6 +3,7 @@
  * s3rver). Prints its figures; asserts nothing. Listing cost must not grow with the mailbox:
  * the page-latency figures for a small and a large mailbox should be close.
  */
+import { ingestDepsOf } from '@test/support/ingest-deps';
 import { performance } from 'node:perf_hooks';
 import { ingestMessage } from '@shared/inbound/ingest-message';
 import { listMessages } from '@shared/mailbox/read-mailbox';
@@ -30,11 +31,7 @@ async function pageLatencies(world: Awaited<ReturnType<typeof startLocalWorld>>,
 
 const world = await startLocalWorld();
 try {
-  const deps = {
-    store: world.store,
-    blobs: world.blobs,
-    attachmentsBucket: world.names.attachmentsBucket,
-  };
+  const deps = ingestDepsOf(world);
   await world.addTenant('bench', ['bench.test']);
   await world.addMailbox('big@bench.test', 'bench');
   await world.addMailbox('small@bench.test', 'bench');

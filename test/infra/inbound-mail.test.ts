@@ -201,4 +201,15 @@ describe('the ingest function', () => {
     );
     expect(actionsOf(onRawMail)).toEqual(['s3:GetObject']);
   });
+
+  it('may send bounces only from the hosted domains, no other identity', () => {
+    const statements = allowStatementsOfFunction(template, ingestId);
+    const sending = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('ses:')));
+
+    expect(sending).toHaveLength(1);
+    expect(actionsOf(sending).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    const resources = JSON.stringify(sending[0]?.Resource);
+    for (const domain of config.hostedDomains) expect(resources).toContain(`:identity/${domain}`);
+    expect(resources).not.toContain('*');
+  });
 });

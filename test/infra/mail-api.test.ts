@@ -4,7 +4,12 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIERS } from '@shared/config/tiers';
 import { ROUTES, routeKey, type Route } from '@shared/http/routes';
-import { MailApi, ROLE_GROUPS, TENANT_ID_ATTRIBUTE } from '../../infra/constructs/mail-api';
+import {
+  LAST_SEEN_ATTRIBUTES,
+  MailApi,
+  ROLE_GROUPS,
+  TENANT_ID_ATTRIBUTE,
+} from '../../infra/constructs/mail-api';
 import { MailStore } from '../../infra/constructs/mail-store';
 import {
   actionsOf,
@@ -137,24 +142,87 @@ describe('the HTTP API', () => {
   });
 });
 
-describe('the mailbox function', () => {
-  const mailbox = api.functions.get('mailbox');
-  if (!mailbox) throw new Error('the route table has no mailbox routes');
-  const statements = allowStatementsOfFunction(template, logicalIdOf(mailbox));
+const WRITE_ACTION =
+  /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$|^s3:(Put|Delete)|^kms:(Encrypt|GenerateDataKey|ReEncrypt)/;
 
-  it('reads the table and both buckets', () => {
+function statementsOf(functionId: Parameters<typeof api.functions.get>[0]) {
+  const fn = api.functions.get(functionId);
+  if (!fn) throw new Error(`the route table has no ${functionId} routes`);
+  return allowStatementsOfFunction(template, logicalIdOf(fn));
+}
+
+describe.each(['mailbox', 'account'] as const)('the %s function', (functionId) => {
+  const statements = statementsOf(functionId);
+
+  it('reads the table', () => {
     expect(actionsOf(statements)).toEqual(
-      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 's3:GetObject', 'kms:Decrypt']),
+      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'kms:Decrypt']),
     );
   });
 
-  it('can write nothing', () => {
-    const writes = actionsOf(statements).filter((action) =>
-      /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$|^s3:(Put|Delete)|^kms:(Encrypt|GenerateDataKey|ReEncrypt)/.test(
-        action,
-      ),
+  it('can write nothing but its own lastSeenAt, on the table item itself', () => {
+    const writes = statements.filter((s) =>
+      actionsOf([s]).some((action) => WRITE_ACTION.test(action)),
     );
-    expect(writes).toEqual([]);
+    expect(writes).toHaveLength(1);
+    expect(actionsOf(writes)).toEqual(['dynamodb:UpdateItem']);
+    expect(writes[0]).toMatchObject({
+      Condition: {
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': LAST_SEEN_ATTRIBUTES },
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+      },
+    });
+    expect(LAST_SEEN_ATTRIBUTES).toEqual(['PK', 'SK', 'lastSeenAt']);
+  });
+});
+
+describe('the mailbox function', () => {
+  it('reads both buckets', () => {
+    expect(actionsOf(statementsOf('mailbox'))).toEqual(
+      expect.arrayContaining(['s3:GetObject', 's3:ListBucket']),
+    );
+  });
+});
+
+describe('the account function', () => {
+  it('touches no bucket', () => {
+    expect(actionsOf(statementsOf('account')).filter((a) => a.startsWith('s3:'))).toEqual([]);
+  });
+});
+
+describe.each(['admin', 'tenant-admin'] as const)('the %s function', (functionId) => {
+  const statements = statementsOf(functionId);
+
+  it('reads and writes the table, with the longer timeout an import needs', () => {
+    expect(actionsOf(statements)).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:ConditionCheckItem',
+      ]),
+    );
+    const fn = api.functions.get(functionId);
+    expect(template.toJSON().Resources[logicalIdOf(fn!)].Properties.Timeout).toBe(29);
+  });
+});
+
+describe('S3 access of the admin functions', () => {
+  it('admin has none', () => {
+    expect(actionsOf(statementsOf('admin')).filter((a) => a.startsWith('s3:'))).toEqual([]);
+  });
+
+  it('tenant-admin may put and get objects under imports/ of the attachments bucket only', () => {
+    const s3Statements = statementsOf('tenant-admin').filter((s) =>
+      actionsOf([s]).some((a) => a.startsWith('s3:')),
+    );
+    expect(s3Statements).toHaveLength(1);
+    expect(actionsOf(s3Statements).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(JSON.stringify(s3Statements[0]?.Resource)).toContain('/imports/*');
+    expect(JSON.stringify(s3Statements[0]?.Resource)).toContain(
+      logicalIdOf(stack.store.attachmentsBucket),
+    );
   });
 });
 

@@ -27,6 +27,7 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
   'AwsSolutions-IAM5[Resource::<RawMailBucket.Arn>/*]',
   'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/*]',
+  'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/imports/*]', // CSV import uploads
 ].sort();
 
 describe('cdk-nag AwsSolutions', () => {

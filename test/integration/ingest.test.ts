@@ -6,6 +6,7 @@ import { deriveMessageId } from '@shared/mailbox/message-id';
 import { keys } from '@shared/store/keys';
 import { toSqsRecord } from '../../infra/local/ses-envelope';
 import { fixtureBytes } from '@test/support/fixtures';
+import { ingestDepsOf } from '@test/support/ingest-deps';
 import { simpleMail, startLocalWorld, type LocalWorld } from '@test/support/local-world';
 
 let world: LocalWorld;
@@ -13,11 +14,7 @@ let deps: Parameters<typeof ingestMessage>[1];
 
 beforeAll(async () => {
   world = await startLocalWorld();
-  deps = {
-    store: world.store,
-    blobs: world.blobs,
-    attachmentsBucket: world.names.attachmentsBucket,
-  };
+  deps = ingestDepsOf(world);
   await world.addTenant('demo', ['demo.test']);
   await world.addMailbox('alice@demo.test', 'demo');
   await world.addMailbox('bob@demo.test', 'demo');

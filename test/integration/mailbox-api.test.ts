@@ -1,3 +1,5 @@
+import { S3DownloadLinks } from '@shared/blob/s3-download-links';
+import { ingestDepsOf } from '@test/support/ingest-deps';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailboxHandler } from '../../functions/mailbox/mailbox-api';
@@ -24,11 +26,7 @@ async function call(event: ReturnType<typeof apiEvent>) {
 
 beforeAll(async () => {
   world = await startLocalWorld();
-  const deps = {
-    store: world.store,
-    blobs: world.blobs,
-    attachmentsBucket: world.names.attachmentsBucket,
-  };
+  const deps = { ...ingestDepsOf(world), links: new S3DownloadLinks(world.s3) };
   handler = createMailboxHandler(deps);
   await world.addTenant('demo', ['demo.test']);
   await world.addTenant('other', ['other.test']);

@@ -8,6 +8,8 @@ export function apiEvent(options: {
   caller?: { address: string; tenantId: string; groups?: string[] };
   pathParameters?: Record<string, string>;
   query?: Record<string, string>;
+  /** Serialised as JSON, as a client would send it. */
+  body?: unknown;
 }): APIGatewayProxyEventV2WithJWTAuthorizer {
   const [method = 'GET', path = '/'] = options.routeKey.split(' ');
   const rawPath = path.replace(
@@ -29,6 +31,7 @@ export function apiEvent(options: {
     headers: {},
     ...(options.query && { queryStringParameters: options.query }),
     ...(options.pathParameters && { pathParameters: options.pathParameters }),
+    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
     isBase64Encoded: false,
     requestContext: {
       accountId: '000000000000',

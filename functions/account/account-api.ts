@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { PAGE_LIMITS } from '@shared/http/api-schemas';
+import { httpHandler, json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
+import { callerOf } from '@shared/http/identity';
+import { HttpProblemError } from '@shared/http/problem';
+import type { MailStore } from '@shared/mailbox/mail-store';
+import type { Mailbox } from '@shared/mailbox/model';
+import { ownMailbox } from '@shared/mailbox/read-mailbox';
+import { MIN_QUERY_CHARS, searchDirectory } from '@shared/tenancy/directory';
+import { DIRECTORY_SCOPES, normaliseTerm } from '@shared/tenancy/directory-terms';
+import type { TenancyStore } from '@shared/tenancy/tenancy-store';
+
+const directoryQuerySchema = z
+  .object({
+    q: z
+      .string()
+      .max(128)
+      .refine((q) => normaliseTerm(q).length >= MIN_QUERY_CHARS, {
+        message: `at least ${MIN_QUERY_CHARS} letters or digits`,
+      }),
+    scope: z.enum(DIRECTORY_SCOPES).default('tenant'),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(PAGE_LIMITS.min)
+      .max(PAGE_LIMITS.max)
+      .default(PAGE_LIMITS.default),
+    cursor: z.string().min(1).max(2048).optional(),
+  })
+  .strict();
+
+export interface AccountApiDeps {
+  store: TenancyStore;
+  mail: MailStore;
+  now?: () => Date;
+}
+
+/** Every signed-in user's own account (`/me`) and the staff directory. */
+export function createAccountHandler(deps: AccountApiDeps) {
+  const now = deps.now ?? (() => new Date());
+  const operations: Record<string, (event: ApiEvent, mailbox: Mailbox) => Promise<ApiResult>> = {
+    'GET /me': async (_event, mailbox) => {
+      const tenant = await deps.store.getTenant(mailbox.tenantId);
+      return json(200, {
+        address: mailbox.address,
+        tenantId: mailbox.tenantId,
+        organisation: tenant?.name ?? null,
+        tier: tenant?.tier ?? null,
+        displayName: mailbox.displayName,
+        jobTitle: mailbox.jobTitle ?? null,
+        role: mailbox.role,
+        largeMailbox: mailbox.largeMailbox ?? false,
+        quotaBytes: mailbox.quotaBytes,
+        usedBytes: mailbox.usedBytes,
+        messageCount: mailbox.messageCount,
+      });
+    },
+    'GET /directory': async (event) => {
+      const query = directoryQuerySchema.parse(event.queryStringParameters ?? {});
+      return json(200, await searchDirectory(deps.store, callerOf(event), query));
+    },
+  };
+  return httpHandler(async (event) => {
+    const operation = operations[event.routeKey];
+    if (!operation) throw new HttpProblemError('NoSuchRoute', `no route ${event.routeKey}`);
+    const mailbox = await ownMailbox(deps.mail, callerOf(event), now());
+    return operation(event, mailbox);
+  });
+}

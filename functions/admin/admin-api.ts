@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { TIER_NAMES } from '@shared/config/tiers';
+import type { TierTable } from '@shared/config/tiers';
+import { httpHandler, json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
+import { callerOf } from '@shared/http/identity';
+import { jsonBody } from '@shared/http/json-body';
+import { HttpProblemError } from '@shared/http/problem';
+import type { MailStore } from '@shared/mailbox/mail-store';
+import { ownMailbox } from '@shared/mailbox/read-mailbox';
+import { administeredTenant, requirePlatformAdmin } from '@shared/tenancy/access';
+import type { TenancyStore } from '@shared/tenancy/tenancy-store';
+import { createTenant, tenantView, updateTenant } from '@shared/tenancy/tenants';
+import { platformUsage, usageCsv } from '@shared/tenancy/usage';
+import {
+  csv,
+  domainSchema,
+  formatSchema,
+  pageQuerySchema,
+  tenantPathSchema,
+} from '@shared/http/api-schemas';
+
+/** Seats a tenant may buy; a sanity bound, not a price list. */
+export const MAX_SEATS = 100_000;
+
+const createSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    tier: z.enum(TIER_NAMES),
+    domains: z.array(domainSchema).min(1).max(50),
+    largeMailboxSeats: z.number().int().min(0).max(MAX_SEATS).default(0),
+  })
+  .strict();
+
+const patchSchema = z
+  .object({
+    tier: z.enum(TIER_NAMES).optional(),
+    largeMailboxSeats: z.number().int().min(0).max(MAX_SEATS).optional(),
+  })
+  .strict()
+  .refine((body) => body.tier !== undefined || body.largeMailboxSeats !== undefined, {
+    message: 'give tier, largeMailboxSeats or both',
+  });
+
+export interface AdminApiDeps {
+  store: TenancyStore;
+  mail: MailStore;
+  tiers: TierTable;
+  now?: () => Date;
+}
+
+/** The platform operator's API: tenants, tiers, seats, usage. Role platform-admin only. */
+export function createAdminHandler(deps: AdminApiDeps) {
+  const now = deps.now ?? (() => new Date());
+  const operations: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
+    'POST /admin/tenants': async (event) => {
+      const input = createSchema.parse(jsonBody(event));
+      const tenant = await createTenant(deps.store, input, now());
+      return json(201, tenantView(tenant), { location: `/admin/tenants/${tenant.id}` });
+    },
+    'GET /admin/tenants': async (event) => {
+      const query = pageQuerySchema.parse(event.queryStringParameters ?? {});
+      const page = await deps.store.listTenants(query.limit, query.cursor);
+      return json(200, { items: page.items.map(tenantView), nextCursor: page.next ?? null });
+    },
+    'PATCH /admin/tenants/{tenantId}': async (event) => {
+      const { tenantId } = tenantPathSchema.parse(event.pathParameters ?? {});
+      const changes = patchSchema.parse(jsonBody(event));
+      const tenant = await administeredTenant(deps.store, callerOf(event), tenantId);
+      const result = await updateTenant(deps.store, deps.tiers, tenant, changes);
+      return json(200, { ...tenantView(result.tenant), quotasUpdated: result.quotasUpdated });
+    },
+    'GET /admin/usage': async (event) => {
+      const { format } = formatSchema.parse(event.queryStringParameters ?? {});
+      const at = now();
+      const usage = await platformUsage(deps.store, at);
+      if (format === 'csv') return csv(usageCsv(usage.tenants), 'sesame-usage.csv');
+      return json(200, { generatedAt: at.toISOString(), ...usage });
+    },
+  };
+  return httpHandler(async (event) => {
+    const operation = operations[event.routeKey];
+    if (!operation) throw new HttpProblemError('NoSuchRoute', `no route ${event.routeKey}`);
+    const caller = callerOf(event);
+    await ownMailbox(deps.mail, caller, now());
+    requirePlatformAdmin(caller);
+    return operation(event);
+  });
+}

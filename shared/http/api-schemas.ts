@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import type { ApiResult } from './http-stack';
+
+/** A DNS name of at least two labels, lower-cased (as the CDK context checks hosted domains). */
+export const domainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    'must be a domain name such as trust.nhs.example',
+  );
+
+export const PAGE_LIMITS = { min: 1, max: 100, default: 25 } as const;
+
+export const pageQuerySchema = z
+  .object({
+    limit: z.coerce
+      .number()
+      .int()
+      .min(PAGE_LIMITS.min)
+      .max(PAGE_LIMITS.max)
+      .default(PAGE_LIMITS.default),
+    cursor: z.string().min(1).max(2048).optional(),
+  })
+  .strict();
+
+export const tenantPathSchema = z.object({ tenantId: z.string().min(1).max(64) });
+
+export const formatSchema = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
+
+export function csv(body: string, filename: string): ApiResult {
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename}"`,
+    },
+    body,
+  };
+}

@@ -1,0 +1,34 @@
+import type { MailStore } from '../mailbox/mail-store';
+import { domainOf } from '../mailbox/message-id';
+import type { Mailbox } from '../mailbox/model';
+import type { BounceReason } from '../outbound/dsn-bounce';
+import { deliveryDecision } from '../tenancy/leaver';
+
+/** What ingest does for one envelope recipient. */
+export type RecipientDecision =
+  | { kind: 'deliver'; mailbox: Mailbox }
+  | { kind: 'bounce'; reason: BounceReason }
+  /** SES only accepts hosted domains; a stray recipient is logged and left alone. */
+  | { kind: 'not-hosted' };
+
+/**
+ * The one place that decides a recipient's fate before indexing. Extend it here (a leaver's
+ * mailbox past its grace period → `{ kind: 'bounce', reason: 'mailbox-disabled' }`), not in
+ * ingestMessage. Over-quota is decided later, atomically, by the store's transaction.
+ */
+export async function decideRecipient(
+  store: Pick<MailStore, 'getMailbox' | 'findTenantIdByDomain'>,
+  recipient: string,
+  now: Date = new Date(),
+): Promise<RecipientDecision> {
+  const mailbox = await store.getMailbox(recipient);
+  if (mailbox) {
+    // A leaver's mail is accepted for a grace period, then bounced 5.1.1 (shared/tenancy/leaver).
+    const leaver = deliveryDecision(mailbox, now);
+    return leaver.action === 'deliver'
+      ? { kind: 'deliver', mailbox }
+      : { kind: 'bounce', reason: 'no-mailbox' };
+  }
+  const hosted = await store.findTenantIdByDomain(domainOf(recipient));
+  return hosted ? { kind: 'bounce', reason: 'no-mailbox' } : { kind: 'not-hosted' };
+}

@@ -1,0 +1,123 @@
+import type { DownloadLinks } from '../blob/download-links';
+import { contentDisposition } from '../mime/display-name';
+import type { MailStore } from './mail-store';
+import type { Mailbox, MessageRecord, MessageSummary } from './model';
+import { NoSuchMessageError } from './read-mailbox';
+
+/** Presigned download URLs live this long: long enough to start a download, no longer. */
+export const DOWNLOAD_URL_SECONDS = 300;
+/** The most messages one thread answer lists. */
+export const THREAD_PAGE_MAX = 100;
+
+export class NoSuchAttachmentError extends Error {
+  readonly code = 'NoSuchAttachment';
+  constructor() {
+    super('The message has no attachment with that number.');
+  }
+}
+
+export class NoSuchThreadError extends Error {
+  readonly code = 'NoSuchThread';
+  constructor() {
+    super('There is no thread with that id in your mailbox.');
+  }
+}
+
+/** Quarantined mail keeps its parts away from the user: a scanner or the policy said no. */
+export class QuarantinedError extends Error {
+  readonly code = 'AttachmentQuarantined';
+  constructor(what: string) {
+    super(`This message is in Quarantine; its ${what} cannot be downloaded.`);
+  }
+}
+
+export interface Download {
+  url: string;
+  expiresAt: string;
+  filename: string;
+  contentType: string;
+  size?: number;
+  sha256?: string;
+}
+
+export interface DownloadDeps {
+  store: MailStore;
+  links: DownloadLinks;
+  attachmentsBucket: string;
+  now?: () => Date;
+}
+
+async function quarantineChecked(
+  deps: DownloadDeps,
+  mailbox: Mailbox,
+  id: string,
+  what: string,
+): Promise<MessageRecord> {
+  const record = await deps.store.getMessage(mailbox.address, id);
+  if (!record) throw new NoSuchMessageError();
+  if (record.folder === 'quarantine') throw new QuarantinedError(what);
+  return record;
+}
+
+async function link(
+  deps: DownloadDeps,
+  location: { bucket: string; key: string },
+  meta: Omit<Download, 'url' | 'expiresAt'>,
+): Promise<Download> {
+  const now = deps.now?.() ?? new Date();
+  const url = await deps.links.sign(
+    location,
+    { contentDisposition: contentDisposition(meta.filename), contentType: meta.contentType },
+    DOWNLOAD_URL_SECONDS,
+  );
+  const expiresAt = new Date(now.getTime() + DOWNLOAD_URL_SECONDS * 1000).toISOString();
+  return { url, expiresAt, ...meta };
+}
+
+/** A short-lived URL for attachment `n` (1-based) of one of the caller's messages. */
+export async function attachmentDownload(
+  deps: DownloadDeps,
+  mailbox: Mailbox,
+  id: string,
+  n: number,
+): Promise<Download> {
+  const record = await quarantineChecked(deps, mailbox, id, 'attachments');
+  const attachment = record.attachments.find((a, i) => (a.index ?? i + 1) === n);
+  if (!attachment?.key) throw new NoSuchAttachmentError();
+  return link(
+    deps,
+    { bucket: deps.attachmentsBucket, key: attachment.key },
+    {
+      filename: attachment.filename,
+      contentType: attachment.contentType || 'application/octet-stream',
+      size: attachment.size,
+      ...(attachment.sha256 && { sha256: attachment.sha256 }),
+    },
+  );
+}
+
+/** A short-lived URL for the message exactly as it arrived (.eml). */
+export async function rawDownload(
+  deps: DownloadDeps,
+  mailbox: Mailbox,
+  id: string,
+): Promise<Download> {
+  // The raw message holds the attachments too, so quarantine withholds it as well.
+  const record = await quarantineChecked(deps, mailbox, id, 'original');
+  return link(deps, record.raw, {
+    filename: `${record.subject.slice(0, 80) || record.id}.eml`,
+    contentType: 'message/rfc822',
+    size: record.size,
+  });
+}
+
+/** A thread's messages in the caller's mailbox, oldest first. */
+export async function readThread(
+  store: MailStore,
+  mailbox: Mailbox,
+  threadId: string,
+): Promise<{ threadId: string; items: MessageSummary[]; more: boolean }> {
+  const page = await store.listThread(mailbox.address, threadId, THREAD_PAGE_MAX);
+  if (page.items.length === 0) throw new NoSuchThreadError();
+  return { threadId, ...page };
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { BlobStore } from '../blob/blob-store';
+import type { IndexOutcome, MailStore } from '../mailbox/mail-store';
+import { deriveMessageId, domainOf } from '../mailbox/message-id';
+import type { Mailbox, MessageRecord } from '../mailbox/model';
+
+/** Percentages of the quota at which the owner is told, once per crossing. */
+export const QUOTA_THRESHOLDS = [80, 90, 100] as const;
+export type NoticeLevel = 0 | (typeof QUOTA_THRESHOLDS)[number];
+
+/** The store operation notices need besides the mail store's. */
+export interface QuotaNoticeStore {
+  /**
+   * Moves the mailbox's notice marker from `from` (undefined: never set) to `to`, only if it
+   * still is `from`; false if another delivery moved it first.
+   */
+  setQuotaNoticeLevel(address: string, from: number | undefined, to: NoticeLevel): Promise<boolean>;
+}
+
+export interface QuotaNoticeDeps {
+  store: Pick<MailStore, 'getMailbox' | 'indexMessage'>;
+  notices: QuotaNoticeStore;
+  blobs: BlobStore;
+  attachmentsBucket: string;
+}
+
+/** The highest threshold usage has reached; a refused delivery means the mailbox is full. */
+export function noticeLevel(usedBytes: number, quotaBytes: number, refused = false): NoticeLevel {
+  if (refused) return 100;
+  const percent = quotaBytes > 0 ? (usedBytes / quotaBytes) * 100 : 100;
+  return [...QUOTA_THRESHOLDS].reverse().find((threshold) => percent >= threshold) ?? 0;
+}
+
+function noticeText(mailbox: Mailbox, level: NoticeLevel): { subject: string; text: string } {
+  const used = `${(mailbox.usedBytes / 1e6).toFixed(1)} MB of ${(mailbox.quotaBytes / 1e6).toFixed(1)} MB`;
+  if (level === 100) {
+    return {
+      subject: 'Your mailbox is full: new mail is being returned to its senders',
+      text: `Your mailbox uses ${used}. New mail is bounced to its senders until you delete messages for good.`,
+    };
+  }
+  return {
+    subject: `Your mailbox is ${level}% full`,
+    text: `Your mailbox uses ${used}. When it is full, new mail will be returned to its senders.`,
+  };
+}
+
+/**
+ * After a delivery to `address` (indexed, or refused as over quota), tells the owner when usage
+ * crossed 80, 90 or 100 % since the last notice, with a system message in their inbox. "Once per
+ * crossing": a marker on the mailbox moves up with a conditional write, and only the delivery
+ * that moves it sends the notice; when usage falls below a threshold the marker moves down, so
+ * the next crossing is told again. Notices are not charged to the quota (size 0: a full mailbox
+ * must still be able to receive the news that it is full). At most once: a crash between the
+ * marker and the message loses that notice rather than sending it twice.
+ */
+export async function noticeQuotaThresholds(
+  deps: QuotaNoticeDeps,
+  address: string,
+  outcome: IndexOutcome,
+  now: Date = new Date(),
+): Promise<NoticeLevel | undefined> {
+  if (outcome !== 'indexed' && outcome !== 'over-quota') return undefined;
+  const mailbox = await deps.store.getMailbox(address);
+  if (!mailbox) return undefined;
+  const level = noticeLevel(mailbox.usedBytes, mailbox.quotaBytes, outcome === 'over-quota');
+  const marker = mailbox.quotaNoticeLevel ?? 0;
+  if (level === marker) return undefined;
+  const moved = await deps.notices.setQuotaNoticeLevel(address, mailbox.quotaNoticeLevel, level);
+  if (!moved || level < marker) return undefined;
+  await deliverNotice(deps, mailbox, level as Exclude<NoticeLevel, 0>, now);
+  return level;
+}
+
+async function deliverNotice(
+  deps: QuotaNoticeDeps,
+  mailbox: Mailbox,
+  level: Exclude<NoticeLevel, 0>,
+  now: Date,
+) {
+  const sesMessageId = `sesame-quota-${level}-${now.getTime()}-${randomUUID()}`;
+  const id = deriveMessageId(sesMessageId, mailbox.address);
+  const from = { name: 'sesame', address: `postmaster@${domainOf(mailbox.address)}` };
+  const { subject, text } = noticeText(mailbox, level);
+  const key = `system/${id}.eml`;
+  const eml = [
+    `From: ${from.name} <${from.address}>`,
+    `To: ${mailbox.address}`,
+    `Subject: ${subject}`,
+    `Date: ${now.toUTCString()}`,
+    `Message-ID: <${sesMessageId}@sesame>`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    text,
+    '',
+  ].join('\r\n');
+  await deps.blobs.put(deps.attachmentsBucket, key, eml, 'message/rfc822');
+  const record: MessageRecord = {
+    id,
+    mailbox: mailbox.address,
+    tenantId: mailbox.tenantId,
+    sesMessageId,
+    folder: 'inbox',
+    receivedAt: now.toISOString(),
+    from,
+    to: [{ address: mailbox.address }],
+    cc: [],
+    replyTo: [],
+    subject,
+    snippet: text,
+    size: 0,
+    unread: true,
+    threadId: id,
+    hasAttachments: false,
+    headers: [{ key: 'x-sesame-notice', value: `quota-${level}` }],
+    text,
+    attachments: [],
+    verdicts: {},
+    raw: { bucket: deps.attachmentsBucket, key },
+  };
+  await deps.store.indexMessage(record, mailbox.quotaBytes);
+}

@@ -1,0 +1,118 @@
+import type { SesReceiptNotification } from '../inbound/ses-notification';
+import type { ParsedMail } from '../mime/parse-message';
+import { policyViolation, type AttachmentPolicy } from './attachment-policy';
+import {
+  containsEicar,
+  containsGtube,
+  looksLikeZip,
+  UnscannableArchiveError,
+  zipEntries,
+} from './content-checks';
+import { sesFindings } from './ses-verdicts';
+import { ScannerUnavailableError, type VirusScanner } from './virus-scanner';
+import type { Finding } from './verdict';
+
+/**
+ * The content findings of one message, independent of who receives it: SES's verdicts, EICAR in
+ * any part (or the raw message, or inside a zip), GTUBE in a text part, and the virus scanner
+ * on the raw message when one is configured. A scanner that cannot answer is a suspicious
+ * finding that quarantines (fail closed), not an error: the message is still delivered.
+ */
+export async function scanContent(
+  notification: SesReceiptNotification,
+  raw: Uint8Array,
+  mail: ParsedMail,
+  scanner?: VirusScanner,
+): Promise<Finding[]> {
+  const findings = sesFindings(notification);
+  const eicar = (detail: string, attachment?: number): Finding => ({
+    source: 'content',
+    verdict: 'virus',
+    check: 'eicar',
+    detail,
+    ...(attachment !== undefined && { attachment }),
+  });
+  if (containsEicar(raw)) findings.push(eicar('EICAR test file in the message'));
+  mail.attachments.forEach((attachment, i) => {
+    if (containsEicar(attachment.content)) {
+      findings.push(eicar(`EICAR test file in ${attachment.filename}`, i + 1));
+    }
+  });
+  if (containsGtube(mail.text ?? '') || containsGtube(mail.html ?? '')) {
+    findings.push({
+      source: 'content',
+      verdict: 'spam',
+      check: 'gtube',
+      detail: 'GTUBE test string',
+    });
+  }
+  if (scanner) {
+    try {
+      const result = await scanner.scan(raw);
+      if (result.infected) {
+        findings.push({
+          source: 'scanner',
+          verdict: 'virus',
+          check: scanner.name,
+          detail: result.signature,
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof ScannerUnavailableError)) throw error;
+      findings.push({
+        source: 'scanner',
+        verdict: 'suspicious',
+        check: scanner.name,
+        detail: `not scanned: ${error.message}`,
+        quarantine: true,
+      });
+    }
+  }
+  return findings;
+}
+
+/**
+ * The attachment-policy findings for one tenant's policy: each attachment's name and type, and
+ * the entries of any zip (opened with bounds; EICAR inside is a virus whatever the policy).
+ */
+export function scanAttachments(mail: ParsedMail, policy: AttachmentPolicy): Finding[] {
+  const findings: Finding[] = [];
+  mail.attachments.forEach((attachment, i) => {
+    const number = i + 1;
+    const blocked = (check: string, detail: string): Finding => ({
+      source: 'policy',
+      verdict: 'blocked',
+      check,
+      detail,
+      attachment: number,
+    });
+    const violation = policyViolation(policy, attachment.filename, attachment.contentType);
+    if (violation) findings.push(blocked(violation.check, violation.detail));
+    if (!looksLikeZip(attachment.content, attachment.filename)) return;
+    try {
+      for (const entry of zipEntries(attachment.content)) {
+        if (containsEicar(entry.content)) {
+          findings.push({
+            source: 'content',
+            verdict: 'virus',
+            check: 'eicar',
+            detail: `EICAR test file in ${attachment.filename}: ${entry.name}`,
+            attachment: number,
+          });
+        }
+        const inner = policyViolation(policy, entry.name, '');
+        if (inner) findings.push(blocked(inner.check, `${attachment.filename}: ${inner.detail}`));
+      }
+    } catch (error) {
+      if (!(error instanceof UnscannableArchiveError)) throw error;
+      findings.push({
+        source: 'policy',
+        verdict: policy.blockUnscannableArchives ? 'blocked' : 'suspicious',
+        check: 'unscannable-archive',
+        detail: `${attachment.filename}: ${error.message}`,
+        attachment: number,
+      });
+    }
+  });
+  return findings;
+}

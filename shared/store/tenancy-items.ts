@@ -1,0 +1,92 @@
+import type { DirectoryEntry } from '../tenancy/directory-terms';
+import { DIRECTORY_SCOPES, DIRECTORY_SLOTS } from '../tenancy/directory-terms';
+import type { SeatChange } from '../tenancy/tenancy-store';
+import { keys } from './keys';
+import type { TransactItems } from './transact';
+
+/** GSI3 partitions other than the directory's: every tenant, and each tenant's members. */
+export const TENANTS_PARTITION = 'TENANTS';
+export const membersPartition = (tenantId: string) => `TENANT#${tenantId}#MEMBERS`;
+
+export const ACTIVE_IN_TENANT = 'tenantId = :tenant AND #status = :active';
+
+/** An item without its keys and index attributes, as the domain sees it. */
+export function strip<T>(item: Record<string, unknown>): T {
+  const { PK: _a, SK: _b, GSI3PK: _c, GSI3SK: _d, type: _t, ...rest } = item;
+  return rest as T;
+}
+
+/** Every slot of every scope: the new entries put, the slots they no longer fill deleted. */
+export function directoryWrites(
+  tableName: string,
+  address: string,
+  entries: DirectoryEntry[],
+): TransactItems {
+  return DIRECTORY_SCOPES.flatMap((scope) =>
+    Array.from({ length: DIRECTORY_SLOTS }, (_, slot) => {
+      const key = keys.directoryEntry(address, scope, slot);
+      const entry = entries.find((e) => e.scope === scope && e.slot === slot);
+      if (!entry) return { Delete: { TableName: tableName, Key: key } };
+      return putItem(tableName, {
+        ...key,
+        type: 'directory',
+        GSI3PK: entry.partition,
+        GSI3SK: entry.sort,
+        view: entry.view,
+      });
+    }),
+  );
+}
+
+/** The mailbox half of an add-on change: the flag flips and the quota follows, if still as read. */
+export function seatFlag(
+  tableName: string,
+  change: SeatChange,
+  grant: boolean,
+): TransactItems[number] {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.mailbox(change.address),
+      UpdateExpression: 'SET largeMailbox = :to, quotaBytes = :quota',
+      ConditionExpression: grant
+        ? `${ACTIVE_IN_TENANT} AND (attribute_not_exists(largeMailbox) OR largeMailbox = :from)`
+        : 'tenantId = :tenant AND largeMailbox = :from',
+      ExpressionAttributeNames: grant ? { '#status': 'status' } : undefined,
+      ExpressionAttributeValues: {
+        ':tenant': change.tenantId,
+        ...(grant && { ':active': 'active' }),
+        ':to': grant,
+        ':from': !grant,
+        ':quota': change.quotaBytes,
+      },
+    },
+  };
+}
+
+/** The tenant half of giving a seat back. */
+export function seatReturn(tableName: string, tenantId: string): TransactItems[number] {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.tenant(tenantId),
+      UpdateExpression: 'ADD largeMailboxSeatsUsed :minusOne',
+      ConditionExpression: 'largeMailboxSeatsUsed > :zero',
+      ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+    },
+  };
+}
+
+export function putItem(
+  tableName: string,
+  item: Record<string, unknown>,
+  condition?: string,
+): TransactItems[number] {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: item,
+      ...(condition && { ConditionExpression: condition }),
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export type TransactItems = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
+>;
+
+/**
+ * Seat grants on one tenant item collide often (twenty admins clicking at once): DynamoDB
+ * cancels all but one with TransactionConflict, and each loser tries again after a jittered,
+ * capped backoff. Enough attempts that a burst of that size settles without a 500.
+ */
+const MAX_ATTEMPTS = 25;
+const BASE_BACKOFF_MS = 20;
+const MAX_BACKOFF_MS = 400;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The per-item reasons of a cancelled transaction, in item order ('None' where it was fine). */
+export function cancellationCodes(error: unknown): string[] | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+}
+
+/**
+ * Runs one transaction, retrying conflicts. A failed condition is returned (the index of the
+ * first item whose condition failed), never thrown, so the caller maps it to its domain error.
+ */
+export async function transactWrite(
+  client: DynamoDBDocumentClient,
+  items: TransactItems,
+): Promise<{ failedItem?: number }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.send(new TransactWriteCommand({ TransactItems: items }));
+      return {};
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      const failed = codes.indexOf('ConditionalCheckFailed');
+      if (failed >= 0) return { failedItem: failed };
+      if (!codes.includes('TransactionConflict') || attempt >= MAX_ATTEMPTS) throw error;
+      const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
+      await sleep(Math.random() * ceiling);
+    }
+  }
+}
+
+/** Opaque page cursors: the last key, base64url JSON. The caller checks what it decodes. */
+export function encodePageCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+export class InvalidCursorError extends Error {
+  readonly code = 'InvalidCursor';
+  constructor() {
+    super('The cursor was not issued by this API for this query.');
+  }
+}
+
+export function decodePageCursor(cursor: string, fields: string[]): Record<string, string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (typeof value !== 'object' || value === null) throw new InvalidCursorError();
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  if (keys.join() !== [...fields].sort().join()) throw new InvalidCursorError();
+  if (!keys.every((key) => typeof record[key] === 'string')) throw new InvalidCursorError();
+  return record as Record<string, string>;
+}

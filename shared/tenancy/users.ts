@@ -1,0 +1,181 @@
+import type { TierTable } from '../config/tiers';
+import { AlreadyExistsError } from '../mailbox/mail-store';
+import { domainOf, normaliseAddress } from '../mailbox/message-id';
+import type { Mailbox, Role, Tenant } from '../mailbox/model';
+import { directoryEntriesOf } from './directory-terms';
+import {
+  ForeignDomainError,
+  NoSuchTenantError,
+  NoSuchUserError,
+  NotActiveError,
+  NotPremiumError,
+} from './errors';
+import type { TenancyStore } from './tenancy-store';
+import { quotaFor } from './tenants';
+
+/** The roles a tenant admin may give; platform-admin is a Cognito group only operators hold. */
+export type TenantRole = Exclude<Role, 'platform-admin'>;
+
+export interface NewUser {
+  address: string;
+  displayName: string;
+  jobTitle?: string;
+  role?: TenantRole;
+}
+
+export interface UserChanges {
+  displayName?: string;
+  jobTitle?: string;
+  role?: TenantRole;
+  largeMailbox?: boolean;
+  status?: 'leaver';
+}
+
+/** What the API shows of a user. */
+export function userView(mailbox: Mailbox) {
+  const { quotaNoticeLevel: _q, ...view } = mailbox;
+  return { ...view, largeMailbox: mailbox.largeMailbox ?? false };
+}
+
+async function memberOf(store: TenancyStore, tenant: Tenant, address: string): Promise<Mailbox> {
+  const mailbox = await store.getMailbox(normaliseAddress(address));
+  if (!mailbox || mailbox.tenantId !== tenant.id) throw new NoSuchUserError();
+  return mailbox;
+}
+
+/** The mailbox a new user gets: on one of the tenant's domains, with the tier's quota. */
+export function newMailbox(tiers: TierTable, tenant: Tenant, input: NewUser, now: Date): Mailbox {
+  const address = normaliseAddress(input.address);
+  if (!tenant.domains.includes(domainOf(address))) {
+    throw new ForeignDomainError(`${address} is not on a domain of ${tenant.name}.`);
+  }
+  return {
+    address,
+    tenantId: tenant.id,
+    displayName: input.displayName,
+    ...(input.jobTitle && { jobTitle: input.jobTitle }),
+    role: input.role ?? 'user',
+    status: 'active',
+    quotaBytes: quotaFor(tiers, tenant.tier, false),
+    usedBytes: 0,
+    messageCount: 0,
+    largeMailbox: false,
+    createdAt: now.toISOString(),
+  };
+}
+
+/** Creates a mailbox, its folders and directory entries in one transaction. */
+export async function createUser(
+  store: TenancyStore,
+  tiers: TierTable,
+  tenant: Tenant,
+  input: NewUser,
+  now: Date,
+): Promise<Mailbox> {
+  const mailbox = newMailbox(tiers, tenant, input, now);
+  await store.createMailbox(mailbox, directoryEntriesOf(mailbox, tenant.name));
+  return mailbox;
+}
+
+/**
+ * Profile, add-on and leaving. Each is atomic on its own (the add-on moves a seat and the quota
+ * together); a PATCH that asks for several applies them in that order.
+ */
+export async function updateUser(
+  store: TenancyStore,
+  tiers: TierTable,
+  tenant: Tenant,
+  address: string,
+  changes: UserChanges,
+  now: Date,
+): Promise<Mailbox> {
+  const mailbox = await memberOf(store, tenant, address);
+  if (changes.status === 'leaver') {
+    await store.markLeaver(
+      mailbox.address,
+      tenant.id,
+      now.toISOString(),
+      quotaFor(tiers, tenant.tier, false),
+    );
+    return memberOf(store, tenant, mailbox.address);
+  }
+  if (mailbox.status !== 'active') throw new NotActiveError();
+  const { largeMailbox, status: _status, ...profile } = changes;
+  if (Object.values(profile).some((value) => value !== undefined)) {
+    const next = { ...mailbox, ...profile };
+    await store.updateProfile(
+      mailbox.address,
+      tenant.id,
+      profile,
+      directoryEntriesOf(next, tenant.name),
+    );
+  }
+  if (largeMailbox !== undefined) {
+    if (largeMailbox && tenant.tier !== 'premium') throw new NotPremiumError();
+    const change = {
+      address: mailbox.address,
+      tenantId: tenant.id,
+      quotaBytes: quotaFor(tiers, tenant.tier, largeMailbox),
+    };
+    await (largeMailbox ? store.grantLargeMailbox(change) : store.revokeLargeMailbox(change));
+  }
+  return memberOf(store, tenant, mailbox.address);
+}
+
+export interface TransferPlan {
+  address: string;
+  usedBytes: number;
+  from: { tenantId: string; tier: string; quotaBytes: number; largeMailbox: boolean };
+  to: { tenantId: string; tier: string; quotaBytes: number; largeMailbox: false };
+  /** The large-mailbox seat the user holds goes back to the old tenant. */
+  seatReturned: boolean;
+  /** Mail already stored stays; new mail bounces until usage falls below the new quota. */
+  overQuotaAfter: boolean;
+  applied: boolean;
+}
+
+/**
+ * Moves a user to another tenant keeping the address (an address for life): the old tenant's
+ * domain keeps routing it, because ingest finds the mailbox by address. The add-on does not
+ * travel (it is the old tenant's seat). `dryRun` shows the plan and changes nothing.
+ */
+export async function transferUser(
+  store: TenancyStore,
+  tiers: TierTable,
+  from: Tenant,
+  address: string,
+  toTenantId: string,
+  dryRun: boolean,
+): Promise<TransferPlan> {
+  const mailbox = await memberOf(store, from, address);
+  if (mailbox.status !== 'active') throw new NotActiveError();
+  if (toTenantId === from.id)
+    throw new AlreadyExistsError(`${mailbox.address} is in ${from.id} already.`);
+  const to = await store.getTenant(toTenantId);
+  if (!to) throw new NoSuchTenantError();
+  const quotaBytes = quotaFor(tiers, to.tier, false);
+  const plan: TransferPlan = {
+    address: mailbox.address,
+    usedBytes: mailbox.usedBytes,
+    from: {
+      tenantId: from.id,
+      tier: from.tier,
+      quotaBytes: mailbox.quotaBytes,
+      largeMailbox: mailbox.largeMailbox ?? false,
+    },
+    to: { tenantId: to.id, tier: to.tier, quotaBytes, largeMailbox: false },
+    seatReturned: mailbox.largeMailbox ?? false,
+    overQuotaAfter: mailbox.usedBytes > quotaBytes,
+    applied: false,
+  };
+  if (dryRun) return plan;
+  await store.transferMailbox({
+    address: mailbox.address,
+    fromTenantId: from.id,
+    toTenantId: to.id,
+    quotaBytes,
+    returnsSeat: plan.seatReturned,
+    directory: directoryEntriesOf({ ...mailbox, tenantId: to.id }, to.name),
+  });
+  return { ...plan, applied: true };
+}

@@ -1,0 +1,201 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createTransport } from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
+import { PROBLEM_CONTENT_TYPE } from '@shared/http/problem';
+import { ROUTES, routeKey } from '@shared/http/routes';
+import { startLocal, type LocalRuntime } from '../../infra/local/local-runtime';
+import { readRuntimeInfo } from '../../infra/local/runtime-file';
+import { freePort, localDynamoClient } from '../../infra/local/stand-ins';
+import { httpClient } from '@test/support/http-client';
+
+const SECRET_SUBJECT = 'Victim-only subject 7f3a';
+
+let dataDir: string;
+let sesame: LocalRuntime;
+let api: ReturnType<typeof httpClient>;
+let documents: DynamoDBDocumentClient;
+const victim = { tenantId: '', address: 'vic@victim.test', messageId: '', threadId: '', jobId: '' };
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'sesame-e2e-authz-'));
+  sesame = await startLocal({
+    dataDir,
+    smtpPort: await freePort(),
+    apiPort: await freePort(),
+    persistDynamo: false,
+  });
+  api = httpClient(sesame.api.url);
+  const info = readRuntimeInfo(dataDir);
+  documents = DynamoDBDocumentClient.from(localDynamoClient(info?.dynamoEndpoint ?? ''));
+  const platform = await sesame.issuer.sign({
+    address: 'alice@demo.test',
+    tenantId: 'demo',
+    groups: ['platform-admin'],
+  });
+
+  const tenant = async (name: string, domain: string) =>
+    (
+      await api<{ id: string }>('POST', '/admin/tenants', platform, {
+        name,
+        tier: 'premium',
+        domains: [domain],
+        largeMailboxSeats: 2,
+      })
+    ).body.id;
+  victim.tenantId = await tenant('Victim', 'victim.test');
+  const other = await tenant('Other', 'other.test');
+  const user = (tenantId: string, address: string, role = 'user') =>
+    api('POST', `/tenants/${tenantId}/users`, platform, { address, displayName: address, role });
+  await user(victim.tenantId, 'vic@victim.test');
+  await user(victim.tenantId, 'vicadmin@victim.test', 'tenant-admin');
+  await user(victim.tenantId, 'colleague@victim.test');
+  await user(other, 'oadmin@other.test', 'tenant-admin');
+  await user(other, 'ouser@other.test');
+
+  const vicAdmin = await sesame.issuer.sign({
+    address: 'vicadmin@victim.test',
+    tenantId: victim.tenantId,
+    groups: ['tenant-admin'],
+  });
+  victim.jobId = (
+    await api<{ jobId: string }>('POST', `/tenants/${victim.tenantId}/imports`, vicAdmin)
+  ).body.jobId;
+  const transport = createTransport({
+    host: sesame.smtp.host,
+    port: sesame.smtp.port,
+    ignoreTLS: true,
+  });
+  await transport.sendMail({
+    from: 'carol@partner.example',
+    to: victim.address,
+    subject: SECRET_SUBJECT,
+    text: 'private',
+  });
+  await sesame.queue.idle();
+  const vic = await sesame.issuer.sign({ address: victim.address, tenantId: victim.tenantId });
+  const [message] = (
+    await api<{ items: { id: string; threadId: string }[] }>('GET', '/mailboxes/me/messages', vic)
+  ).body.items;
+  victim.messageId = message?.id ?? '';
+  victim.threadId = message?.threadId ?? '';
+
+  tokens['another tenant’s admin'] = await sesame.issuer.sign({
+    address: 'oadmin@other.test',
+    tenantId: other,
+    groups: ['tenant-admin'],
+  });
+  tokens['another tenant’s user'] = await sesame.issuer.sign({
+    address: 'ouser@other.test',
+    tenantId: other,
+  });
+  tokens['another user of the tenant'] = await sesame.issuer.sign({
+    address: 'colleague@victim.test',
+    tenantId: victim.tenantId,
+  });
+  tokens['a forged tenant claim'] = await sesame.issuer.sign({
+    address: 'oadmin@other.test',
+    tenantId: victim.tenantId,
+    groups: ['tenant-admin'],
+  });
+});
+
+afterAll(async () => {
+  documents?.destroy();
+  await sesame?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A valid request against the victim's resources, so only authorisation can stop it. */
+function requestFor(route: (typeof ROUTES)[number]) {
+  const values: Record<string, string> = {
+    tenantId: victim.tenantId,
+    address: victim.address,
+    id: route.path.includes('/threads/') ? victim.threadId : victim.messageId,
+    jobId: victim.jobId,
+    n: '1',
+  };
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(values[name] ?? victim.messageId),
+  );
+  const bodies: Record<string, unknown> = {
+    'POST /admin/tenants': { name: 'Evil', tier: 'commodity', domains: ['evil.test'] },
+    'PATCH /admin/tenants/{tenantId}': { tier: 'commodity', largeMailboxSeats: 0 },
+    'POST /tenants/{tenantId}/users': { address: 'planted@victim.test', displayName: 'Planted' },
+    'PATCH /tenants/{tenantId}/users/{address}': { displayName: 'Hacked', status: 'leaver' },
+    'POST /tenants/{tenantId}/users/{address}/transfer': { toTenantId: 'demo' },
+    'POST /tenants/{tenantId}/imports/{jobId}/run': { dryRun: false },
+  };
+  const key = routeKey(route);
+  return { path, body: bodies[key] ?? (route.method === 'GET' ? undefined : {}) };
+}
+
+/** Routes about the caller only: they answer, but with the caller's own data. */
+const isOwnData = (path: string) =>
+  path === '/me' || path === '/directory' || path === '/mailboxes/me/messages';
+
+async function tableSnapshot() {
+  const result = await documents.send(new ScanCommand({ TableName: LOCAL_RESOURCE_NAMES.table }));
+  return (result.Items ?? []).sort((a, b) => `${a.PK}${a.SK}`.localeCompare(`${b.PK}${b.SK}`));
+}
+
+describe('every admin and mailbox endpoint, driven with the wrong tokens', () => {
+  it('refuses (403/404) or answers with the caller’s own data only, and changes nothing', async () => {
+    // Each caller's sighting is recorded first, so the snapshot covers every other write.
+    for (const token of Object.values(tokens)) await api('GET', '/me', token);
+    const before = await tableSnapshot();
+    const refusals: string[] = [];
+
+    for (const route of ROUTES.filter((r) => r.auth === 'jwt')) {
+      for (const [who, token] of Object.entries(tokens)) {
+        const { path, body } = requestFor(route);
+        const query = path === '/directory' ? '?q=vic&scope=tenant' : '';
+        const answer = await api(route.method, `${path}${query}`, token, body);
+        const label = `${routeKey(route)} as ${who}: ${answer.status}`;
+        expect(answer.text, label).not.toContain(SECRET_SUBJECT);
+        expect(answer.text, label).not.toContain(victim.messageId);
+        if (isOwnData(route.path) && answer.status === 200) {
+          // A colleague finds the victim in the tenant directory: that is what it is for.
+          const colleague = who === 'another user of the tenant' && route.path === '/directory';
+          if (!colleague) expect(answer.text, label).not.toContain(victim.address);
+          continue;
+        }
+        expect([403, 404], label).toContain(answer.status);
+        expect(answer.type, label).toBe(PROBLEM_CONTENT_TYPE);
+        refusals.push(label);
+      }
+    }
+
+    expect(await tableSnapshot()).toEqual(before);
+    // Another tenant is never told the tenant exists; its own members are told they may not.
+    expect(refusals).toContain(
+      `PATCH /tenants/{tenantId}/users/{address} as another tenant’s admin: 404`,
+    );
+    expect(refusals).toContain(
+      `PATCH /tenants/{tenantId}/users/{address} as another user of the tenant: 403`,
+    );
+    expect(refusals).toContain(`POST /admin/tenants as another tenant’s admin: 403`);
+    expect(refusals).toContain(
+      `GET /mailboxes/me/messages/{id} as another user of the tenant: 404`,
+    );
+    expect(refusals).toContain(`GET /me as a forged tenant claim: 403`);
+  });
+
+  it('while the victim’s own admin gets through (the matrix is not refusing everything)', async () => {
+    const vicAdmin = await sesame.issuer.sign({
+      address: 'vicadmin@victim.test',
+      tenantId: victim.tenantId,
+      groups: ['tenant-admin'],
+    });
+    const job = await api('GET', `/tenants/${victim.tenantId}/imports/${victim.jobId}`, vicAdmin);
+    expect(job.status).toBe(200);
+    const vic = await sesame.issuer.sign({ address: victim.address, tenantId: victim.tenantId });
+    expect(
+      (await api('GET', `/mailboxes/me/messages/${victim.messageId}`, vic)).body,
+    ).toMatchObject({ subject: SECRET_SUBJECT });
+  });
+});
