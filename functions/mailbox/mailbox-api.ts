@@ -7,7 +7,12 @@ import { callerOf } from '@shared/http/identity';
 import type { MailStore } from '@shared/mailbox/mail-store';
 import { MESSAGE_ID_PATTERN } from '@shared/mailbox/message-id';
 import { FOLDERS } from '@shared/mailbox/model';
-import { listMessages, ownMailbox, readMessage } from '@shared/mailbox/read-mailbox';
+import {
+  listMessages,
+  NoSuchMessageError,
+  ownMailbox,
+  readMessage,
+} from '@shared/mailbox/read-mailbox';
 import {
   attachmentDownload,
   rawDownload,
@@ -45,6 +50,8 @@ const threadPathSchema = z.object({
 
 export interface MailboxApiDeps {
   store: MailStore;
+  /** Deletes a message for good, giving its bytes back; false when there was none. */
+  purge: (address: string, id: string) => Promise<boolean>;
   blobs: BlobStore;
   links: DownloadLinks;
   attachmentsBucket: string;
@@ -67,6 +74,12 @@ export function createMailboxHandler(deps: MailboxApiDeps) {
       const mailbox = await ownMailbox(deps.store, callerOf(event));
       const { id } = messagePathSchema.parse(event.pathParameters ?? {});
       return json(200, await readMessage(deps, mailbox, id));
+    },
+    'DELETE /mailboxes/me/messages/{id}': async (event) => {
+      const mailbox = await ownMailbox(deps.store, callerOf(event));
+      const { id } = messagePathSchema.parse(event.pathParameters ?? {});
+      if (!(await deps.purge(mailbox.address, id))) throw new NoSuchMessageError();
+      return { statusCode: 204 };
     },
     'GET /mailboxes/me/messages/{id}/attachments/{n}': async (event) => {
       const mailbox = await ownMailbox(deps.store, callerOf(event));

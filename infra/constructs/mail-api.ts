@@ -191,6 +191,7 @@ export class MailApi extends Construct {
       ...(access.table === 'RW' && { timeout: Duration.seconds(29) }),
     }).bindTable(props.store.table, access.table);
     if (access.table === 'RO') grantLastSeen(fn, props.store.table);
+    if (access.purge) grantPurge(fn, props.store.table);
     if (access.mailBuckets) {
       fn.bindBucket(props.store.rawMailBucket, ENV.rawMailBucket, 'RO').bindBucket(
         props.store.attachmentsBucket,
@@ -212,13 +213,42 @@ type ApiFunctionId = Exclude<FunctionId, 'ingest'>;
 /** What each API function may touch. */
 export const FUNCTION_ACCESS: Record<
   ApiFunctionId,
-  { table: 'RO' | 'RW'; mailBuckets: boolean; imports: boolean }
+  { table: 'RO' | 'RW'; mailBuckets: boolean; imports: boolean; purge: boolean }
 > = {
-  mailbox: { table: 'RO', mailBuckets: true, imports: false },
-  account: { table: 'RO', mailBuckets: false, imports: false },
-  admin: { table: 'RW', mailBuckets: false, imports: false },
-  'tenant-admin': { table: 'RW', mailBuckets: false, imports: true },
+  mailbox: { table: 'RO', mailBuckets: true, imports: false, purge: true },
+  account: { table: 'RO', mailBuckets: false, imports: false, purge: false },
+  admin: { table: 'RW', mailBuckets: false, imports: false, purge: false },
+  'tenant-admin': { table: 'RW', mailBuckets: false, imports: true, purge: false },
 };
+
+/**
+ * What deleting a message for good writes (shared/store/dynamo-quota-store purgeMessage): the
+ * message item goes, the mailbox's used bytes and count and the folder counters go down.
+ */
+export const PURGE_ATTRIBUTES = [
+  TABLE_SCHEMA.partitionKey,
+  TABLE_SCHEMA.sortKey,
+  'usedBytes',
+  'messageCount',
+  'total',
+  'unread',
+];
+
+function grantPurge(fn: SesameFunction, table: ITable): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [table.tableArn] }),
+  );
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': PURGE_ATTRIBUTES },
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+      },
+    }),
+  );
+}
 
 /** The one attribute a reader may write: its own sighting (shared/tenancy/last-seen). */
 export const LAST_SEEN_ATTRIBUTES = [TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sortKey, 'lastSeenAt'];

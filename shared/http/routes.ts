@@ -19,6 +19,7 @@ export interface Route {
 export const ROUTES = [
   { method: 'GET', path: '/mailboxes/me/messages', function: 'mailbox', auth: 'jwt' },
   { method: 'GET', path: '/mailboxes/me/messages/{id}', function: 'mailbox', auth: 'jwt' },
+  { method: 'DELETE', path: '/mailboxes/me/messages/{id}', function: 'mailbox', auth: 'jwt' },
   // Inbound (issue 3): downloads as 303 to a presigned URL, and threads.
   {
     method: 'GET',

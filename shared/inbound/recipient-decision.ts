@@ -12,8 +12,7 @@ export type RecipientDecision =
   | { kind: 'not-hosted' };
 
 /**
- * The one place that decides a recipient's fate before indexing. Extend it here (a leaver's
- * mailbox past its grace period → `{ kind: 'bounce', reason: 'mailbox-disabled' }`), not in
+ * The one place that decides a recipient's fate before indexing; new rules go here, not in
  * ingestMessage. Over-quota is decided later, atomically, by the store's transaction.
  */
 export async function decideRecipient(
@@ -27,7 +26,7 @@ export async function decideRecipient(
     const leaver = deliveryDecision(mailbox, now);
     return leaver.action === 'deliver'
       ? { kind: 'deliver', mailbox }
-      : { kind: 'bounce', reason: 'no-mailbox' };
+      : { kind: 'bounce', reason: 'user-left' };
   }
   const hosted = await store.findTenantIdByDomain(domainOf(recipient));
   return hosted ? { kind: 'bounce', reason: 'no-mailbox' } : { kind: 'not-hosted' };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 /**
  * Why a recipient is bounced, with its RFC 3463 status and the SMTP text it would have got.
- * The other causes (a leaver's mailbox, …) are added here and in recipient-decision.ts.
+ * New causes are added here and decided in recipient-decision.ts.
  */
 export const BOUNCE_REASONS = {
   'no-mailbox': {
@@ -10,6 +10,11 @@ export const BOUNCE_REASONS = {
     smtp: '550 5.1.1 The email account that you tried to reach does not exist',
   },
   'over-quota': { status: '5.2.2', smtp: "552 5.2.2 The recipient's mailbox is full" },
+  /** A leaver past the grace period (shared/tenancy/leaver): the address no longer takes mail. */
+  'user-left': {
+    status: '5.1.1',
+    smtp: '550 5.1.1 The recipient has left the organisation and no longer receives mail here',
+  },
   'mailbox-disabled': {
     status: '5.2.1',
     smtp: '550 5.2.1 The email account that you tried to reach is disabled',

@@ -6,6 +6,7 @@ import { DEFAULT_TIERS } from '@shared/config/tiers';
 import { ROUTES, routeKey, type Route } from '@shared/http/routes';
 import {
   LAST_SEEN_ATTRIBUTES,
+  PURGE_ATTRIBUTES,
   MailApi,
   ROLE_GROUPS,
   TENANT_ID_ATTRIBUTE,
@@ -151,6 +152,19 @@ function statementsOf(functionId: Parameters<typeof api.functions.get>[0]) {
   return allowStatementsOfFunction(template, logicalIdOf(fn));
 }
 
+function writeStatementsOf(functionId: Parameters<typeof statementsOf>[0]) {
+  return statementsOf(functionId).filter((s) =>
+    actionsOf([s]).some((action) => WRITE_ACTION.test(action)),
+  );
+}
+
+const lastSeenOnly = {
+  Condition: {
+    'ForAllValues:StringEquals': { 'dynamodb:Attributes': LAST_SEEN_ATTRIBUTES },
+    StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+  },
+};
+
 describe.each(['mailbox', 'account'] as const)('the %s function', (functionId) => {
   const statements = statementsOf(functionId);
 
@@ -160,19 +174,38 @@ describe.each(['mailbox', 'account'] as const)('the %s function', (functionId) =
     );
   });
 
-  it('can write nothing but its own lastSeenAt, on the table item itself', () => {
-    const writes = statements.filter((s) =>
-      actionsOf([s]).some((action) => WRITE_ACTION.test(action)),
-    );
+  it('may stamp its own lastSeenAt, and no other attribute through that grant', () => {
+    expect(writeStatementsOf(functionId)).toContainEqual(expect.objectContaining(lastSeenOnly));
+    expect(LAST_SEEN_ATTRIBUTES).toEqual(['PK', 'SK', 'lastSeenAt']);
+  });
+});
+
+describe('the account function', () => {
+  it('can write nothing but lastSeenAt', () => {
+    const writes = writeStatementsOf('account');
     expect(writes).toHaveLength(1);
     expect(actionsOf(writes)).toEqual(['dynamodb:UpdateItem']);
-    expect(writes[0]).toMatchObject({
-      Condition: {
-        'ForAllValues:StringEquals': { 'dynamodb:Attributes': LAST_SEEN_ATTRIBUTES },
-        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
-      },
-    });
-    expect(LAST_SEEN_ATTRIBUTES).toEqual(['PK', 'SK', 'lastSeenAt']);
+  });
+});
+
+describe('the mailbox function', () => {
+  it('may delete messages for good: delete an item, lower counters, nothing else', () => {
+    const writes = writeStatementsOf('mailbox');
+    expect(
+      actionsOf(writes)
+        .filter((a) => WRITE_ACTION.test(a))
+        .sort(),
+    ).toEqual(['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:UpdateItem']);
+    expect(writes).toContainEqual(
+      expect.objectContaining({
+        Action: 'dynamodb:UpdateItem',
+        Condition: expect.objectContaining({
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': PURGE_ATTRIBUTES },
+        }),
+      }),
+    );
+    expect(PURGE_ATTRIBUTES).not.toContain('quotaBytes');
+    expect(PURGE_ATTRIBUTES).not.toContain('status');
   });
 });
 

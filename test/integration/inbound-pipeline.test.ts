@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailboxHandler } from '../../functions/mailbox/mailbox-api';
-import { S3DownloadLinks } from '@shared/blob/s3-download-links';
 import { ingestMessage, type IngestDeps } from '@shared/inbound/ingest-message';
 import { deriveMessageId } from '@shared/mailbox/message-id';
 import { MIME_LIMITS, UNPARSED_PLACEHOLDER } from '@shared/mime/parse-message';
@@ -16,7 +15,7 @@ import {
   mailWithAttachments,
   manyParts,
 } from '@test/support/hostile-mail';
-import { ingestDepsOf } from '@test/support/ingest-deps';
+import { mailboxApiDepsOf } from '@test/support/ingest-deps';
 import { simpleMail, startLocalWorld, type LocalWorld } from '@test/support/local-world';
 
 const alice = { address: 'alice@demo.test', tenantId: 'demo' };
@@ -29,8 +28,9 @@ let api: ReturnType<typeof createMailboxHandler>;
 
 beforeAll(async () => {
   world = await startLocalWorld();
-  deps = ingestDepsOf(world);
-  api = createMailboxHandler({ ...deps, links: new S3DownloadLinks(world.s3) });
+  const apiDeps = mailboxApiDepsOf(world);
+  deps = apiDeps;
+  api = createMailboxHandler(apiDeps);
   await world.addTenant('demo', ['demo.test']);
   await world.addMailbox('alice@demo.test', 'demo');
   await world.addMailbox('full@demo.test', 'demo', 100);

@@ -1,5 +1,4 @@
-import { S3DownloadLinks } from '@shared/blob/s3-download-links';
-import { ingestDepsOf } from '@test/support/ingest-deps';
+import { mailboxApiDepsOf } from '@test/support/ingest-deps';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailboxHandler } from '../../functions/mailbox/mailbox-api';
@@ -18,6 +17,7 @@ const context = { awsRequestId: 'test' } as Context;
 let world: LocalWorld;
 let handler: ReturnType<typeof createMailboxHandler>;
 let summaryId: string;
+let deps: ReturnType<typeof mailboxApiDepsOf>;
 
 async function call(event: ReturnType<typeof apiEvent>) {
   const result = await handler(event, context);
@@ -26,7 +26,7 @@ async function call(event: ReturnType<typeof apiEvent>) {
 
 beforeAll(async () => {
   world = await startLocalWorld();
-  const deps = { ...ingestDepsOf(world), links: new S3DownloadLinks(world.s3) };
+  deps = mailboxApiDepsOf(world);
   handler = createMailboxHandler(deps);
   await world.addTenant('demo', ['demo.test']);
   await world.addTenant('other', ['other.test']);
@@ -166,5 +166,43 @@ describe('GET /mailboxes/me/messages/{id}', () => {
     );
     expect(result.statusCode).toBe(400);
     expect(result.json.code).toBe('InputValidationError');
+  });
+});
+
+describe('DELETE /mailboxes/me/messages/{id}', () => {
+  const DELETE = 'DELETE /mailboxes/me/messages/{id}';
+
+  it('deletes a message for good and gives its bytes back, once', async () => {
+    const notification = await world.receive(simpleMail('Delete me'), {
+      recipients: [bob.address],
+    });
+    await ingestMessage(notification, deps);
+    const id = deriveMessageId(notification.mail.messageId, bob.address);
+    const before = await world.store.getMailbox(bob.address);
+    const size = (await world.store.getMessage(bob.address, id))!.size;
+
+    const deleted = await call(apiEvent({ routeKey: DELETE, caller: bob, pathParameters: { id } }));
+
+    expect(deleted.statusCode).toBe(204);
+    const after = await world.store.getMailbox(bob.address);
+    expect(before!.usedBytes - after!.usedBytes).toBe(size);
+    expect(before!.messageCount - after!.messageCount).toBe(1);
+    expect(await world.store.getMessage(bob.address, id)).toBeUndefined();
+    const again = await call(apiEvent({ routeKey: DELETE, caller: bob, pathParameters: { id } }));
+    expect(again.statusCode).toBe(404);
+    expect(await world.store.getMailbox(bob.address)).toEqual(after);
+  });
+
+  it("answers 404 to another user's message and leaves it alone", async () => {
+    const aliceBefore = await world.store.getMailbox(alice.address);
+
+    const result = await call(
+      apiEvent({ routeKey: DELETE, caller: bob, pathParameters: { id: summaryId } }),
+    );
+
+    expect(result.statusCode).toBe(404);
+    expect(result.json.code).toBe('NoSuchMessage');
+    expect(await world.store.getMessage(alice.address, summaryId)).toBeDefined();
+    expect(await world.store.getMailbox(alice.address)).toEqual(aliceBefore);
   });
 });

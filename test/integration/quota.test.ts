@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTiers } from '@shared/config/tiers';
@@ -218,13 +220,18 @@ describe('a leaver at ingest', () => {
       await world.receive(simpleMail('Still here?'), { recipients: [address] }),
       at(LEAVER_GRACE_MS - 1),
     );
+    const lateDeps = at(LEAVER_GRACE_MS);
     const after = await ingestMessage(
       await world.receive(simpleMail('Too late'), { recipients: [address] }),
-      at(LEAVER_GRACE_MS),
+      lateDeps,
     );
 
     expect(during.map((o) => o.outcome)).toEqual(['indexed']);
     expect(after.map((o) => [o.outcome, o.bounce])).toEqual([['no-mailbox', 'sent']]);
+    const reports = readdirSync(lateDeps.outboxDir).map((name) =>
+      readFileSync(join(lateDeps.outboxDir, name), 'utf8'),
+    );
+    expect(reports.some((r) => r.includes('Status: 5.1.1') && r.includes('has left'))).toBe(true);
     expect((await tenancy.getMailbox(address))?.messageCount).toBe(1);
   });
 });

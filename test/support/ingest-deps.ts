@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IngestDeps } from '@shared/inbound/ingest-message';
 import { LocalOutboxMailer } from '@shared/outbound/local-outbox-mailer';
+import { S3DownloadLinks } from '@shared/blob/s3-download-links';
 import { DynamoBounceLedger } from '@shared/store/dynamo-bounce-ledger';
+import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
 import type { LocalWorld } from './local-world';
 
 /** The ingest function's ports on a local world, bounces written to a fresh outbox folder. */
@@ -20,5 +22,15 @@ export function ingestDepsOf(
     mailer: new LocalOutboxMailer(outboxDir),
     outboxDir,
     ...extra,
+  };
+}
+
+/** The mailbox API's ports on a local world (and the ingest ports, to fill the mailboxes). */
+export function mailboxApiDepsOf(world: LocalWorld) {
+  const quota = new DynamoQuotaStore(world.documents, world.names.table);
+  return {
+    ...ingestDepsOf(world),
+    links: new S3DownloadLinks(world.s3),
+    purge: (address: string, id: string) => quota.purgeMessage(address, id),
   };
 }
