@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PAGE_LIMITS } from '@shared/http/api-schemas';
+import { pageFields } from '@shared/http/api-schemas';
 import { httpHandler, json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
 import { callerOf } from '@shared/http/identity';
 import { HttpProblemError } from '@shared/http/problem';
@@ -19,13 +19,7 @@ const directoryQuerySchema = z
         message: `at least ${MIN_QUERY_CHARS} letters or digits`,
       }),
     scope: z.enum(DIRECTORY_SCOPES).default('tenant'),
-    limit: z.coerce
-      .number()
-      .int()
-      .min(PAGE_LIMITS.min)
-      .max(PAGE_LIMITS.max)
-      .default(PAGE_LIMITS.default),
-    cursor: z.string().min(1).max(2048).optional(),
+    ...pageFields,
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BlobStore } from '@shared/blob/blob-store';
 import type { DownloadLinks } from '@shared/blob/download-links';
+import { pageFields } from '@shared/http/api-schemas';
 import { HttpProblemError } from '@shared/http/problem';
 import { httpHandler, json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
 import { callerOf } from '@shared/http/identity';
@@ -20,20 +21,8 @@ import {
   type Download,
 } from '@shared/mailbox/download-message';
 
-/** Page sizes the list accepts; the default suits a mail client's first screen. */
-export const PAGE_LIMITS = { min: 1, max: 100, default: 25 } as const;
-
 const listQuerySchema = z
-  .object({
-    folder: z.enum(FOLDERS).default('inbox'),
-    limit: z.coerce
-      .number()
-      .int()
-      .min(PAGE_LIMITS.min)
-      .max(PAGE_LIMITS.max)
-      .default(PAGE_LIMITS.default),
-    cursor: z.string().min(1).optional(),
-  })
+  .object({ folder: z.enum(FOLDERS).default('inbox'), ...pageFields })
   .strict();
 
 const messagePathSchema = z.object({

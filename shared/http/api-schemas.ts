@@ -13,17 +13,18 @@ export const domainSchema = z
 
 export const PAGE_LIMITS = { min: 1, max: 100, default: 25 } as const;
 
-export const pageQuerySchema = z
-  .object({
-    limit: z.coerce
-      .number()
-      .int()
-      .min(PAGE_LIMITS.min)
-      .max(PAGE_LIMITS.max)
-      .default(PAGE_LIMITS.default),
-    cursor: z.string().min(1).max(2048).optional(),
-  })
-  .strict();
+/** The paging fields every list route takes: `limit` (1..100, default 25) and `cursor`. */
+export const pageFields = {
+  limit: z.coerce
+    .number()
+    .int()
+    .min(PAGE_LIMITS.min)
+    .max(PAGE_LIMITS.max)
+    .default(PAGE_LIMITS.default),
+  cursor: z.string().min(1).max(2048).optional(),
+};
+
+export const pageQuerySchema = z.object(pageFields).strict();
 
 export const tenantPathSchema = z.object({ tenantId: z.string().min(1).max(64) });
 
