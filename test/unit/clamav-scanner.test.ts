@@ -11,7 +11,8 @@ import { ScannerUnavailableError } from '@shared/scan/virus-scanner';
 import { startClamdPeer, type ClamdPeer } from '@test/support/clamd-peer';
 import { freePort } from '../../infra/local/stand-ins';
 
-// No clamd on this machine: the adapter is driven against a protocol peer (test/support/clamd-peer).
+// The protocol details (chunking, timeouts) are driven against the peer; test/integration/
+// clamav-adapter.test.ts runs the adapter against a real clamd when the machine has one.
 let peer: ClamdPeer;
 
 beforeAll(async () => {
