@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { TIER_NAMES } from '@shared/config/tiers';
 import type { TierTable } from '@shared/config/tiers';
 import { httpHandler, json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
-import { callerOf } from '@shared/http/identity';
+import { callerOf, type Caller } from '@shared/http/identity';
 import { jsonBody } from '@shared/http/json-body';
 import { HttpProblemError } from '@shared/http/problem';
 import type { MailStore } from '@shared/mailbox/mail-store';
+import type { Mailbox } from '@shared/mailbox/model';
 import { ownMailbox } from '@shared/mailbox/read-mailbox';
 import { administeredTenant, requirePlatformAdmin } from '@shared/tenancy/access';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
@@ -51,7 +52,10 @@ export interface AdminApiDeps {
 /** The platform operator's API: tenants, tiers, seats, usage. Role platform-admin only. */
 export function createAdminHandler(deps: AdminApiDeps) {
   const now = deps.now ?? (() => new Date());
-  const operations: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
+  const operations: Record<
+    string,
+    (event: ApiEvent, caller: Caller, own: Mailbox) => Promise<ApiResult>
+  > = {
     'POST /admin/tenants': async (event) => {
       const input = createSchema.parse(jsonBody(event));
       const tenant = await createTenant(deps.store, input, now());
@@ -62,10 +66,10 @@ export function createAdminHandler(deps: AdminApiDeps) {
       const page = await deps.store.listTenants(query.limit, query.cursor);
       return json(200, { items: page.items.map(tenantView), nextCursor: page.next ?? null });
     },
-    'PATCH /admin/tenants/{tenantId}': async (event) => {
+    'PATCH /admin/tenants/{tenantId}': async (event, caller, own) => {
       const { tenantId } = tenantPathSchema.parse(event.pathParameters ?? {});
       const changes = patchSchema.parse(jsonBody(event));
-      const tenant = await administeredTenant(deps.store, callerOf(event), tenantId);
+      const tenant = await administeredTenant(deps.store, caller, own, tenantId);
       const result = await updateTenant(deps.store, deps.tiers, tenant, changes);
       return json(200, { ...tenantView(result.tenant), quotasUpdated: result.quotasUpdated });
     },
@@ -81,8 +85,8 @@ export function createAdminHandler(deps: AdminApiDeps) {
     const operation = operations[event.routeKey];
     if (!operation) throw new HttpProblemError('NoSuchRoute', `no route ${event.routeKey}`);
     const caller = callerOf(event);
-    await ownMailbox(deps.mail, caller, now());
+    const own = await ownMailbox(deps.mail, caller, now());
     requirePlatformAdmin(caller);
-    return operation(event);
+    return operation(event, caller, own);
   });
 }

@@ -234,9 +234,40 @@ export const PURGE_ATTRIBUTES = [
   'unread',
 ];
 
+/**
+ * The mailbox function writes only items of mailboxes (`MBX#<address>` partitions): its own
+ * message, folder and mailbox items. The handler decides whose; IAM keeps the rest of the table
+ * (tenants, domains, bounce markers, import jobs) out of reach of these grants.
+ */
+export const MAILBOX_PARTITIONS = {
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MBX#*'] },
+};
+
+/** The tombstone a purge leaves, so that a late redelivery cannot bring the message back. */
+export const TOMBSTONE_ATTRIBUTES = [
+  TABLE_SCHEMA.partitionKey,
+  TABLE_SCHEMA.sortKey,
+  'type',
+  TABLE_SCHEMA.ttlAttribute,
+];
+
 function grantPurge(fn: SesameFunction, table: ITable): void {
   fn.addToRolePolicy(
-    new PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [table.tableArn] }),
+    new PolicyStatement({
+      actions: ['dynamodb:DeleteItem'],
+      resources: [table.tableArn],
+      conditions: MAILBOX_PARTITIONS,
+    }),
+  );
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:PutItem'],
+      resources: [table.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': TOMBSTONE_ATTRIBUTES },
+        ...MAILBOX_PARTITIONS,
+      },
+    }),
   );
   fn.addToRolePolicy(
     new PolicyStatement({
@@ -245,6 +276,7 @@ function grantPurge(fn: SesameFunction, table: ITable): void {
       conditions: {
         'ForAllValues:StringEquals': { 'dynamodb:Attributes': PURGE_ATTRIBUTES },
         StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+        ...MAILBOX_PARTITIONS,
       },
     }),
   );
@@ -261,18 +293,31 @@ function grantLastSeen(fn: SesameFunction, table: ITable): void {
       conditions: {
         'ForAllValues:StringEquals': { 'dynamodb:Attributes': LAST_SEEN_ATTRIBUTES },
         StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+        ...MAILBOX_PARTITIONS,
       },
     }),
   );
 }
 
-/** Presign PUTs and read back the uploads, under `imports/` only. */
+/**
+ * Presign PUTs and read back the uploads, under `imports/` only. ListBucket (on that prefix) is
+ * what makes S3 answer 404 for an import not uploaded yet: without it a HEAD of a missing key is
+ * 403, which is not "not uploaded" but a real refusal (a 500). For that check S3 evaluates
+ * `s3:prefix` as the object's key, so the condition keeps the grant to `imports/`.
+ */
 function grantImports(fn: SesameFunction, bucket: IBucket): void {
   fn.addEnvironment(ENV.attachmentsBucket, bucket.bucketName);
   fn.addToRolePolicy(
     new PolicyStatement({
       actions: ['s3:PutObject', 's3:GetObject'],
       resources: [bucket.arnForObjects(`${IMPORT_PREFIX}*`)],
+    }),
+  );
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${IMPORT_PREFIX}*`] } },
     }),
   );
   bucket.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');

@@ -2,6 +2,7 @@ import { logger } from '../log/logger';
 import { domainOf } from '../mailbox/message-id';
 import { buildBounce, isBounceable, type BounceReason } from '../outbound/dsn-bounce';
 import type { Mailer } from '../outbound/mailer';
+import { classifySendFailure } from '../outbound/send-failure';
 import type { SesReceiptNotification } from './ses-notification';
 
 /**
@@ -19,14 +20,22 @@ export interface BounceDeps {
   now?: () => Date;
 }
 
-/** What happened to a bounce: sent, sent before (a redelivery), or not sent and why. */
-export type BounceResult = 'sent' | 'already-sent' | 'no-sender' | 'suppressed-as-spam';
+/**
+ * What happened to a bounce: sent, sent before (a redelivery), or not sent and why
+ * (`not-sent`: the mailer refused it for good, see classifySendFailure).
+ */
+export type BounceResult =
+  'sent' | 'already-sent' | 'no-sender' | 'suppressed-as-spam' | 'not-sent';
 
 /**
  * Tells the envelope sender that `recipient` did not get the message, once. The marker is put
- * before sending; if the send fails it is removed again and the error rethrown, so the
- * notification is retried and the bounce is not lost. (A crash between the two loses one bounce
- * rather than sending two: the mail itself is never lost, it was not ours to keep.)
+ * before sending. If the send fails for a reason a retry can fix (throttling, 5xx, network) the
+ * marker is removed again and the error rethrown, so the notification is retried and the bounce
+ * is not lost. If the mailer refused it for good (SES MessageRejected, a paused account, any
+ * other 4xx) the bounce is logged as not sent with the reason, the marker is kept (a retry could
+ * only fail the same way) and nothing is thrown: a bounce must never hold up delivery.
+ * (A crash between marker and send loses one bounce rather than sending two: the mail itself
+ * is never lost, it was not ours to keep.)
  */
 export async function bounce(
   deps: BounceDeps,
@@ -54,6 +63,15 @@ export async function bounce(
   try {
     await deps.mailer.send({ from: report.from, to: [sender], raw: report.raw });
   } catch (error) {
+    if (classifySendFailure(error) === 'permanent') {
+      logger.warn('bounce not sent: the mailer refused it for good', {
+        sesMessageId,
+        recipient,
+        reason,
+        error: error as Error,
+      });
+      return 'not-sent';
+    }
     await deps.bounces
       .release(sesMessageId, recipient)
       .catch((releaseError: unknown) =>

@@ -6,15 +6,17 @@ import { deriveThreadId } from '../mailbox/thread-id';
 import { parseMessage, type ParsedMail } from '../mime/parse-message';
 import { noticeQuotaThresholds, type QuotaNoticeStore } from '../quota/quota-notices';
 import { resolveAttachmentPolicy } from '../scan/attachment-policy';
-import { scanAttachments, scanContent } from '../scan/scan-message';
-import { folderFor, reportOf, type Finding } from '../scan/verdict';
+import { scanAttachments, scanContent, scanUnparsedAttachments } from '../scan/scan-message';
+import { findAttachmentMarkers } from '../scan/unparsed-attachments';
+import { folderFor, recordedReport, reportOf, type Finding } from '../scan/verdict';
 import type { VirusScanner } from '../scan/virus-scanner';
 import { bounce, type BounceDeps, type BounceResult } from './bounce-recipient';
 import { decideRecipient } from './recipient-decision';
 import type { SesReceiptNotification } from './ses-notification';
-import { placeBody, storeAttachments } from './store-parts';
+import type { BounceReason } from '../outbound/dsn-bounce';
+import { placeMessageParts, storeAttachments } from './store-parts';
 
-export { INLINE_BODY_BYTES } from './store-parts';
+export { INLINE_BODY_BYTES, ITEM_LIMITS } from './store-parts';
 export const SNIPPET_LENGTH = 200;
 
 export interface IngestDeps extends BounceDeps {
@@ -56,11 +58,21 @@ export function envelopeRecipients(notification: SesReceiptNotification): string
   return [...new Set(notification.receipt.recipients.map(normaliseAddress))];
 }
 
+/** A recipient that gets a bounce, sent once every deliverable recipient is indexed. */
+interface PendingBounce {
+  result: RecipientOutcome;
+  reason: BounceReason;
+}
+
 /**
  * Indexes one received message for each hosted envelope recipient: parse (never throws), store
- * the parts, scan, then per recipient decide, index (message, quota and counters in one
- * transaction) or bounce. Idempotent: a redelivered notification finds every item and bounce
- * marker already there and changes nothing; anything that fails throws, so it is retried.
+ * the parts, scan, then per recipient decide and index (message, quota and counters in one
+ * transaction). Bounces come last, once every deliverable recipient has the message, so a
+ * bounce that cannot be sent never keeps the mail from the others: one refused for good is
+ * logged and reported `not-sent`; one that may succeed later throws (after the other bounces
+ * were tried), and the retry finds every item indexed and only re-attempts that bounce.
+ * Idempotent: a redelivered notification finds every item and bounce marker already there and
+ * changes nothing; anything that fails throws, so it is retried.
  */
 export async function ingestMessage(
   notification: SesReceiptNotification,
@@ -69,9 +81,11 @@ export async function ingestMessage(
   const { mail, receipt } = notification;
   const raw = await deps.blobs.get(receipt.action.bucketName, receipt.action.objectKey);
   const parsed = await parseMessage(raw);
-  const body = await placeBody(parsed, mail.messageId, deps);
   const attachments = await storeAttachments(parsed, mail.messageId, deps);
+  const parts = await placeMessageParts(parsed, attachments, mail.messageId, deps);
   const contentFindings = await scanContent(notification, raw, parsed, deps.scanner);
+  // Unparsed mail has no decoded attachments: the policy looks at what its raw bytes announce.
+  const markers = parsed.parsed ? undefined : findAttachmentMarkers(raw);
   const threadId = deriveThreadId(parsed);
   const verdicts = verdictsOf(notification);
   const policyFindings = new Map<string, Finding[]>();
@@ -79,7 +93,8 @@ export async function ingestMessage(
     let found = policyFindings.get(tenantId);
     if (!found) {
       const tenant = await deps.store.getTenant(tenantId);
-      found = scanAttachments(parsed, resolveAttachmentPolicy(tenant?.attachmentPolicy));
+      const policy = resolveAttachmentPolicy(tenant?.attachmentPolicy);
+      found = markers ? scanUnparsedAttachments(markers, policy) : scanAttachments(parsed, policy);
       policyFindings.set(tenantId, found);
     }
     return [...contentFindings, ...found];
@@ -88,6 +103,7 @@ export async function ingestMessage(
   const suppress = ['spam', 'virus'].includes(reportOf(contentFindings).verdict);
 
   const outcomes: RecipientOutcome[] = [];
+  const bounces: PendingBounce[] = [];
   for (const recipient of envelopeRecipients(notification)) {
     const decision = await decideRecipient(deps.store, recipient, deps.now?.());
     if (decision.kind === 'not-hosted') {
@@ -95,8 +111,9 @@ export async function ingestMessage(
       continue;
     }
     if (decision.kind === 'bounce') {
-      const sent = await bounce(deps, notification, raw, recipient, decision.reason, { suppress });
-      outcomes.push({ recipient, outcome: 'no-mailbox', bounce: sent });
+      const result: RecipientOutcome = { recipient, outcome: 'no-mailbox' };
+      outcomes.push(result);
+      bounces.push({ result, reason: decision.reason });
       continue;
     }
     const { mailbox } = decision;
@@ -109,24 +126,20 @@ export async function ingestMessage(
       sesMessageId: mail.messageId,
       folder: folderFor(scan),
       verdict: scan.verdict,
-      scan,
+      scan: recordedReport(scan),
       receivedAt: receipt.timestamp,
       ...(parsed.from && { from: parsed.from }),
-      to: parsed.to,
-      cc: parsed.cc,
-      replyTo: parsed.replyTo,
-      subject: parsed.subject,
       snippet: snippetOf(parsed),
       size: raw.byteLength,
       unread: true,
       threadId,
-      hasAttachments: parsed.attachments.some((a) => a.disposition === 'attachment'),
+      hasAttachments: markers
+        ? markers.found
+        : parsed.attachments.some((a) => a.disposition === 'attachment'),
       ...(parsed.messageId && { messageIdHeader: parsed.messageId }),
       ...(parsed.date && { date: parsed.date }),
-      headers: parsed.headers,
-      ...body,
+      ...parts,
       ...(!parsed.parsed && { unparsed: { reason: parsed.unparsedReason ?? 'unknown' } }),
-      attachments,
       verdicts,
       raw: { bucket: receipt.action.bucketName, key: receipt.action.objectKey },
     };
@@ -141,10 +154,20 @@ export async function ingestMessage(
       );
     }
     const result: RecipientOutcome = { recipient, outcome, messageId: id, folder: record.folder };
-    if (outcome === 'over-quota') {
-      result.bounce = await bounce(deps, notification, raw, recipient, 'over-quota', { suppress });
-    }
     outcomes.push(result);
+    if (outcome === 'over-quota') bounces.push({ result, reason: 'over-quota' });
   }
+
+  const retryable: unknown[] = [];
+  for (const { result, reason } of bounces) {
+    try {
+      result.bounce = await bounce(deps, notification, raw, result.recipient, reason, {
+        suppress,
+      });
+    } catch (error) {
+      retryable.push(error);
+    }
+  }
+  if (retryable.length > 0) throw retryable[0];
   return outcomes;
 }

@@ -20,25 +20,95 @@ export function attachmentKey(sesMessageId: string, index: number): string {
 }
 
 /**
- * Keeps small bodies on the item and moves large ones to the attachments bucket, once per
- * SES message (every recipient's item points at the same object).
+ * Named limits on what a message item carries. DynamoDB refuses items over 400 KB, and a refused
+ * item would send an accepted message round the retries into the DLQ, so the item never holds
+ * unbounded lists: at most `maxAddressesPerList` addresses per list (with `toTotal` / `ccTotal`
+ * when cut), a subject of `maxSubjectLength`, and when its JSON would still pass
+ * `itemBudgetBytes` the headers and attachment list move out too. What moves out is kept whole
+ * in `bodies/<sesMessageId>.json`, which readMessage merges back. The budget leaves 100 KB for
+ * the per-recipient fields (keys, scan findings, capped by MAX_RECORDED_FINDINGS); JSON
+ * measures every string and container at least as large as DynamoDB does.
  */
-export async function placeBody(
+export const ITEM_LIMITS = {
+  maxAddressesPerList: 100,
+  maxSubjectLength: 1_000,
+  itemBudgetBytes: 300_000,
+} as const;
+
+/** The fields of a message item that depend on the message alone, placed once per message. */
+export type PlacedParts = Pick<
+  MessageRecord,
+  | 'subject'
+  | 'to'
+  | 'cc'
+  | 'replyTo'
+  | 'toTotal'
+  | 'ccTotal'
+  | 'headers'
+  | 'attachments'
+  | 'text'
+  | 'html'
+  | 'bodyKey'
+>;
+
+/** Where the moved-out parts of a message live: one object per SES message, for every recipient. */
+export function bodyKeyOf(sesMessageId: string): string {
+  return `bodies/${sesMessageId}.json`;
+}
+
+const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+
+/**
+ * Decides what of a message stays on its items and what moves to the attachments bucket (see
+ * ITEM_LIMITS): large bodies, the full address lists and subject when they were cut, and the
+ * headers and attachment list when the item would pass its budget. Once per SES message: every
+ * recipient's item points at the same object.
+ */
+export async function placeMessageParts(
   mail: ParsedMail,
+  attachments: AttachmentMeta[],
   sesMessageId: string,
   deps: PartStoreDeps,
-): Promise<Pick<MessageRecord, 'text' | 'html' | 'bodyKey'>> {
-  const bytes = Buffer.byteLength(mail.text ?? '') + Buffer.byteLength(mail.html ?? '');
-  if (bytes <= INLINE_BODY_BYTES) {
-    return {
-      ...(mail.text !== undefined && { text: mail.text }),
-      ...(mail.html && { html: mail.html }),
-    };
+): Promise<PlacedParts> {
+  const { maxAddressesPerList, maxSubjectLength, itemBudgetBytes } = ITEM_LIMITS;
+  const moved: Partial<PlacedParts> = {};
+  const item: PlacedParts = {
+    subject: mail.subject.slice(0, maxSubjectLength),
+    to: mail.to.slice(0, maxAddressesPerList),
+    cc: mail.cc.slice(0, maxAddressesPerList),
+    replyTo: mail.replyTo.slice(0, maxAddressesPerList),
+    headers: mail.headers,
+    attachments,
+  };
+  if (item.subject !== mail.subject) moved.subject = mail.subject;
+  if (item.to.length < mail.to.length) {
+    item.toTotal = mail.to.length;
+    moved.to = mail.to;
   }
-  const bodyKey = `bodies/${sesMessageId}.json`;
-  const body = JSON.stringify({ text: mail.text, html: mail.html });
-  await deps.blobs.put(deps.attachmentsBucket, bodyKey, body, 'application/json');
-  return { bodyKey };
+  if (item.cc.length < mail.cc.length) {
+    item.ccTotal = mail.cc.length;
+    moved.cc = mail.cc;
+  }
+  if (item.replyTo.length < mail.replyTo.length) moved.replyTo = mail.replyTo;
+
+  const bodyBytes = Buffer.byteLength(mail.text ?? '') + Buffer.byteLength(mail.html ?? '');
+  if (bodyBytes <= INLINE_BODY_BYTES) {
+    if (mail.text !== undefined) item.text = mail.text;
+    if (mail.html) item.html = mail.html;
+  } else {
+    if (mail.text !== undefined) moved.text = mail.text;
+    if (mail.html) moved.html = mail.html;
+  }
+  if (jsonBytes(item) > itemBudgetBytes) {
+    moved.headers = item.headers;
+    moved.attachments = item.attachments;
+    item.headers = [];
+    item.attachments = [];
+  }
+  if (Object.keys(moved).length === 0) return item;
+  const bodyKey = bodyKeyOf(sesMessageId);
+  await deps.blobs.put(deps.attachmentsBucket, bodyKey, JSON.stringify(moved), 'application/json');
+  return { ...item, bodyKey };
 }
 
 /** Stores every attachment and inline part as its own object and describes it for the item. */

@@ -2,7 +2,7 @@ import type { DownloadLinks } from '../blob/download-links';
 import { contentDisposition } from '../mime/display-name';
 import type { MailStore } from './mail-store';
 import type { Mailbox, MessageRecord, MessageSummary } from './model';
-import { NoSuchMessageError } from './read-mailbox';
+import { NoSuchMessageError, withMovedParts, type MessagePartsDeps } from './read-mailbox';
 
 /** Presigned download URLs live this long: long enough to start a download, no longer. */
 export const DOWNLOAD_URL_SECONDS = 300;
@@ -40,10 +40,9 @@ export interface Download {
   sha256?: string;
 }
 
-export interface DownloadDeps {
+export interface DownloadDeps extends MessagePartsDeps {
   store: MailStore;
   links: DownloadLinks;
-  attachmentsBucket: string;
   now?: () => Date;
 }
 
@@ -82,7 +81,12 @@ export async function attachmentDownload(
   n: number,
 ): Promise<Download> {
   const record = await quarantineChecked(deps, mailbox, id, 'attachments');
-  const attachment = record.attachments.find((a, i) => (a.index ?? i + 1) === n);
+  const numbered = (list: MessageRecord['attachments']) =>
+    list.find((a, i) => (a.index ?? i + 1) === n);
+  // A long attachment list may have moved off the item (shared/inbound/store-parts).
+  const attachment =
+    numbered(record.attachments) ??
+    (record.bodyKey ? numbered((await withMovedParts(deps, record)).attachments) : undefined);
   if (!attachment?.key) throw new NoSuchAttachmentError();
   return link(
     deps,

@@ -12,6 +12,16 @@ export type IndexOutcome =
   /** Not stored: no such mailbox. */
   | 'no-mailbox';
 
+/** How a message is indexed beyond the defaults. */
+export interface IndexOptions {
+  /**
+   * False for system notices (shared/quota): the message is stored without a quota condition
+   * and charges nothing, so a mailbox already over its quota still receives the news. The
+   * mailbox must still exist. Default true.
+   */
+  chargeQuota?: boolean;
+}
+
 export interface FolderPage {
   items: MessageSummary[];
   next?: Cursor;
@@ -28,9 +38,14 @@ export interface MailStore {
   createMailbox(mailbox: Mailbox): Promise<void>;
   /**
    * One idempotent transaction: message, quota, folder counters. `quotaBytes` is the quota
-   * the caller read; the store re-reads it if it changed meanwhile.
+   * the caller read; the store re-reads it if it changed meanwhile. A message deleted for good
+   * earlier is not stored again ('duplicate'): its redelivery must not bring it back.
    */
-  indexMessage(record: MessageRecord, quotaBytes: number): Promise<IndexOutcome>;
+  indexMessage(
+    record: MessageRecord,
+    quotaBytes: number,
+    options?: IndexOptions,
+  ): Promise<IndexOutcome>;
   listFolder(address: string, folder: FolderId, limit: number, after?: Cursor): Promise<FolderPage>;
   getMessage(address: string, id: string): Promise<MessageRecord | undefined>;
   /**

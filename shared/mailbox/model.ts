@@ -75,8 +75,12 @@ export interface MessageSummary {
   folder: FolderId;
   receivedAt: string;
   from?: Address;
+  /** At most ITEM_LIMITS.maxAddressesPerList (shared/inbound/store-parts) on a list. */
   to: Address[];
   cc: Address[];
+  /** How many addresses the message names, when `to` / `cc` shows only the first of them. */
+  toTotal?: number;
+  ccTotal?: number;
   subject: string;
   snippet: string;
   size: number;
@@ -96,7 +100,11 @@ export interface MessageRecord extends MessageSummary {
   date?: string;
   replyTo: Address[];
   headers: { key: string; value: string }[];
-  /** Inline bodies; a large body lives in the attachments bucket under `bodyKey` instead. */
+  /**
+   * Inline bodies. A large body, and whatever else did not fit on the item (full address lists,
+   * headers, attachment list: shared/inbound/store-parts), lives in the attachments bucket
+   * under `bodyKey` instead; readMessage merges it back.
+   */
   text?: string;
   html?: string;
   bodyKey?: string;

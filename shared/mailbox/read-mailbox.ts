@@ -66,17 +66,34 @@ export type MessageView = Omit<
   'mailbox' | 'tenantId' | 'sesMessageId' | 'raw' | 'bodyKey'
 >;
 
+export interface MessagePartsDeps {
+  blobs: BlobStore;
+  attachmentsBucket: string;
+}
+
+/**
+ * The record with what ingest moved off its item merged back (`bodyKey`: a large body, and the
+ * full address lists, subject, headers and attachment list when the item could not hold them).
+ */
+export async function withMovedParts(
+  deps: MessagePartsDeps,
+  record: MessageRecord,
+): Promise<MessageRecord> {
+  if (!record.bodyKey) return record;
+  const moved = JSON.parse(
+    Buffer.from(await deps.blobs.get(deps.attachmentsBucket, record.bodyKey)).toString('utf8'),
+  ) as Partial<MessageRecord>;
+  return { ...record, ...moved };
+}
+
 export async function readMessage(
-  deps: { store: MailStore; blobs: BlobStore; attachmentsBucket: string },
+  deps: { store: MailStore } & MessagePartsDeps,
   mailbox: Mailbox,
   id: string,
 ): Promise<MessageView> {
-  const record = await deps.store.getMessage(mailbox.address, id);
-  if (!record) throw new NoSuchMessageError();
-  const { mailbox: _m, tenantId: _t, sesMessageId: _s, raw: _r, bodyKey, ...view } = record;
-  if (!bodyKey) return view;
-  const body = JSON.parse(
-    Buffer.from(await deps.blobs.get(deps.attachmentsBucket, bodyKey)).toString('utf8'),
-  ) as Pick<MessageRecord, 'text' | 'html'>;
-  return { ...view, ...body };
+  const stored = await deps.store.getMessage(mailbox.address, id);
+  if (!stored) throw new NoSuchMessageError();
+  const record = await withMovedParts(deps, stored);
+  const { mailbox: _m, tenantId: _t, sesMessageId: _s, raw: _r, bodyKey: _b, ...view } = record;
+  return view;
 }

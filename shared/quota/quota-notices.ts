@@ -3,6 +3,7 @@ import type { BlobStore } from '../blob/blob-store';
 import type { IndexOutcome, MailStore } from '../mailbox/mail-store';
 import { deriveMessageId, domainOf } from '../mailbox/message-id';
 import type { Mailbox, MessageRecord } from '../mailbox/model';
+import { logger } from '../log/logger';
 
 /** Percentages of the quota at which the owner is told, once per crossing. */
 export const QUOTA_THRESHOLDS = [80, 90, 100] as const;
@@ -50,9 +51,10 @@ function noticeText(mailbox: Mailbox, level: NoticeLevel): { subject: string; te
  * crossed 80, 90 or 100 % since the last notice, with a system message in their inbox. "Once per
  * crossing": a marker on the mailbox moves up with a conditional write, and only the delivery
  * that moves it sends the notice; when usage falls below a threshold the marker moves down, so
- * the next crossing is told again. Notices are not charged to the quota (size 0: a full mailbox
- * must still be able to receive the news that it is full). At most once: a crash between the
- * marker and the message loses that notice rather than sending it twice.
+ * the next crossing is told again. Notices are not charged to the quota and skip its condition
+ * (`chargeQuota: false`): a mailbox that is full, or already over a quota that was lowered, must
+ * still receive the news. At most once: a crash between the marker and the message loses that
+ * notice rather than sending it twice. Returns the level told, undefined when none was.
  */
 export async function noticeQuotaThresholds(
   deps: QuotaNoticeDeps,
@@ -68,8 +70,8 @@ export async function noticeQuotaThresholds(
   if (level === marker) return undefined;
   const moved = await deps.notices.setQuotaNoticeLevel(address, mailbox.quotaNoticeLevel, level);
   if (!moved || level < marker) return undefined;
-  await deliverNotice(deps, mailbox, level as Exclude<NoticeLevel, 0>, now);
-  return level;
+  const delivered = await deliverNotice(deps, mailbox, level as Exclude<NoticeLevel, 0>, now);
+  return delivered === 'indexed' ? level : undefined;
 }
 
 async function deliverNotice(
@@ -77,7 +79,7 @@ async function deliverNotice(
   mailbox: Mailbox,
   level: Exclude<NoticeLevel, 0>,
   now: Date,
-) {
+): Promise<IndexOutcome> {
   const sesMessageId = `sesame-quota-${level}-${now.getTime()}-${randomUUID()}`;
   const id = deriveMessageId(sesMessageId, mailbox.address);
   const from = { name: 'sesame', address: `postmaster@${domainOf(mailbox.address)}` };
@@ -118,5 +120,12 @@ async function deliverNotice(
     verdicts: {},
     raw: { bucket: deps.attachmentsBucket, key },
   };
-  await deps.store.indexMessage(record, mailbox.quotaBytes);
+  const outcome = await deps.store.indexMessage(record, mailbox.quotaBytes, {
+    chargeQuota: false,
+  });
+  // Only a mailbox deleted meanwhile gets here (the id is new, the quota is not checked).
+  if (outcome !== 'indexed') {
+    logger.warn('quota notice not delivered', { address: mailbox.address, level, outcome });
+  }
+  return outcome;
 }

@@ -9,6 +9,7 @@ import {
   zipEntries,
 } from './content-checks';
 import { sesFindings } from './ses-verdicts';
+import type { AttachmentMarkers } from './unparsed-attachments';
 import { ScannerUnavailableError, type VirusScanner } from './virus-scanner';
 import type { Finding } from './verdict';
 
@@ -115,4 +116,65 @@ export function scanAttachments(mail: ParsedMail, policy: AttachmentPolicy): Fin
     }
   });
   return findings;
+}
+
+/** Named findings kept per policy check on unparsed mail; the rest are counted in one more. */
+export const MAX_UNPARSED_BLOCKED_FINDINGS = 20;
+
+export const UNPARSED_ATTACHMENTS_REASON =
+  'the message could not be parsed, so its attachments could not be scanned';
+
+/**
+ * The policy findings for a message the parser gave up on (see shared/scan/unparsed-attachments
+ * for how the markers are found). Fails closed without holding the message back: a blocked
+ * name quarantines it as `blocked`; attachments that could not be scanned quarantine it as
+ * `suspicious`; with no attachment at all it is only marked `suspicious` (`unparsed`) and
+ * delivered as the other findings say, its raw copy downloadable.
+ */
+export function scanUnparsedAttachments(
+  markers: AttachmentMarkers,
+  policy: AttachmentPolicy,
+): Finding[] {
+  if (!markers.found) {
+    return [
+      {
+        source: 'policy',
+        verdict: 'suspicious',
+        check: 'unparsed',
+        detail: 'the message could not be parsed; it announces no attachments',
+      },
+    ];
+  }
+  const blocked: Finding[] = [];
+  for (const name of markers.names) {
+    const violation = policyViolation(policy, name, '');
+    if (violation) {
+      blocked.push({
+        source: 'policy',
+        verdict: 'blocked',
+        check: violation.check,
+        detail: violation.detail,
+      });
+    }
+  }
+  if (blocked.length > MAX_UNPARSED_BLOCKED_FINDINGS) {
+    const more = blocked.length - MAX_UNPARSED_BLOCKED_FINDINGS;
+    blocked.length = MAX_UNPARSED_BLOCKED_FINDINGS;
+    blocked.push({
+      source: 'policy',
+      verdict: 'blocked',
+      check: 'blocked-names',
+      detail: `${more} more blocked attachment names`,
+    });
+  }
+  if (blocked.length > 0) return blocked;
+  return [
+    {
+      source: 'policy',
+      verdict: 'suspicious',
+      check: 'unparsed-attachments',
+      detail: UNPARSED_ATTACHMENTS_REASON,
+      quarantine: true,
+    },
+  ];
 }

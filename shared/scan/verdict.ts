@@ -26,7 +26,12 @@ export interface Finding {
 export interface ScanReport {
   verdict: Verdict;
   findings: Finding[];
+  /** Findings left off the stored report (see recordedReport). */
+  omittedFindings?: number;
 }
+
+/** The most findings a message item keeps: a thousand blocked attachments must still fit it. */
+export const MAX_RECORDED_FINDINGS = 100;
 
 const RANK: Record<Verdict, number> = { clean: 0, suspicious: 1, spam: 2, blocked: 3, virus: 4 };
 
@@ -50,4 +55,23 @@ export function folderFor(report: ScanReport): 'inbox' | 'junk' | 'quarantine' {
   if (report.findings.some((f) => f.quarantine)) return 'quarantine';
   if (report.verdict === 'spam' || report.findings.some((f) => f.junk)) return 'junk';
   return 'inbox';
+}
+
+const flagRank = (finding: Finding): number => (finding.quarantine ? 2 : finding.junk ? 1 : 0);
+
+/**
+ * The report as stored on a message item: at most MAX_RECORDED_FINDINGS findings, worst first
+ * (flagged ones first among equals), so the kept ones still give the same verdict and folder.
+ * Decide the folder on the full report; this is for the record.
+ */
+export function recordedReport(report: ScanReport): ScanReport {
+  if (report.findings.length <= MAX_RECORDED_FINDINGS) return report;
+  const ranked = [...report.findings].sort(
+    (a, b) => RANK[b.verdict] - RANK[a.verdict] || flagRank(b) - flagRank(a),
+  );
+  return {
+    verdict: report.verdict,
+    findings: ranked.slice(0, MAX_RECORDED_FINDINGS),
+    omittedFindings: report.findings.length - MAX_RECORDED_FINDINGS,
+  };
 }

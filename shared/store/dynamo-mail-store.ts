@@ -13,6 +13,7 @@ import type { Cursor } from '../mailbox/cursor';
 import {
   AlreadyExistsError,
   type FolderPage,
+  type IndexOptions,
   type IndexOutcome,
   type MailStore,
 } from '../mailbox/mail-store';
@@ -32,6 +33,8 @@ const SUMMARY_FIELDS: (keyof MessageSummary)[] = [
   'from',
   'to',
   'cc',
+  'toTotal',
+  'ccTotal',
   'subject',
   'snippet',
   'size',
@@ -134,14 +137,20 @@ export class DynamoMailStore implements MailStore {
     );
   }
 
-  async indexMessage(record: MessageRecord, quotaBytes: number): Promise<IndexOutcome> {
+  async indexMessage(
+    record: MessageRecord,
+    quotaBytes: number,
+    options: IndexOptions = {},
+  ): Promise<IndexOutcome> {
     const { mailbox: address, id, folder, size } = record;
+    const charge = options.chargeQuota ?? true;
     const timeline = keys.timeline(record.receivedAt, id);
     let quota = quotaBytes;
     for (let attempt = 0; ; attempt++) {
       try {
         await this.client.send(
           new TransactWriteCommand({
+            // The order matters: cancellation reasons come back in this order.
             TransactItems: [
               {
                 Put: {
@@ -158,23 +167,34 @@ export class DynamoMailStore implements MailStore {
                   ConditionExpression: 'attribute_not_exists(PK)',
                 },
               },
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: keys.mailbox(address),
-                  UpdateExpression: 'ADD usedBytes :size, messageCount :one',
-                  // used + size <= quota. Conditions cannot add, so the bound is computed here
-                  // from the quota read before; the quota must still be that value.
-                  ConditionExpression:
-                    'attribute_exists(PK) AND quotaBytes = :quota AND usedBytes <= :maxUsed',
-                  ExpressionAttributeValues: {
-                    ':size': size,
-                    ':one': 1,
-                    ':quota': quota,
-                    ':maxUsed': quota - size,
+              charge
+                ? {
+                    Update: {
+                      TableName: this.tableName,
+                      Key: keys.mailbox(address),
+                      UpdateExpression: 'ADD usedBytes :size, messageCount :one',
+                      // used + size <= quota. Conditions cannot add, so the bound is computed
+                      // here from the quota read before; the quota must still be that value.
+                      ConditionExpression:
+                        'attribute_exists(PK) AND quotaBytes = :quota AND usedBytes <= :maxUsed',
+                      ExpressionAttributeValues: {
+                        ':size': size,
+                        ':one': 1,
+                        ':quota': quota,
+                        ':maxUsed': quota - size,
+                      },
+                    },
+                  }
+                : {
+                    // A system notice: counted, never charged, whatever the usage is now.
+                    Update: {
+                      TableName: this.tableName,
+                      Key: keys.mailbox(address),
+                      UpdateExpression: 'ADD messageCount :one',
+                      ConditionExpression: 'attribute_exists(PK)',
+                      ExpressionAttributeValues: { ':one': 1 },
+                    },
                   },
-                },
-              },
               {
                 Update: {
                   TableName: this.tableName,
@@ -184,19 +204,33 @@ export class DynamoMailStore implements MailStore {
                   ExpressionAttributeValues: { ':one': 1 },
                 },
               },
+              {
+                // Deleted for good before (a redelivery after the owner's delete): stays gone.
+                ConditionCheck: {
+                  TableName: this.tableName,
+                  Key: keys.tombstone(address, id),
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
             ],
           }),
         );
         return 'indexed';
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
-        const [message, mailbox] = cancellationCodes(error);
-        if (message === 'ConditionalCheckFailed') return 'duplicate';
+        const [message, mailbox, , tombstone] = cancellationCodes(error);
+        if (message === 'ConditionalCheckFailed' || tombstone === 'ConditionalCheckFailed') {
+          return 'duplicate';
+        }
         if (mailbox === 'ConditionalCheckFailed') {
           const current = await this.getMailbox(address);
           if (!current) return 'no-mailbox';
           // The quota changed under us (a tier or add-on change): try again with the new one.
-          if (current.quotaBytes !== quota && attempt < MAX_TRANSACTION_CONFLICT_RETRIES) {
+          if (
+            charge &&
+            current.quotaBytes !== quota &&
+            attempt < MAX_TRANSACTION_CONFLICT_RETRIES
+          ) {
             quota = current.quotaBytes;
             continue;
           }

@@ -10,10 +10,16 @@ import type { FolderId } from '../mailbox/model';
 import type { NoticeLevel, QuotaNoticeStore } from '../quota/quota-notices';
 import type { ReconcileStore, UsageTotals } from '../quota/reconcile';
 import { keys } from './keys';
+import { TABLE_SCHEMA } from './table-schema';
 import { decodePageCursor, encodePageCursor, transactWrite } from './transact';
 
 /** Mailboxes read per page by the reconcile scan. */
 const SCAN_PAGE = 100;
+/**
+ * How long a deleted message's tombstone is kept: well past the time SQS can still redeliver its
+ * notification (retries, then the DLQ's retention and a redrive), after which TTL removes it.
+ */
+export const TOMBSTONE_TTL_SECONDS = 14 * 24 * 60 * 60;
 
 /** Quota bookkeeping beyond ingest: notice markers, reconcile, and deleting mail for good. */
 export class DynamoQuotaStore implements QuotaNoticeStore, ReconcileStore {
@@ -104,9 +110,11 @@ export class DynamoQuotaStore implements QuotaNoticeStore, ReconcileStore {
 
   /**
    * Deletes a message for good and gives its bytes back, in one transaction with the folder
-   * counters; false if there was no such message (already deleted: nothing changes twice).
+   * counters; false if there was no such message (already deleted: nothing changes twice). The
+   * same transaction leaves a tombstone that indexMessage checks, so a late redelivery of the
+   * notification cannot bring the message back and charge it again.
    */
-  async purgeMessage(address: string, id: string): Promise<boolean> {
+  async purgeMessage(address: string, id: string, now: Date = new Date()): Promise<boolean> {
     const found = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.message(address, id) }),
     );
@@ -118,6 +126,16 @@ export class DynamoQuotaStore implements QuotaNoticeStore, ReconcileStore {
           TableName: this.tableName,
           Key: keys.message(address, id),
           ConditionExpression: 'attribute_exists(PK)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.tombstone(address, id),
+            type: 'tombstone',
+            [TABLE_SCHEMA.ttlAttribute]: Math.floor(now.getTime() / 1000) + TOMBSTONE_TTL_SECONDS,
+          },
         },
       },
       {

@@ -3,14 +3,16 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import { AlreadyExistsError } from '../mailbox/mail-store';
 import { FOLDERS, type Mailbox, type Tenant } from '../mailbox/model';
 import type { DirectoryEntry, DirectoryView } from '../tenancy/directory-terms';
+import { logger } from '../log/logger';
 import {
   DomainTakenError,
   NoSeatLeftError,
   NoSuchUserError,
+  NotActiveError,
   NotPremiumError,
   SeatsInUseError,
 } from '../tenancy/errors';
-import type { ImportJob, Page, SeatChange, TenancyStore } from '../tenancy/tenancy-store';
+import type { ImportJob, Page, TenancyStore, UserUpdate } from '../tenancy/tenancy-store';
 import { queryPartition } from './gsi3-query';
 import { keys } from './keys';
 import {
@@ -18,14 +20,21 @@ import {
   directoryWrites,
   membersPartition,
   putItem,
-  seatFlag,
   seatReturn,
+  seatTake,
   strip,
   TENANTS_PARTITION,
 } from './tenancy-items';
-import { transactWrite, type TransactItems } from './transact';
+import { transactWrite } from './transact';
 
 export { membersPartition, TENANTS_PARTITION } from './tenancy-items';
+
+/** Tries of a leaver change that keeps meeting a concurrent change to the same mailbox. */
+const LEAVER_ATTEMPTS = 5;
+
+/** The condition that the add-on flag is still `large` (absent counts as false). */
+const flagIs = (large: boolean) =>
+  large ? 'largeMailbox = :true' : '(attribute_not_exists(largeMailbox) OR largeMailbox = :false)';
 
 /** The TenancyStore on DynamoDB: one table, GSI3 for directory, tenant and member listings. */
 export class DynamoTenancyStore implements TenancyStore {
@@ -123,15 +132,24 @@ export class DynamoTenancyStore implements TenancyStore {
     return this.page<Mailbox>(membersPartition(tenantId), limit, cursor);
   }
 
-  async setQuota(address: string, tenantId: string, quotaBytes: number): Promise<boolean> {
+  async setQuota(
+    address: string,
+    tenantId: string,
+    quotaBytes: number,
+    largeMailbox: boolean,
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.mailbox(address),
           UpdateExpression: 'SET quotaBytes = :quota',
-          ConditionExpression: 'tenantId = :tenant',
-          ExpressionAttributeValues: { ':quota': quotaBytes, ':tenant': tenantId },
+          ConditionExpression: `tenantId = :tenant AND ${flagIs(largeMailbox)}`,
+          ExpressionAttributeValues: {
+            ':quota': quotaBytes,
+            ':tenant': tenantId,
+            [largeMailbox ? ':true' : ':false']: largeMailbox,
+          },
         }),
       );
       return true;
@@ -168,74 +186,70 @@ export class DynamoTenancyStore implements TenancyStore {
     if (failedItem !== undefined) throw new AlreadyExistsError(`${mailbox.address} already exists`);
   }
 
-  async updateProfile(
-    address: string,
-    tenantId: string,
-    changes: Partial<Pick<Mailbox, 'displayName' | 'jobTitle' | 'role'>>,
-    directory: DirectoryEntry[],
-  ): Promise<void> {
-    const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
-    const items: TransactItems = [...directoryWrites(this.tableName, address, directory)];
-    if (entries.length > 0) {
-      items.unshift({
-        Update: {
-          TableName: this.tableName,
-          Key: keys.mailbox(address),
-          UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-          ConditionExpression: ACTIVE_IN_TENANT,
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            ...Object.fromEntries(entries.map(([field], i) => [`#f${i}`, field])),
-          },
-          ExpressionAttributeValues: {
-            ':tenant': tenantId,
-            ':active': 'active',
-            ...Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
-          },
-        },
-      });
-    }
-    const { failedItem } = await transactWrite(this.client, items);
-    if (failedItem !== undefined) throw new NoSuchUserError();
+  async updateUser(update: UserUpdate): Promise<boolean> {
+    const returnsSeat = update.seat !== undefined && !update.seat.grant;
+    const outcome = await this.writeUserUpdate(update, returnsSeat);
+    if (outcome !== 'seat-counter-drift') return outcome;
+    // The mailbox holds a seat the tenant's counter does not count: give back nothing.
+    logger.warn('large-mailbox seat counter drift: revoking without returning a seat', {
+      tenantId: update.tenantId,
+      address: update.address,
+    });
+    const again = await this.writeUserUpdate(update, false);
+    return again === true;
   }
 
-  async grantLargeMailbox(change: SeatChange): Promise<boolean> {
+  private async writeUserUpdate(
+    update: UserUpdate,
+    returnsSeat: boolean,
+  ): Promise<boolean | 'seat-counter-drift'> {
+    const { seat } = update;
+    const fields: [string, unknown][] = Object.entries(update.profile).filter(
+      ([, value]) => value !== undefined,
+    );
+    if (seat) fields.push(['largeMailbox', seat.grant], ['quotaBytes', seat.quotaBytes]);
+    const seatItems = seat?.grant
+      ? [seatTake(this.tableName, update.tenantId)]
+      : returnsSeat
+        ? [seatReturn(this.tableName, update.tenantId)]
+        : [];
     const { failedItem } = await transactWrite(this.client, [
       {
         Update: {
           TableName: this.tableName,
-          Key: keys.tenant(change.tenantId),
-          UpdateExpression:
-            'SET largeMailboxSeatsUsed = if_not_exists(largeMailboxSeatsUsed, :zero) + :one',
-          ConditionExpression:
-            'tier = :premium AND (largeMailboxSeatsUsed < largeMailboxSeats OR ' +
-            '(attribute_not_exists(largeMailboxSeatsUsed) AND largeMailboxSeats > :zero))',
-          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':premium': 'premium' },
+          Key: keys.mailbox(update.address),
+          UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+          // A seat decision rests on the flag as read: it must still be the opposite.
+          ConditionExpression: seat
+            ? `${ACTIVE_IN_TENANT} AND ${flagIs(!seat.grant)}`
+            : ACTIVE_IN_TENANT,
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            ...Object.fromEntries(fields.map(([field], i) => [`#f${i}`, field])),
+          },
+          ExpressionAttributeValues: {
+            ':tenant': update.tenantId,
+            ':active': 'active',
+            ...(seat && { [seat.grant ? ':false' : ':true']: !seat.grant }),
+            ...Object.fromEntries(fields.map(([, value], i) => [`:v${i}`, value])),
+          },
         },
       },
-      seatFlag(this.tableName, change, true),
+      ...seatItems,
+      ...(update.directory
+        ? directoryWrites(this.tableName, update.address, update.directory)
+        : []),
     ]);
     if (failedItem === undefined) return true;
-    const [tenant, mailbox] = await Promise.all([
-      this.getTenant(change.tenantId),
-      this.getMailbox(change.address),
-    ]);
-    if (!mailbox || mailbox.tenantId !== change.tenantId || mailbox.status !== 'active') {
-      throw new NoSuchUserError();
+    if (failedItem === 1 && seat?.grant) {
+      const tenant = await this.getTenant(update.tenantId);
+      if (tenant?.tier !== 'premium') throw new NotPremiumError();
+      throw new NoSeatLeftError();
     }
-    if (mailbox.largeMailbox) return false;
-    if (tenant?.tier !== 'premium') throw new NotPremiumError();
-    throw new NoSeatLeftError();
-  }
-
-  async revokeLargeMailbox(change: SeatChange): Promise<boolean> {
-    const { failedItem } = await transactWrite(this.client, [
-      seatReturn(this.tableName, change.tenantId),
-      seatFlag(this.tableName, change, false),
-    ]);
-    if (failedItem === undefined) return true;
-    const mailbox = await this.getMailbox(change.address);
-    if (!mailbox || mailbox.tenantId !== change.tenantId) throw new NoSuchUserError();
+    if (failedItem === 1) return 'seat-counter-drift';
+    const mailbox = await this.getMailbox(update.address);
+    if (!mailbox || mailbox.tenantId !== update.tenantId) throw new NoSuchUserError();
+    if (mailbox.status !== 'active') throw new NotActiveError();
     return false;
   }
 
@@ -245,35 +259,51 @@ export class DynamoTenancyStore implements TenancyStore {
     leftAt: string,
     quotaBytes: number,
   ): Promise<void> {
-    const mailbox = await this.getMailbox(address);
-    if (!mailbox || mailbox.tenantId !== tenantId) throw new NoSuchUserError();
-    if (mailbox.status !== 'active') return;
-    const { failedItem } = await transactWrite(this.client, [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.mailbox(address),
-          UpdateExpression:
-            'SET #status = :leaver, leftAt = :at, largeMailbox = :false, quotaBytes = :quota',
-          // The seat decision below rests on the flag read above; it must still hold.
-          ConditionExpression: `${ACTIVE_IN_TENANT} AND ${mailbox.largeMailbox ? 'largeMailbox = :true' : '(attribute_not_exists(largeMailbox) OR largeMailbox = :false)'}`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':tenant': tenantId,
-            ':active': 'active',
-            ':leaver': 'leaver',
-            ':at': leftAt,
-            ':false': false,
-            ...(mailbox.largeMailbox && { ':true': true }),
-            ':quota': mailbox.largeMailbox ? quotaBytes : mailbox.quotaBytes,
+    let counterDrift = false;
+    for (let attempt = 1; ; attempt++) {
+      const mailbox = await this.getMailbox(address);
+      if (!mailbox || mailbox.tenantId !== tenantId) throw new NoSuchUserError();
+      if (mailbox.status !== 'active') return;
+      const large = mailbox.largeMailbox ?? false;
+      const returnsSeat = large && !counterDrift;
+      const { failedItem } = await transactWrite(this.client, [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.mailbox(address),
+            UpdateExpression:
+              'SET #status = :leaver, leftAt = :at, largeMailbox = :false, quotaBytes = :quota',
+            // The seat decision below rests on the flag read above; it must still hold.
+            ConditionExpression: `${ACTIVE_IN_TENANT} AND ${flagIs(large)}`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':tenant': tenantId,
+              ':active': 'active',
+              ':leaver': 'leaver',
+              ':at': leftAt,
+              ':false': false,
+              ...(large && { ':true': true }),
+              ':quota': large ? quotaBytes : mailbox.quotaBytes,
+            },
           },
         },
-      },
-      ...(mailbox.largeMailbox ? [seatReturn(this.tableName, tenantId)] : []),
-      ...directoryWrites(this.tableName, address, []),
-    ]);
-    // Changed under us (a concurrent leave, grant or transfer): decide again on fresh data.
-    if (failedItem !== undefined) return this.markLeaver(address, tenantId, leftAt, quotaBytes);
+        ...(returnsSeat ? [seatReturn(this.tableName, tenantId)] : []),
+        ...directoryWrites(this.tableName, address, []),
+      ]);
+      if (failedItem === undefined) return;
+      if (failedItem === 1 && returnsSeat) {
+        // The tenant counts no seat this mailbox could give back (the counter drifted to 0):
+        // the user still leaves, and the drift is logged for an operator to correct.
+        logger.warn('large-mailbox seat counter drift: leaver keeps no seat to return', {
+          tenantId,
+          address,
+        });
+        counterDrift = true;
+      } else if (attempt >= LEAVER_ATTEMPTS) {
+        throw new Error(`${address} kept changing while being marked a leaver`);
+      }
+      // Otherwise changed under us (a concurrent leave, grant or transfer): decide again.
+    }
   }
 
   async transferMailbox(move: Parameters<TenancyStore['transferMailbox']>[0]): Promise<void> {
@@ -283,9 +313,11 @@ export class DynamoTenancyStore implements TenancyStore {
           TableName: this.tableName,
           Key: keys.mailbox(move.address),
           UpdateExpression:
-            'SET tenantId = :to, quotaBytes = :quota, largeMailbox = :false, GSI3PK = :members',
-          ConditionExpression: `${ACTIVE_IN_TENANT} AND ${move.returnsSeat ? 'largeMailbox = :true' : '(attribute_not_exists(largeMailbox) OR largeMailbox = :false)'}`,
-          ExpressionAttributeNames: { '#status': 'status' },
+            'SET tenantId = :to, quotaBytes = :quota, largeMailbox = :false, GSI3PK = :members, ' +
+            '#role = :user',
+          ConditionExpression: `${ACTIVE_IN_TENANT} AND ${flagIs(move.returnsSeat)}`,
+          // Rights in the old tenant do not travel: a tenant admin arrives as a plain user.
+          ExpressionAttributeNames: { '#status': 'status', '#role': 'role' },
           ExpressionAttributeValues: {
             ':tenant': move.fromTenantId,
             ':active': 'active',
@@ -293,6 +325,7 @@ export class DynamoTenancyStore implements TenancyStore {
             ':quota': move.quotaBytes,
             ':false': false,
             ':members': membersPartition(move.toTenantId),
+            ':user': 'user',
             ...(move.returnsSeat && { ':true': true }),
           },
         },

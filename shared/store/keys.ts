@@ -7,6 +7,11 @@ export const keys = {
   mailbox: (address: string) => ({ PK: `MBX#${address}`, SK: 'PROFILE' }),
   folder: (address: string, folder: FolderId) => ({ PK: `MBX#${address}`, SK: `FOLDER#${folder}` }),
   message: (address: string, id: string) => ({ PK: `MBX#${address}`, SK: `MSG#${id}` }),
+  /**
+   * Left by deleting a message for good (`expiresAt` lets DynamoDB's TTL remove it later), so an
+   * SQS redelivery of its notification cannot put the message back (shared/store).
+   */
+  tombstone: (address: string, id: string) => ({ PK: `MBX#${address}`, SK: `GONE#${id}` }),
   folderIndex: (address: string, folder: FolderId) => `MBX#${address}#FOLDER#${folder}`,
   threadIndex: (address: string, threadId: string) => `MBX#${address}#THREAD#${threadId}`,
   /** Newest first is a descending query on `<receivedAt>#<id>`. */

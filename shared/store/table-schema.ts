@@ -4,7 +4,8 @@
  *
  * Items (see ../shared/DESIGN.md): tenant `TENANT#<id>`/`PROFILE`, domain `DOMAIN#<d>`/`DOMAIN`,
  * mailbox `MBX#<address>`/`PROFILE`, folder `MBX#<address>`/`FOLDER#<id>`,
- * message `MBX#<address>`/`MSG#<id>`.
+ * message `MBX#<address>`/`MSG#<id>`, tombstone of a deleted message `MBX#<address>`/`GONE#<id>`
+ * (removed by TTL).
  */
 export interface IndexSchema {
   name: string;

@@ -1,6 +1,5 @@
 import type { DirectoryEntry } from '../tenancy/directory-terms';
 import { DIRECTORY_SCOPES, DIRECTORY_SLOTS } from '../tenancy/directory-terms';
-import type { SeatChange } from '../tenancy/tenancy-store';
 import { keys } from './keys';
 import type { TransactItems } from './transact';
 
@@ -38,28 +37,18 @@ export function directoryWrites(
   );
 }
 
-/** The mailbox half of an add-on change: the flag flips and the quota follows, if still as read. */
-export function seatFlag(
-  tableName: string,
-  change: SeatChange,
-  grant: boolean,
-): TransactItems[number] {
+/** The tenant half of taking a seat: premium, and a seat left. */
+export function seatTake(tableName: string, tenantId: string): TransactItems[number] {
   return {
     Update: {
       TableName: tableName,
-      Key: keys.mailbox(change.address),
-      UpdateExpression: 'SET largeMailbox = :to, quotaBytes = :quota',
-      ConditionExpression: grant
-        ? `${ACTIVE_IN_TENANT} AND (attribute_not_exists(largeMailbox) OR largeMailbox = :from)`
-        : 'tenantId = :tenant AND largeMailbox = :from',
-      ExpressionAttributeNames: grant ? { '#status': 'status' } : undefined,
-      ExpressionAttributeValues: {
-        ':tenant': change.tenantId,
-        ...(grant && { ':active': 'active' }),
-        ':to': grant,
-        ':from': !grant,
-        ':quota': change.quotaBytes,
-      },
+      Key: keys.tenant(tenantId),
+      UpdateExpression:
+        'SET largeMailboxSeatsUsed = if_not_exists(largeMailboxSeatsUsed, :zero) + :one',
+      ConditionExpression:
+        'tier = :premium AND (largeMailboxSeatsUsed < largeMailboxSeats OR ' +
+        '(attribute_not_exists(largeMailboxSeatsUsed) AND largeMailboxSeats > :zero))',
+      ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':premium': 'premium' },
     },
   };
 }

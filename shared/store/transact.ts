@@ -69,6 +69,9 @@ export function decodePageCursor(cursor: string, fields: string[]): Record<strin
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).sort();
   if (keys.join() !== [...fields].sort().join()) throw new InvalidCursorError();
-  if (!keys.every((key) => typeof record[key] === 'string')) throw new InvalidCursorError();
+  // DynamoDB refuses an empty key attribute (a 500 otherwise), and no issued cursor has one.
+  if (!keys.every((key) => typeof record[key] === 'string' && record[key] !== '')) {
+    throw new InvalidCursorError();
+  }
   return record as Record<string, string>;
 }

@@ -23,6 +23,17 @@ const APPLY_CONCURRENCY = 8;
 /** How long the presigned upload URL works. */
 export const UPLOAD_URL_SECONDS = 15 * 60;
 
+/**
+ * What a job keeps of each row echoes the file, and the job is one DynamoDB item (400 KB at
+ * most). Addresses are bounded by the file itself (256 KiB); error texts are not (one bad cell
+ * can name every column of a wide header, on every row), so they are capped per message, per
+ * row and per job. Rows past the job's budget keep their line and outcome only.
+ */
+export const STORED_ADDRESS_CHARS = 320;
+export const STORED_ERROR_CHARS = 200;
+export const STORED_ERRORS_PER_ROW = 5;
+export const STORED_ERROR_CHARS_PER_JOB = 48 * 1024;
+
 /** Where uploads go: S3 (attachments bucket, `imports/` prefix) through presigned PUT URLs. */
 export interface ImportFiles {
   uploadUrl(key: string, expiresInSeconds: number): Promise<string>;
@@ -77,6 +88,31 @@ export async function getImport(
   const job = await store.getImportJob(tenant.id, jobId);
   if (!job) throw new NoSuchImportError();
   return job;
+}
+
+const clip = (text: string, max: number) =>
+  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+
+/** The rows as the job keeps them: within the bounds above, whatever the file held. */
+function storedRows(rows: ImportRowResult[]): ImportRowResult[] {
+  let budget = STORED_ERROR_CHARS_PER_JOB;
+  return rows.map(({ errors, ...row }) => {
+    const stored: ImportRowResult = {
+      ...row,
+      ...(row.address !== undefined && { address: clip(row.address, STORED_ADDRESS_CHARS) }),
+    };
+    if (!errors || errors.length === 0) return stored;
+    const kept = errors
+      .slice(0, STORED_ERRORS_PER_ROW)
+      .map((error) => clip(error, STORED_ERROR_CHARS));
+    if (errors.length > STORED_ERRORS_PER_ROW) {
+      kept[STORED_ERRORS_PER_ROW - 1] = `… and ${errors.length - STORED_ERRORS_PER_ROW + 1} more`;
+    }
+    const size = kept.reduce((sum, error) => sum + error.length, 0);
+    if (size > budget) return stored;
+    budget -= size;
+    return { ...stored, errors: kept };
+  });
 }
 
 /** Empty cells are "not given"; csv-parse hands them over as empty strings. */
@@ -179,7 +215,7 @@ export async function runImport(
     dryRun,
     sha256: createHash('sha256').update(bytes).digest('hex'),
     updatedAt: now.toISOString(),
-    rows: rows.map(({ user: _user, ...row }) => row),
+    rows: storedRows(rows.map(({ user: _user, ...row }) => row)),
   };
   await deps.store.putImportJob(updated);
   return updated;

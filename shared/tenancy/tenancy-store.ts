@@ -29,11 +29,19 @@ export interface ImportRowResult {
   errors?: string[];
 }
 
-/** What changes with a mailbox's large-mailbox add-on: the flag, the seat and the quota, together. */
-export interface SeatChange {
+/**
+ * One change to a user, written in one transaction: profile fields, the directory entries that
+ * follow from them, and the large-mailbox add-on (the flag, the tenant's seat and the quota move
+ * together). Nothing is written unless everything holds.
+ */
+export interface UserUpdate {
   address: string;
   tenantId: string;
-  quotaBytes: number;
+  profile: Partial<Pick<Mailbox, 'displayName' | 'jobTitle' | 'role'>>;
+  /** The entries after the change; absent: the directory is left as it is. */
+  directory?: DirectoryEntry[];
+  /** Give (`grant`) or take back the add-on, setting the quota to `quotaBytes`. */
+  seat?: { grant: boolean; quotaBytes: number };
 }
 
 /**
@@ -52,21 +60,24 @@ export interface TenancyStore {
     changes: Partial<Pick<Tenant, 'tier' | 'largeMailboxSeats'>>,
   ): Promise<Tenant>;
   listMembers(tenantId: string, limit: number, cursor?: string): Promise<Page<Mailbox>>;
-  /** Only if the mailbox is still in that tenant; returns false if it is not. */
-  setQuota(address: string, tenantId: string, quotaBytes: number): Promise<boolean>;
-  /** Mailbox, folders and directory entries; AlreadyExistsError if the address is taken. */
-  createMailbox(mailbox: Mailbox, directory: DirectoryEntry[]): Promise<void>;
-  /** Profile fields and the directory entries that follow from them; NoSuchUserError. */
-  updateProfile(
+  /**
+   * Only if the mailbox is still in that tenant and its add-on flag is still `largeMailbox` (so a
+   * concurrent grant or revoke is not overwritten); false if not.
+   */
+  setQuota(
     address: string,
     tenantId: string,
-    changes: Partial<Pick<Mailbox, 'displayName' | 'jobTitle' | 'role'>>,
-    directory: DirectoryEntry[],
-  ): Promise<void>;
-  /** Takes a seat and raises the quota; false if the mailbox already holds one. NoSeatLeftError. */
-  grantLargeMailbox(change: SeatChange): Promise<boolean>;
-  /** Gives the seat back and lowers the quota; false if the mailbox held none. */
-  revokeLargeMailbox(change: SeatChange): Promise<boolean>;
+    quotaBytes: number,
+    largeMailbox: boolean,
+  ): Promise<boolean>;
+  /** Mailbox, folders and directory entries; AlreadyExistsError if the address is taken. */
+  createMailbox(mailbox: Mailbox, directory: DirectoryEntry[]): Promise<void>;
+  /**
+   * Profile, directory and add-on in one transaction. NoSuchUserError, NotActiveError,
+   * NotPremiumError, NoSeatLeftError; false (nothing written) if the add-on flag is no longer
+   * the opposite of `seat.grant`, so the caller decides again on fresh data.
+   */
+  updateUser(update: UserUpdate): Promise<boolean>;
   /** Status leaver, directory entries gone, any seat given back (quota to `quotaBytes`). */
   markLeaver(address: string, tenantId: string, leftAt: string, quotaBytes: number): Promise<void>;
   /** Moves an active mailbox to another tenant: quota, seat, membership and directory at once. */

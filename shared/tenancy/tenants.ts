@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TierName, TierTable } from '../config/tiers';
-import type { Tenant } from '../mailbox/model';
+import type { Mailbox, Tenant } from '../mailbox/model';
 import { NotPremiumError } from './errors';
 import type { Page, TenancyStore } from './tenancy-store';
 
@@ -9,6 +9,8 @@ export const newTenantId = () => `t-${randomBytes(8).toString('hex')}`;
 
 /** Members re-quota'd per page when a tenant's tier changes. */
 const MEMBERS_PAGE = 100;
+/** Tries per member when its add-on flag changes under the re-quota (a concurrent grant). */
+const REQUOTA_ATTEMPTS = 3;
 
 export interface NewTenant {
   name: string;
@@ -73,18 +75,40 @@ export async function updateTenant(
       const page: Page<{ address: string; largeMailbox?: boolean; quotaBytes: number }> =
         await store.listMembers(tenant.id, MEMBERS_PAGE, cursor);
       for (const member of page.items) {
-        const quota = quotaFor(tiers, changes.tier, member.largeMailbox);
-        if (
-          quota !== member.quotaBytes &&
-          (await store.setQuota(member.address, tenant.id, quota))
-        ) {
-          quotasUpdated++;
-        }
+        if (await requota(store, tiers, tenant.id, changes.tier, member)) quotasUpdated++;
       }
       cursor = page.next;
     } while (cursor);
   }
   return { tenant: updated, quotasUpdated };
+}
+
+/**
+ * Sets one member's quota from the tier, conditioned on the add-on flag as read: a seat granted
+ * or taken back meanwhile is not overwritten, the member is read again and its quota decided
+ * afresh. True if the quota was changed; false if it was right already or the member has gone.
+ */
+async function requota(
+  store: TenancyStore,
+  tiers: TierTable,
+  tenantId: string,
+  tier: TierName,
+  listed: Pick<Mailbox, 'address' | 'largeMailbox' | 'quotaBytes'>,
+): Promise<boolean> {
+  let member: Pick<Mailbox, 'address' | 'largeMailbox' | 'quotaBytes' | 'tenantId'> | undefined = {
+    ...listed,
+    tenantId,
+  };
+  for (let attempt = 1; attempt <= REQUOTA_ATTEMPTS; attempt++) {
+    if (!member || member.tenantId !== tenantId) return false;
+    const large = member.largeMailbox ?? false;
+    const quota = quotaFor(tiers, tier, large);
+    if (quota === member.quotaBytes) return false;
+    if (await store.setQuota(member.address, tenantId, quota, large)) return true;
+    member = await store.getMailbox(member.address);
+  }
+  // Still changing after that: whoever changed it last set the quota from the tenant's tier.
+  return false;
 }
 
 /** What the API shows of a tenant. */

@@ -1,7 +1,10 @@
 import type { TierTable } from '../config/tiers';
+import type { Caller } from '../http/identity';
 import { AlreadyExistsError } from '../mailbox/mail-store';
 import { domainOf, normaliseAddress } from '../mailbox/message-id';
 import type { Mailbox, Role, Tenant } from '../mailbox/model';
+import { ForbiddenError } from '../mailbox/read-mailbox';
+import { isPlatformAdmin, requireMayManage } from './access';
 import { directoryEntriesOf } from './directory-terms';
 import {
   ForeignDomainError,
@@ -13,7 +16,7 @@ import {
 import type { TenancyStore } from './tenancy-store';
 import { quotaFor } from './tenants';
 
-/** The roles a tenant admin may give; platform-admin is a Cognito group only operators hold. */
+/** The roles a tenant admin may give. */
 export type TenantRole = Exclude<Role, 'platform-admin'>;
 
 export interface NewUser {
@@ -26,10 +29,14 @@ export interface NewUser {
 export interface UserChanges {
   displayName?: string;
   jobTitle?: string;
-  role?: TenantRole;
+  /** `platform-admin` only when a platform admin asks (the group itself lives in Cognito). */
+  role?: Role;
   largeMailbox?: boolean;
   status?: 'leaver';
 }
+
+/** Tries of a PATCH whose add-on flag keeps changing under it (a concurrent grant or revoke). */
+const UPDATE_ATTEMPTS = 3;
 
 /** What the API shows of a user. */
 export function userView(mailbox: Mailbox) {
@@ -78,8 +85,10 @@ export async function createUser(
 }
 
 /**
- * Profile, add-on and leaving. Each is atomic on its own (the add-on moves a seat and the quota
- * together); a PATCH that asks for several applies them in that order.
+ * Profile, add-on and leaving, as `by` (a tenant admin if absent). Leaving is one transaction
+ * of its own (the other fields are ignored). Otherwise what can be checked is checked first
+ * (the caller may, the user is active, the tenant is premium) and profile, directory and add-on
+ * are written in one transaction that also holds the seat conditions, so a 409 changes nothing.
  */
 export async function updateUser(
   store: TenancyStore,
@@ -88,38 +97,51 @@ export async function updateUser(
   address: string,
   changes: UserChanges,
   now: Date,
+  by?: Caller,
 ): Promise<Mailbox> {
-  const mailbox = await memberOf(store, tenant, address);
-  if (changes.status === 'leaver') {
-    await store.markLeaver(
-      mailbox.address,
-      tenant.id,
-      now.toISOString(),
-      quotaFor(tiers, tenant.tier, false),
-    );
-    return memberOf(store, tenant, mailbox.address);
+  if (changes.role === 'platform-admin' && !(by && isPlatformAdmin(by))) {
+    throw new ForbiddenError('Only a platform admin may give the platform-admin role.');
   }
-  if (mailbox.status !== 'active') throw new NotActiveError();
-  const { largeMailbox, status: _status, ...profile } = changes;
-  if (Object.values(profile).some((value) => value !== undefined)) {
-    const next = { ...mailbox, ...profile };
-    await store.updateProfile(
-      mailbox.address,
-      tenant.id,
-      profile,
-      directoryEntriesOf(next, tenant.name),
-    );
-  }
-  if (largeMailbox !== undefined) {
+  for (let attempt = 1; ; attempt++) {
+    const mailbox = await memberOf(store, tenant, address);
+    requireMayManage(by, mailbox);
+    if (changes.status === 'leaver') {
+      await store.markLeaver(
+        mailbox.address,
+        tenant.id,
+        now.toISOString(),
+        quotaFor(tiers, tenant.tier, false),
+      );
+      return memberOf(store, tenant, mailbox.address);
+    }
+    if (mailbox.status !== 'active') throw new NotActiveError();
+    const { largeMailbox, status: _status, ...fields } = changes;
+    const profile = Object.fromEntries(
+      Object.entries(fields).filter(([, value]) => value !== undefined),
+    ) as typeof fields;
     if (largeMailbox && tenant.tier !== 'premium') throw new NotPremiumError();
-    const change = {
+    // Whether a seat is left is decided by the transaction (NoSeatLeft), not by this request's
+    // possibly stale read of the tenant: either way nothing is written.
+    const seat =
+      largeMailbox !== undefined && largeMailbox !== (mailbox.largeMailbox ?? false)
+        ? { grant: largeMailbox, quotaBytes: quotaFor(tiers, tenant.tier, largeMailbox) }
+        : undefined;
+    const profileChanges = Object.keys(profile).length > 0;
+    if (!profileChanges && !seat) return mailbox;
+    const written = await store.updateUser({
       address: mailbox.address,
       tenantId: tenant.id,
-      quotaBytes: quotaFor(tiers, tenant.tier, largeMailbox),
-    };
-    await (largeMailbox ? store.grantLargeMailbox(change) : store.revokeLargeMailbox(change));
+      profile,
+      ...(profileChanges && {
+        directory: directoryEntriesOf({ ...mailbox, ...profile }, tenant.name),
+      }),
+      ...(seat && { seat }),
+    });
+    if (written) return memberOf(store, tenant, mailbox.address);
+    if (attempt >= UPDATE_ATTEMPTS) {
+      throw new Error(`${mailbox.address}: the add-on kept changing during the update`);
+    }
   }
-  return memberOf(store, tenant, mailbox.address);
 }
 
 export interface TransferPlan {
@@ -137,7 +159,8 @@ export interface TransferPlan {
 /**
  * Moves a user to another tenant keeping the address (an address for life): the old tenant's
  * domain keeps routing it, because ingest finds the mailbox by address. The add-on does not
- * travel (it is the old tenant's seat). `dryRun` shows the plan and changes nothing.
+ * travel (it is the old tenant's seat), nor does the role: the user arrives as a plain user.
+ * `dryRun` shows the plan and changes nothing. `by`: as in updateUser.
  */
 export async function transferUser(
   store: TenancyStore,
@@ -146,8 +169,10 @@ export async function transferUser(
   address: string,
   toTenantId: string,
   dryRun: boolean,
+  by?: Caller,
 ): Promise<TransferPlan> {
   const mailbox = await memberOf(store, from, address);
+  requireMayManage(by, mailbox);
   if (mailbox.status !== 'active') throw new NotActiveError();
   if (toTenantId === from.id)
     throw new AlreadyExistsError(`${mailbox.address} is in ${from.id} already.`);

@@ -6,7 +6,9 @@ import { DEFAULT_TIERS } from '@shared/config/tiers';
 import { ROUTES, routeKey, type Route } from '@shared/http/routes';
 import {
   LAST_SEEN_ATTRIBUTES,
+  MAILBOX_PARTITIONS,
   PURGE_ATTRIBUTES,
+  TOMBSTONE_ATTRIBUTES,
   MailApi,
   ROLE_GROUPS,
   TENANT_ID_ATTRIBUTE,
@@ -158,10 +160,13 @@ function writeStatementsOf(functionId: Parameters<typeof statementsOf>[0]) {
   );
 }
 
+const mailboxItemsOnly = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MBX#*'] } };
+
 const lastSeenOnly = {
   Condition: {
     'ForAllValues:StringEquals': { 'dynamodb:Attributes': LAST_SEEN_ATTRIBUTES },
     StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+    ...mailboxItemsOnly,
   },
 };
 
@@ -174,9 +179,10 @@ describe.each(['mailbox', 'account'] as const)('the %s function', (functionId) =
     );
   });
 
-  it('may stamp its own lastSeenAt, and no other attribute through that grant', () => {
+  it('may stamp lastSeenAt on mailbox items, and no other attribute through that grant', () => {
     expect(writeStatementsOf(functionId)).toContainEqual(expect.objectContaining(lastSeenOnly));
     expect(LAST_SEEN_ATTRIBUTES).toEqual(['PK', 'SK', 'lastSeenAt']);
+    expect(MAILBOX_PARTITIONS).toEqual(mailboxItemsOnly);
   });
 });
 
@@ -189,13 +195,26 @@ describe('the account function', () => {
 });
 
 describe('the mailbox function', () => {
-  it('may delete messages for good: delete an item, lower counters, nothing else', () => {
+  it('may delete messages for good: delete an item, lower counters, leave a tombstone', () => {
     const writes = writeStatementsOf('mailbox');
     expect(
       actionsOf(writes)
         .filter((a) => WRITE_ACTION.test(a))
         .sort(),
-    ).toEqual(['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:UpdateItem']);
+    ).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(writes).toContainEqual(
+      expect.objectContaining({
+        Action: 'dynamodb:PutItem',
+        Condition: expect.objectContaining({
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': TOMBSTONE_ATTRIBUTES },
+        }),
+      }),
+    );
     expect(writes).toContainEqual(
       expect.objectContaining({
         Action: 'dynamodb:UpdateItem',
@@ -206,6 +225,14 @@ describe('the mailbox function', () => {
     );
     expect(PURGE_ATTRIBUTES).not.toContain('quotaBytes');
     expect(PURGE_ATTRIBUTES).not.toContain('status');
+  });
+
+  it('writes only items of mailbox partitions (MBX#…): every delete and update is conditioned', () => {
+    const writes = writeStatementsOf('mailbox');
+    expect(writes.length).toBeGreaterThan(0);
+    for (const statement of writes) {
+      expect(statement.Condition, JSON.stringify(statement.Action)).toMatchObject(mailboxItemsOnly);
+    }
   });
 });
 
@@ -246,16 +273,27 @@ describe('S3 access of the admin functions', () => {
     expect(actionsOf(statementsOf('admin')).filter((a) => a.startsWith('s3:'))).toEqual([]);
   });
 
+  const tenantAdminS3 = () =>
+    statementsOf('tenant-admin').filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')));
+
   it('tenant-admin may put and get objects under imports/ of the attachments bucket only', () => {
-    const s3Statements = statementsOf('tenant-admin').filter((s) =>
-      actionsOf([s]).some((a) => a.startsWith('s3:')),
-    );
-    expect(s3Statements).toHaveLength(1);
-    expect(actionsOf(s3Statements).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
-    expect(JSON.stringify(s3Statements[0]?.Resource)).toContain('/imports/*');
-    expect(JSON.stringify(s3Statements[0]?.Resource)).toContain(
+    const objects = tenantAdminS3().filter((s) => !actionsOf([s]).includes('s3:ListBucket'));
+    expect(objects).toHaveLength(1);
+    expect(actionsOf(objects).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(JSON.stringify(objects[0]?.Resource)).toContain('/imports/*');
+    expect(JSON.stringify(objects[0]?.Resource)).toContain(
       logicalIdOf(stack.store.attachmentsBucket),
     );
+  });
+
+  it('tenant-admin may list imports/ only, so a missing upload is 404 (not 403) in AWS', () => {
+    const listing = tenantAdminS3().filter((s) => actionsOf([s]).includes('s3:ListBucket'));
+    expect(listing).toHaveLength(1);
+    expect(actionsOf(listing)).toEqual(['s3:ListBucket']);
+    expect(listing[0]?.Condition).toEqual({ StringLike: { 's3:prefix': ['imports/*'] } });
+    expect(listing[0]?.Resource).toEqual({
+      'Fn::GetAtt': [logicalIdOf(stack.store.attachmentsBucket), 'Arn'],
+    });
   });
 });
 

@@ -53,6 +53,7 @@ interface PolicyStatementJson {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, unknown>;
 }
 
 /** Every Allow statement of the inline policies attached to a function's execution role. */

@@ -14,6 +14,7 @@ import {
   gtubeMail,
   mailWithAttachments,
   manyParts,
+  manyPartsWithAttachment,
 } from '@test/support/hostile-mail';
 import { mailboxApiDepsOf } from '@test/support/ingest-deps';
 import { simpleMail, startLocalWorld, type LocalWorld } from '@test/support/local-world';
@@ -199,7 +200,7 @@ describe('folders and verdicts', () => {
     expect(lab?.verdict).toBe('clean');
   });
 
-  it('delivers mail past a limit unparsed, with the reason, and its raw copy downloadable', async () => {
+  it('delivers mail past a limit unparsed, with the reason, and its raw copy downloadable, when it announces no attachment', async () => {
     const raw = manyParts(MIME_LIMITS.maxParts * 3, 'Too many parts');
     const { id } = await deliver(raw);
 
@@ -208,12 +209,71 @@ describe('folders and verdicts', () => {
 
     expect(message.json).toMatchObject({
       folder: 'inbox',
+      verdict: 'suspicious',
       subject: 'Too many parts',
       text: UNPARSED_PLACEHOLDER,
       unparsed: { reason: `more than ${MIME_LIMITS.maxParts} MIME parts` },
     });
+    expect(message.json.scan.findings).toContainEqual(
+      expect.objectContaining({ check: 'unparsed', verdict: 'suspicious' }),
+    );
     const fetched = Buffer.from(await (await fetch(download.json.url as string)).arrayBuffer());
     expect(fetched.equals(raw)).toBe(true);
+  });
+
+  it('quarantines unparsed mail whose raw bytes announce a blocked attachment, and withholds its raw copy', async () => {
+    const raw = manyPartsWithAttachment(
+      MIME_LIMITS.maxParts + 1,
+      'attachment; filename="invoice.exe"',
+      'Unparsed with an exe',
+    );
+    const { id } = await deliver(raw);
+
+    const quarantine = await call('GET /mailboxes/me/messages', {}, { folder: 'quarantine' });
+    const message = await call('GET /mailboxes/me/messages/{id}', { id });
+    const download = await call('GET /mailboxes/me/messages/{id}/raw', { id });
+
+    expect(quarantine.json.items).toContainEqual(
+      expect.objectContaining({
+        id,
+        folder: 'quarantine',
+        verdict: 'blocked',
+        hasAttachments: true,
+      }),
+    );
+    expect(message.json.unparsed).toBeDefined();
+    expect(message.json.scan.findings).toContainEqual(
+      expect.objectContaining({
+        check: 'blocked-extension',
+        detail: expect.stringContaining('invoice.exe'),
+      }),
+    );
+    expect(download).toMatchObject({ statusCode: 409, json: { code: 'AttachmentQuarantined' } });
+  });
+
+  it('quarantines unparsed mail with attachments it could not scan as suspicious, saying why', async () => {
+    const raw = manyPartsWithAttachment(
+      MIME_LIMITS.maxParts + 1,
+      "attachment; filename*=utf-8''Entlassungsbrief%20J%C3%B6nsson.pdf",
+      'Unparsed with a letter',
+    );
+    const { id } = await deliver(raw);
+
+    const quarantine = await call('GET /mailboxes/me/messages', {}, { folder: 'quarantine' });
+    const message = await call('GET /mailboxes/me/messages/{id}', { id });
+    const download = await call('GET /mailboxes/me/messages/{id}/raw', { id });
+
+    expect(quarantine.json.items).toContainEqual(
+      expect.objectContaining({ id, folder: 'quarantine', verdict: 'suspicious' }),
+    );
+    expect(message.json.scan.findings).toContainEqual(
+      expect.objectContaining({
+        verdict: 'suspicious',
+        check: 'unparsed-attachments',
+        detail: 'the message could not be parsed, so its attachments could not be scanned',
+      }),
+    );
+    expect(download.statusCode).toBe(409);
   });
 });
 

@@ -1,4 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  AccountSuspendedException,
+  MailFromDomainNotVerifiedException,
+  MessageRejected,
+  SendingPausedException,
+  TooManyRequestsException,
+} from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/process-batch';
 import { INLINE_BODY_BYTES, ingestMessage } from '@shared/inbound/ingest-message';
@@ -156,5 +163,133 @@ describe('ingest against DynamoDB Local and s3rver', () => {
     expect(await world.store.getMessage('bob@demo.test', id)).toMatchObject({
       subject: 'Good record',
     });
+  });
+});
+
+describe('bounces that cannot be sent', () => {
+  /** A mailer that fails every send with `error`, counting the attempts. */
+  function failingMailer(error: Error) {
+    const mailer = {
+      attempts: 0,
+      async send(): Promise<string> {
+        mailer.attempts += 1;
+        throw error;
+      },
+    };
+    return mailer;
+  }
+  const serviceError = (Type: new (opts: never) => Error, status: number) =>
+    new Type({ message: `SES says ${status}`, $metadata: { httpStatusCode: status } } as never);
+
+  it.each([
+    ['MessageRejected', serviceError(MessageRejected, 400)],
+    ['MailFromDomainNotVerifiedException', serviceError(MailFromDomainNotVerifiedException, 400)],
+    ['SendingPausedException', serviceError(SendingPausedException, 400)],
+    ['AccountSuspendedException', serviceError(AccountSuspendedException, 400)],
+  ])(
+    'delivers to the later recipients when SES refuses the bounce for good (%s), and does not retry it',
+    async (_name, error) => {
+      const mailer = failingMailer(error);
+      const failing = ingestDepsOf(world, { mailer });
+      const notification = await world.receive(simpleMail('Refused bounce'), {
+        recipients: ['nobody@demo.test', 'alice@demo.test'],
+      });
+
+      const first = await ingestMessage(notification, failing);
+      const again = await ingestMessage(notification, failing);
+
+      expect(first).toMatchObject([
+        { recipient: 'nobody@demo.test', outcome: 'no-mailbox', bounce: 'not-sent' },
+        { recipient: 'alice@demo.test', outcome: 'indexed' },
+      ]);
+      // The marker stays: a redelivery neither retries the refused bounce nor indexes twice.
+      expect(again).toMatchObject([
+        { recipient: 'nobody@demo.test', bounce: 'already-sent' },
+        { recipient: 'alice@demo.test', outcome: 'duplicate' },
+      ]);
+      expect(mailer.attempts).toBe(1);
+      const id = deriveMessageId(notification.mail.messageId, 'alice@demo.test');
+      expect(await world.store.getMessage('alice@demo.test', id)).toMatchObject({
+        subject: 'Refused bounce',
+      });
+    },
+  );
+
+  it.each([
+    ['throttling', serviceError(TooManyRequestsException, 429)],
+    [
+      'a 5xx answer',
+      Object.assign(new Error('Service unavailable'), { $metadata: { httpStatusCode: 503 } }),
+    ],
+    ['a network failure', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+  ])(
+    'indexes every recipient first and throws on %s, so the retry only re-attempts the bounce',
+    async (_name, error) => {
+      const notification = await world.receive(simpleMail('Transient bounce'), {
+        recipients: ['nobody@demo.test', 'alice@demo.test'],
+      });
+      const aliceBefore = await world.store.getMailbox('alice@demo.test');
+
+      await expect(
+        ingestMessage(notification, ingestDepsOf(world, { mailer: failingMailer(error) })),
+      ).rejects.toBe(error);
+      const indexedMeanwhile = await world.store.getMessage(
+        'alice@demo.test',
+        deriveMessageId(notification.mail.messageId, 'alice@demo.test'),
+      );
+      const retried = await ingestMessage(notification, deps);
+
+      expect(indexedMeanwhile).toMatchObject({ subject: 'Transient bounce' });
+      expect(retried).toMatchObject([
+        { recipient: 'nobody@demo.test', bounce: 'sent' },
+        { recipient: 'alice@demo.test', outcome: 'duplicate' },
+      ]);
+      const aliceAfter = await world.store.getMailbox('alice@demo.test');
+      expect(aliceAfter!.messageCount - aliceBefore!.messageCount).toBe(1);
+    },
+  );
+});
+
+describe('a batch of records', () => {
+  it('is processed one record after another, never several messages in memory at once', async () => {
+    // A message is "in memory" from reading its raw copy until it is indexed.
+    let inFlight = 0;
+    let most = 0;
+    const handler = createIngestHandler({
+      ...deps,
+      blobs: {
+        ...world.blobs,
+        get: async (bucket, key) => {
+          if (bucket === world.names.rawMailBucket) {
+            inFlight += 1;
+            most = Math.max(most, inFlight);
+          }
+          return world.blobs.get(bucket, key);
+        },
+        put: (bucket, key, body, type) => world.blobs.put(bucket, key, body, type),
+      },
+      store: {
+        ...world.store,
+        getTenant: (id) => world.store.getTenant(id),
+        getMailbox: (address) => world.store.getMailbox(address),
+        findTenantIdByDomain: (domain) => world.store.findTenantIdByDomain(domain),
+        indexMessage: async (record, quota, options) => {
+          const outcome = await world.store.indexMessage(record, quota, options);
+          inFlight -= 1;
+          return outcome;
+        },
+      } as typeof world.store,
+    });
+    const notifications = await Promise.all(
+      [1, 2, 3, 4].map((n) =>
+        world.receive(simpleMail(`Batch ${n}`), { recipients: ['bob@demo.test'] }),
+      ),
+    );
+
+    const response = await handler({ Records: notifications.map((n) => toSqsRecord(n)) });
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(most).toBe(1);
+    expect(inFlight).toBe(0);
   });
 });

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTiers } from '@shared/config/tiers';
 import { ingestMessage, type RecipientOutcome } from '@shared/inbound/ingest-message';
 import type { MessageRecord, Tenant } from '@shared/mailbox/model';
 import { noticeQuotaThresholds } from '@shared/quota/quota-notices';
 import { reconcileUsage } from '@shared/quota/reconcile';
-import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
+import { DynamoQuotaStore, TOMBSTONE_TTL_SECONDS } from '@shared/store/dynamo-quota-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { keys } from '@shared/store/keys';
 import { createTenant } from '@shared/tenancy/tenants';
@@ -233,5 +233,72 @@ describe('a leaver at ingest', () => {
     );
     expect(reports.some((r) => r.includes('Status: 5.1.1') && r.includes('has left'))).toBe(true);
     expect((await tenancy.getMailbox(address))?.messageCount).toBe(1);
+  });
+});
+
+describe('a mailbox already over its quota', () => {
+  it('still receives the "mailbox full" notice, charged nothing', async () => {
+    const address = 'over@quota.test';
+    await world.addMailbox(address, tenant.id, 100_000);
+    // A lowered tier, a revoked seat or a transfer leaves usage above the quota.
+    await world.documents.send(
+      new UpdateCommand({
+        TableName: world.names.table,
+        Key: keys.mailbox(address),
+        UpdateExpression: 'SET usedBytes = :used',
+        ExpressionAttributeValues: { ':used': 150_000 },
+      }),
+    );
+    const deps = ingestDepsOf(world, { notices: quota });
+
+    const outcomes = await ingestMessage(
+      await world.receive(simpleMail('One more'), { recipients: [address] }),
+      deps,
+    );
+
+    expect(outcomes).toMatchObject([{ outcome: 'over-quota' }]);
+    const inbox = await world.store.listFolder(address, 'inbox', 100);
+    expect(inbox.items).toEqual([
+      expect.objectContaining({
+        subject: 'Your mailbox is full: new mail is being returned to its senders',
+        size: 0,
+      }),
+    ]);
+    expect(await world.store.getMailbox(address)).toMatchObject({
+      usedBytes: 150_000,
+      messageCount: 1,
+      quotaNoticeLevel: 100,
+    });
+  });
+});
+
+describe('a message deleted for good', () => {
+  it('is not brought back, nor charged again, by a redelivery of its notification', async () => {
+    const address = 'tidy@quota.test';
+    await world.addMailbox(address, tenant.id, QUOTA);
+    const notification = await world.receive(simpleMail('Delete me'), { recipients: [address] });
+    const deps = ingestDepsOf(world);
+    const [first] = await ingestMessage(notification, deps);
+    const deletedAt = new Date();
+
+    expect(await quota.purgeMessage(address, first!.messageId!, deletedAt)).toBe(true);
+    const redelivered = await ingestMessage(notification, deps);
+
+    expect(redelivered).toMatchObject([{ outcome: 'duplicate' }]);
+    expect(await world.store.getMessage(address, first!.messageId!)).toBeUndefined();
+    expect((await world.store.listFolder(address, 'inbox', 10)).items).toEqual([]);
+    expect(await world.store.getMailbox(address)).toMatchObject({
+      usedBytes: 0,
+      messageCount: 0,
+    });
+    const tombstone = await world.documents.send(
+      new GetCommand({
+        TableName: world.names.table,
+        Key: keys.tombstone(address, first!.messageId!),
+      }),
+    );
+    expect(tombstone.Item?.expiresAt).toBe(
+      Math.floor(deletedAt.getTime() / 1000) + TOMBSTONE_TTL_SECONDS,
+    );
   });
 });

@@ -114,3 +114,36 @@ export const gtubeMail = (subject = 'GTUBE') =>
 
 export const blockedAttachmentMail = (filename = 'invoice.pdf.exe', subject = 'Invoice') =>
   mailWithAttachments(subject, [{ filename, content: 'MZ\x90\x00 not really a program' }]);
+
+/**
+ * More parts than the parser takes (`count` tiny ones), with one attachment among them, its
+ * `Content-Disposition` as given: such a message is delivered unparsed.
+ */
+export function manyPartsWithAttachment(
+  count: number,
+  disposition: string,
+  subject = 'Many parts, one attachment',
+): Buffer {
+  const boundary = 'b';
+  const filler = `--${boundary}\r\nContent-Type: text/plain\r\n\r\nx\r\n`;
+  const attachment = [
+    `--${boundary}`,
+    'Content-Type: application/octet-stream',
+    `Content-Disposition: ${disposition}`,
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from('MZ\x90\x00 not really a program').toString('base64'),
+    '',
+  ].join('\r\n');
+  return Buffer.concat([
+    Buffer.from(
+      [...head(subject), `Content-Type: multipart/mixed; boundary="${boundary}"`, '', ''].join(
+        '\r\n',
+      ),
+    ),
+    Buffer.from(filler.repeat(Math.floor(count / 2))),
+    Buffer.from(attachment),
+    Buffer.from(filler.repeat(count - Math.floor(count / 2) - 1)),
+    Buffer.from(`--${boundary}--\r\n`),
+  ]);
+}

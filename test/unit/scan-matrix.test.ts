@@ -4,7 +4,7 @@ import { parseMessage } from '@shared/mime/parse-message';
 import { resolveAttachmentPolicy, policyViolation } from '@shared/scan/attachment-policy';
 import { EICAR, ZIP_LIMITS } from '@shared/scan/content-checks';
 import { scanAttachments, scanContent } from '@shared/scan/scan-message';
-import { folderFor, reportOf } from '@shared/scan/verdict';
+import { folderFor, MAX_RECORDED_FINDINGS, recordedReport, reportOf } from '@shared/scan/verdict';
 import { ScannerUnavailableError, type VirusScanner } from '@shared/scan/virus-scanner';
 import { fixtureJson } from '@test/support/fixtures';
 import type { SesReceiptNotification } from '@shared/inbound/ses-notification';
@@ -217,5 +217,31 @@ describe('the attachment policy', () => {
     expect(() =>
       resolveAttachmentPolicy({ blockDoubleExtensions: 'yes' as unknown as boolean }),
     ).toThrow();
+  });
+});
+
+describe('the report kept on a message item', () => {
+  it('keeps at most the named number of findings, worst first, with the same verdict and folder', () => {
+    const blocked = Array.from({ length: MAX_RECORDED_FINDINGS + 20 }, (_, i) => ({
+      source: 'policy' as const,
+      verdict: 'blocked' as const,
+      check: 'blocked-extension',
+      detail: `tool-${i}.exe: .exe files are blocked`,
+      attachment: i + 1,
+    }));
+    const virus = {
+      source: 'content' as const,
+      verdict: 'virus' as const,
+      check: 'eicar',
+      detail: 'EICAR',
+    };
+    const full = reportOf([...blocked, virus]);
+
+    const kept = recordedReport(full);
+
+    expect(kept.findings).toHaveLength(MAX_RECORDED_FINDINGS);
+    expect(kept.findings[0]).toEqual(virus);
+    expect(kept.omittedFindings).toBe(21);
+    expect([kept.verdict, folderFor(kept)]).toEqual([full.verdict, folderFor(full)]);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIERS, TierConfigError } from '@shared/config/tiers';
 import type { Caller } from '@shared/http/identity';
-import type { Tenant } from '@shared/mailbox/model';
+import type { Mailbox, Tenant } from '@shared/mailbox/model';
 import { noticeLevel } from '@shared/quota/quota-notices';
 import { administeredTenant } from '@shared/tenancy/access';
 import { directoryEntriesOf, normaliseTerm } from '@shared/tenancy/directory-terms';
@@ -93,29 +93,39 @@ describe('who may administer a tenant', () => {
     tenantId,
     roles: ['user', ...roles],
   });
+  /** The caller's own mailbox as ownMailbox returns it, with the role stored on it. */
+  const own = (who: Caller, role: Mailbox['role'] = 'user') =>
+    ({ address: who.address, tenantId: who.tenantId, role, status: 'active' }) as Mailbox;
+  const as = (who: Caller, role: Mailbox['role'], tenantId: string) =>
+    administeredTenant(store, who, own(who, role), tenantId);
 
   it('lets its own tenant admin and any platform admin in', async () => {
-    await expect(administeredTenant(store, caller('t1', 'tenant-admin'), 't1')).resolves.toBe(
-      tenant,
-    );
-    await expect(administeredTenant(store, caller('t9', 'platform-admin'), 't1')).resolves.toBe(
-      tenant,
-    );
+    await expect(as(caller('t1', 'tenant-admin'), 'tenant-admin', 't1')).resolves.toBe(tenant);
+    await expect(as(caller('t9', 'platform-admin'), 'user', 't1')).resolves.toBe(tenant);
   });
 
   it('answers 404 to another tenant whatever the role, and 403 to a plain member', async () => {
-    await expect(
-      administeredTenant(store, caller('t2', 'tenant-admin'), 't1'),
-    ).rejects.toMatchObject({ code: 'NoSuchTenant' });
-    await expect(administeredTenant(store, caller('t2'), 't1')).rejects.toMatchObject({
+    await expect(as(caller('t2', 'tenant-admin'), 'tenant-admin', 't1')).rejects.toMatchObject({
       code: 'NoSuchTenant',
     });
-    await expect(administeredTenant(store, caller('t1'), 't1')).rejects.toMatchObject({
+    await expect(as(caller('t2'), 'user', 't1')).rejects.toMatchObject({
+      code: 'NoSuchTenant',
+    });
+    await expect(as(caller('t1'), 'user', 't1')).rejects.toMatchObject({ code: 'Forbidden' });
+    await expect(as(caller('t9', 'platform-admin'), 'user', 'nope')).rejects.toMatchObject({
+      code: 'NoSuchTenant',
+    });
+  });
+
+  it('needs both the tenant-admin group and the stored role: one without the other is 403', async () => {
+    // The group outlives a demotion (stored role user) ...
+    await expect(as(caller('t1', 'tenant-admin'), 'user', 't1')).rejects.toMatchObject({
       code: 'Forbidden',
     });
-    await expect(
-      administeredTenant(store, caller('t9', 'platform-admin'), 'nope'),
-    ).rejects.toMatchObject({ code: 'NoSuchTenant' });
+    // ... and the stored role alone is not a token's grant.
+    await expect(as(caller('t1'), 'tenant-admin', 't1')).rejects.toMatchObject({
+      code: 'Forbidden',
+    });
   });
 });
 
