@@ -32,10 +32,6 @@ export interface MailStore {
   findTenantIdByDomain(domain: string): Promise<string | undefined>;
   getTenant(tenantId: string): Promise<Tenant | undefined>;
   getMailbox(address: string): Promise<Mailbox | undefined>;
-  /** Creates a tenant and claims its domains; fails if a domain belongs to another tenant. */
-  createTenant(tenant: Tenant): Promise<void>;
-  /** Creates a mailbox with its folders; fails if the address is taken. */
-  createMailbox(mailbox: Mailbox): Promise<void>;
   /**
    * One idempotent transaction: message, quota, folder counters. `quotaBytes` is the quota
    * the caller read; the store re-reads it if it changed meanwhile. A message deleted for good

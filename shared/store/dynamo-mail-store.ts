@@ -11,14 +11,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Cursor } from '../mailbox/cursor';
 import {
-  AlreadyExistsError,
   type FolderPage,
   type IndexOptions,
   type IndexOutcome,
   type MailStore,
 } from '../mailbox/mail-store';
 import type { FolderId, Mailbox, MessageRecord, MessageSummary, Tenant } from '../mailbox/model';
-import { FOLDERS } from '../mailbox/model';
 import { keys } from './keys';
 import { TABLE_SCHEMA } from './table-schema';
 
@@ -86,55 +84,6 @@ export class DynamoMailStore implements MailStore {
   async getMailbox(address: string): Promise<Mailbox | undefined> {
     const item = await this.get(keys.mailbox(address));
     return item ? strip<Mailbox>(item) : undefined;
-  }
-
-  async createTenant(tenant: Tenant): Promise<void> {
-    await this.transact(
-      [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...keys.tenant(tenant.id), type: 'tenant', ...tenant },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-        ...tenant.domains.map((domain) => ({
-          Put: {
-            TableName: this.tableName,
-            Item: { ...keys.domain(domain), type: 'domain', domain, tenantId: tenant.id },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        })),
-      ],
-      `tenant ${tenant.id} or one of its domains already exists`,
-    );
-  }
-
-  async createMailbox(mailbox: Mailbox): Promise<void> {
-    await this.transact(
-      [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...keys.mailbox(mailbox.address), type: 'mailbox', ...mailbox },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-        ...FOLDERS.map((folder) => ({
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              ...keys.folder(mailbox.address, folder),
-              type: 'folder',
-              folder,
-              total: 0,
-              unread: 0,
-            },
-          },
-        })),
-      ],
-      `mailbox ${mailbox.address} already exists`,
-    );
   }
 
   async indexMessage(
@@ -337,22 +286,5 @@ export class DynamoMailStore implements MailStore {
   private async get(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key }));
     return result.Item;
-  }
-
-  private async transact(
-    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
-    conflictMessage: string,
-  ): Promise<void> {
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        cancellationCodes(error).includes('ConditionalCheckFailed')
-      ) {
-        throw new AlreadyExistsError(conflictMessage);
-      }
-      throw error;
-    }
   }
 }

@@ -35,7 +35,7 @@ beforeAll(async () => {
   await world.addTenant('demo', ['demo.test']);
   await world.addMailbox('alice@demo.test', 'demo');
   await world.addMailbox('full@demo.test', 'demo', 100);
-  await world.store.createTenant({
+  await world.tenancy.createTenant({
     id: 'lab',
     name: 'Lab',
     tier: 'commodity',

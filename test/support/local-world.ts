@@ -8,6 +8,8 @@ import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { DEFAULT_TIERS } from '@shared/config/tiers';
 import type { Mailbox } from '@shared/mailbox/model';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
+import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
+import { directoryEntriesOf } from '@shared/tenancy/directory-terms';
 import { buildSesNotification, type ReceivedMail } from '../../infra/local/ses-envelope';
 import {
   localDynamoClient,
@@ -23,6 +25,8 @@ import {
 export interface LocalWorld {
   standIns: StandIns;
   store: DynamoMailStore;
+  /** Tenants and users as the admin APIs create them (domains, folders, directory, members). */
+  tenancy: DynamoTenancyStore;
   blobs: S3BlobStore;
   s3: S3Client;
   documents: DynamoDBDocumentClient;
@@ -47,10 +51,12 @@ export async function startLocalWorld(): Promise<LocalWorld> {
   });
   const s3 = localS3Client(standIns.s3Endpoint);
   const store = new DynamoMailStore(documents, LOCAL_RESOURCE_NAMES.table);
+  const tenancy = new DynamoTenancyStore(documents, LOCAL_RESOURCE_NAMES.table);
   const blobs = new S3BlobStore(s3);
   return {
     standIns,
     store,
+    tenancy,
     blobs,
     s3,
     documents,
@@ -70,7 +76,7 @@ export async function startLocalWorld(): Promise<LocalWorld> {
       });
     },
     async addTenant(id, domains) {
-      await store.createTenant({
+      await tenancy.createTenant({
         id,
         name: `Tenant ${id}`,
         tier: 'commodity',
@@ -91,7 +97,8 @@ export async function startLocalWorld(): Promise<LocalWorld> {
         messageCount: 0,
         createdAt: new Date().toISOString(),
       };
-      await store.createMailbox(mailbox);
+      const tenant = await tenancy.getTenant(tenantId);
+      await tenancy.createMailbox(mailbox, directoryEntriesOf(mailbox, tenant?.name ?? tenantId));
       return mailbox;
     },
     async stop() {
