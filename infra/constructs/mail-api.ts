@@ -1,7 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -25,12 +22,18 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ENV, IMPORT_PREFIX, type FunctionId } from '@shared/config/resource-names';
+import { ENV, type FunctionId } from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
 import type { Route } from '@shared/http/routes';
-import { TABLE_SCHEMA } from '@shared/store/table-schema';
 import type { Role } from '@shared/mailbox/model';
 import type { MailStore } from './mail-store';
+import {
+  FUNCTION_ACCESS,
+  grantImports,
+  grantLastSeen,
+  grantPurge,
+  type ApiFunctionId,
+} from './api-function-access';
 import { SesameFunction } from './sesame-function';
 
 /** Cognito groups become the `cognito:groups` claim; a user in neither has the role `user`. */
@@ -205,132 +208,6 @@ export class MailApi extends Construct {
     }
     if (access.imports) grantImports(fn, props.store.attachmentsBucket);
     return fn;
-  }
-}
-
-type ApiFunctionId = Exclude<FunctionId, 'ingest'>;
-
-/** What each API function may touch. */
-export const FUNCTION_ACCESS: Record<
-  ApiFunctionId,
-  { table: 'RO' | 'RW'; mailBuckets: boolean; imports: boolean; purge: boolean }
-> = {
-  mailbox: { table: 'RO', mailBuckets: true, imports: false, purge: true },
-  account: { table: 'RO', mailBuckets: false, imports: false, purge: false },
-  admin: { table: 'RW', mailBuckets: false, imports: false, purge: false },
-  'tenant-admin': { table: 'RW', mailBuckets: false, imports: true, purge: false },
-};
-
-/**
- * What deleting a message for good writes (shared/store/dynamo-quota-store purgeMessage): the
- * message item goes, the mailbox's used bytes and count and the folder counters go down.
- */
-export const PURGE_ATTRIBUTES = [
-  TABLE_SCHEMA.partitionKey,
-  TABLE_SCHEMA.sortKey,
-  'usedBytes',
-  'messageCount',
-  'total',
-  'unread',
-];
-
-/**
- * The mailbox function writes only items of mailboxes (`MBX#<address>` partitions): its own
- * message, folder and mailbox items. The handler decides whose; IAM keeps the rest of the table
- * (tenants, domains, bounce markers, import jobs) out of reach of these grants.
- */
-export const MAILBOX_PARTITIONS = {
-  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MBX#*'] },
-};
-
-/** The tombstone a purge leaves, so that a late redelivery cannot bring the message back. */
-export const TOMBSTONE_ATTRIBUTES = [
-  TABLE_SCHEMA.partitionKey,
-  TABLE_SCHEMA.sortKey,
-  'type',
-  TABLE_SCHEMA.ttlAttribute,
-];
-
-function grantPurge(fn: SesameFunction, table: ITable): void {
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ['dynamodb:DeleteItem'],
-      resources: [table.tableArn],
-      conditions: MAILBOX_PARTITIONS,
-    }),
-  );
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ['dynamodb:PutItem'],
-      resources: [table.tableArn],
-      conditions: {
-        'ForAllValues:StringEquals': { 'dynamodb:Attributes': TOMBSTONE_ATTRIBUTES },
-        ...MAILBOX_PARTITIONS,
-      },
-    }),
-  );
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ['dynamodb:UpdateItem'],
-      resources: [table.tableArn],
-      conditions: {
-        'ForAllValues:StringEquals': { 'dynamodb:Attributes': PURGE_ATTRIBUTES },
-        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
-        ...MAILBOX_PARTITIONS,
-      },
-    }),
-  );
-}
-
-/** The one attribute a reader may write: its own sighting (shared/tenancy/last-seen). */
-export const LAST_SEEN_ATTRIBUTES = [TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sortKey, 'lastSeenAt'];
-
-function grantLastSeen(fn: SesameFunction, table: ITable): void {
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ['dynamodb:UpdateItem'],
-      resources: [table.tableArn],
-      conditions: {
-        'ForAllValues:StringEquals': { 'dynamodb:Attributes': LAST_SEEN_ATTRIBUTES },
-        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
-        ...MAILBOX_PARTITIONS,
-      },
-    }),
-  );
-}
-
-/**
- * Presign PUTs and read back the uploads, under `imports/` only. ListBucket (on that prefix) is
- * what makes S3 answer 404 for an import not uploaded yet: without it a HEAD of a missing key is
- * 403, which is not "not uploaded" but a real refusal (a 500). For that check S3 evaluates
- * `s3:prefix` as the object's key, so the condition keeps the grant to `imports/`.
- */
-function grantImports(fn: SesameFunction, bucket: IBucket): void {
-  fn.addEnvironment(ENV.attachmentsBucket, bucket.bucketName);
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ['s3:PutObject', 's3:GetObject'],
-      resources: [bucket.arnForObjects(`${IMPORT_PREFIX}*`)],
-    }),
-  );
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${IMPORT_PREFIX}*`] } },
-    }),
-  );
-  bucket.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
-  const bucketId = Stack.of(fn).resolve(
-    (bucket.node.defaultChild as CfnBucket).logicalId,
-  ) as string;
-  if (fn.role) {
-    Validations.of(fn.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${IMPORT_PREFIX}*]`,
-      reason:
-        'Import uploads: one object per job under imports/<tenantId>/<jobId>.csv, named at run ' +
-        'time; put and get only, on that prefix of the attachments bucket.',
-    });
   }
 }
 

@@ -9,10 +9,8 @@ import {
   MAILBOX_PARTITIONS,
   PURGE_ATTRIBUTES,
   TOMBSTONE_ATTRIBUTES,
-  MailApi,
-  ROLE_GROUPS,
-  TENANT_ID_ATTRIBUTE,
-} from '../../infra/constructs/mail-api';
+} from '../../infra/constructs/api-function-access';
+import { MailApi, ROLE_GROUPS, TENANT_ID_ATTRIBUTE } from '../../infra/constructs/mail-api';
 import { MailStore } from '../../infra/constructs/mail-store';
 import {
   actionsOf,
