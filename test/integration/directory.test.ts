@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTiers } from '@shared/config/tiers';
 import type { Caller } from '@shared/http/identity';
-import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
+import type { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { searchDirectory } from '@shared/tenancy/directory';
 import { createTenant } from '@shared/tenancy/tenants';
 import { createUser, updateUser } from '@shared/tenancy/users';
@@ -16,7 +16,7 @@ let store: DynamoTenancyStore;
 
 beforeAll(async () => {
   world = await startLocalWorld();
-  store = new DynamoTenancyStore(world.documents, world.names.table);
+  store = world.tenancy;
 });
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import type { MessageRecord, Tenant } from '@shared/mailbox/model';
 import { noticeQuotaThresholds } from '@shared/quota/quota-notices';
 import { reconcileUsage } from '@shared/quota/reconcile';
 import { DynamoQuotaStore, TOMBSTONE_TTL_SECONDS } from '@shared/store/dynamo-quota-store';
-import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
+import type { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { keys } from '@shared/store/keys';
 import { createTenant } from '@shared/tenancy/tenants';
 import { LEAVER_GRACE_MS } from '@shared/tenancy/leaver';
@@ -29,7 +29,7 @@ let tenant: Tenant;
 
 beforeAll(async () => {
   world = await startLocalWorld();
-  tenancy = new DynamoTenancyStore(world.documents, world.names.table);
+  tenancy = world.tenancy;
   quota = new DynamoQuotaStore(world.documents, world.names.table);
   tenant = await createTenant(
     tenancy,

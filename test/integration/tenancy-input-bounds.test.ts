@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3ImportFiles } from '@shared/blob/s3-import-files';
 import { resolveTiers } from '@shared/config/tiers';
-import { DynamoTenancyStore, TENANTS_PARTITION } from '@shared/store/dynamo-tenancy-store';
+import type { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
+import { TENANTS_PARTITION } from '@shared/store/dynamo-tenancy-store';
 import { InvalidCursorError } from '@shared/store/transact';
 import {
   getImport,
@@ -26,7 +27,7 @@ let store: DynamoTenancyStore;
 
 beforeAll(async () => {
   world = await startLocalWorld();
-  store = new DynamoTenancyStore(world.documents, world.names.table);
+  store = world.tenancy;
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTiers } from '@shared/config/tiers';
 import { AlreadyExistsError } from '@shared/mailbox/mail-store';
 import type { Caller } from '@shared/http/identity';
-import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
+import type { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { searchDirectory } from '@shared/tenancy/directory';
 import {
   DomainTakenError,
@@ -28,7 +28,7 @@ let store: DynamoTenancyStore;
 
 beforeAll(async () => {
   world = await startLocalWorld();
-  store = new DynamoTenancyStore(world.documents, world.names.table);
+  store = world.tenancy;
 });
 
 afterAll(async () => {

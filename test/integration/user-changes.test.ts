@@ -2,7 +2,7 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTiers } from '@shared/config/tiers';
 import type { Tenant } from '@shared/mailbox/model';
-import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
+import type { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { keys } from '@shared/store/keys';
 import { NoSeatLeftError, NotPremiumError } from '@shared/tenancy/errors';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
@@ -21,7 +21,7 @@ let store: DynamoTenancyStore;
 
 beforeAll(async () => {
   world = await startLocalWorld();
-  store = new DynamoTenancyStore(world.documents, world.names.table);
+  store = world.tenancy;
 });
 
 afterAll(async () => {
