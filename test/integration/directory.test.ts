@@ -1,33 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveTiers } from '@shared/config/tiers';
-import type { Caller } from '@shared/http/identity';
 import type { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { searchDirectory } from '@shared/tenancy/directory';
 import { createTenant } from '@shared/tenancy/tenants';
 import { createUser, updateUser } from '@shared/tenancy/users';
-import { startLocalWorld, type LocalWorld } from '@test/support/local-world';
+import { TEST_NOW, plainCaller, useLocalWorld } from '@test/support/tenancy-fixtures';
 
-/** Tiny tiers: the numbers are configuration, and small ones read easily. */
 const tiers = resolveTiers({ commodity: { mailboxBytes: 1_000_000 } });
-const now = new Date('2026-11-20T09:00:00Z');
+const now = TEST_NOW;
 
-let world: LocalWorld;
 let store: DynamoTenancyStore;
-
-beforeAll(async () => {
-  world = await startLocalWorld();
-  store = world.tenancy;
+useLocalWorld((started) => {
+  store = started.tenancy;
 });
 
-afterAll(async () => {
-  await world?.stop();
-});
-
-const caller = (address: string, tenantId: string): Caller => ({
-  address,
-  tenantId,
-  roles: ['user'],
-});
+const caller = plainCaller;
 
 describe('the directory', () => {
   let tenantId: string;

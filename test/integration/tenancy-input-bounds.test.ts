@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { S3ImportFiles } from '@shared/blob/s3-import-files';
 import { resolveTiers } from '@shared/config/tiers';
 import type { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
@@ -15,23 +15,19 @@ import {
   STORED_ERRORS_PER_ROW,
 } from '@shared/tenancy/csv-import';
 import { createTenant } from '@shared/tenancy/tenants';
-import { startLocalWorld, type LocalWorld } from '@test/support/local-world';
+import type { LocalWorld } from '@test/support/local-world';
+import { TEST_NOW, useLocalWorld } from '@test/support/tenancy-fixtures';
 
 const tiers = resolveTiers({});
-const now = new Date('2026-11-20T09:00:00Z');
+const now = TEST_NOW;
 /** DynamoDB's item size limit: a job is one item. */
 const DYNAMODB_ITEM_BYTES = 400 * 1024;
 
 let world: LocalWorld;
 let store: DynamoTenancyStore;
-
-beforeAll(async () => {
-  world = await startLocalWorld();
-  store = world.tenancy;
-});
-
-afterAll(async () => {
-  await world?.stop();
+useLocalWorld((started) => {
+  world = started;
+  store = started.tenancy;
 });
 
 const cursorOf = (key: Record<string, string>) =>

@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveTiers } from '@shared/config/tiers';
+import { describe, expect, it } from 'vitest';
 import { AlreadyExistsError } from '@shared/mailbox/mail-store';
-import type { Caller } from '@shared/http/identity';
 import type { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { searchDirectory } from '@shared/tenancy/directory';
 import {
@@ -14,32 +12,20 @@ import {
 import { createTenant, updateTenant } from '@shared/tenancy/tenants';
 import { createUser, transferUser, updateUser } from '@shared/tenancy/users';
 import { tenantUsage, usageCsv } from '@shared/tenancy/usage';
-import { startLocalWorld, type LocalWorld } from '@test/support/local-world';
+import type { LocalWorld } from '@test/support/local-world';
+import { TEST_NOW, TINY_TIERS, plainCaller, useLocalWorld } from '@test/support/tenancy-fixtures';
 
-/** Tiny tiers: the numbers are configuration, and small ones read easily. */
-const tiers = resolveTiers({
-  commodity: { mailboxBytes: 1_000_000 },
-  premium: { mailboxBytes: 2_000_000, largeMailboxBytes: 50_000_000 },
-});
-const now = new Date('2026-11-20T09:00:00Z');
+const tiers = TINY_TIERS;
+const now = TEST_NOW;
 
 let world: LocalWorld;
 let store: DynamoTenancyStore;
-
-beforeAll(async () => {
-  world = await startLocalWorld();
-  store = world.tenancy;
+useLocalWorld((started) => {
+  world = started;
+  store = started.tenancy;
 });
 
-afterAll(async () => {
-  await world?.stop();
-});
-
-const caller = (address: string, tenantId: string): Caller => ({
-  address,
-  tenantId,
-  roles: ['user'],
-});
+const caller = plainCaller;
 
 describe('tenants', () => {
   it('claims its domains; a domain of another tenant is DomainTaken and nothing is created', async () => {

@@ -1,6 +1,5 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveTiers } from '@shared/config/tiers';
+import { describe, expect, it } from 'vitest';
 import type { Tenant } from '@shared/mailbox/model';
 import type { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { keys } from '@shared/store/keys';
@@ -8,24 +7,17 @@ import { NoSeatLeftError, NotPremiumError } from '@shared/tenancy/errors';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 import { createTenant, updateTenant } from '@shared/tenancy/tenants';
 import { createUser, transferUser, updateUser } from '@shared/tenancy/users';
-import { startLocalWorld, type LocalWorld } from '@test/support/local-world';
+import type { LocalWorld } from '@test/support/local-world';
+import { TEST_NOW, TINY_TIERS, useLocalWorld } from '@test/support/tenancy-fixtures';
 
-const tiers = resolveTiers({
-  commodity: { mailboxBytes: 1_000_000 },
-  premium: { mailboxBytes: 2_000_000, largeMailboxBytes: 50_000_000 },
-});
-const now = new Date('2026-11-20T09:00:00Z');
+const tiers = TINY_TIERS;
+const now = TEST_NOW;
 
 let world: LocalWorld;
 let store: DynamoTenancyStore;
-
-beforeAll(async () => {
-  world = await startLocalWorld();
-  store = world.tenancy;
-});
-
-afterAll(async () => {
-  await world?.stop();
+useLocalWorld((started) => {
+  world = started;
+  store = started.tenancy;
 });
 
 /** Every item of a mailbox's partition (profile, folders, directory entries), as stored. */
