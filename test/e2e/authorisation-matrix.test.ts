@@ -1,15 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { PROBLEM_CONTENT_TYPE } from '@shared/http/problem';
 import { ROUTES, routeKey } from '@shared/http/routes';
-import { startLocal, type LocalRuntime } from '../../infra/local/local-runtime';
+import type { LocalRuntime } from '../../infra/local/local-runtime';
+import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
 import { readRuntimeInfo } from '../../infra/local/runtime-file';
-import { freePort, localDynamoClient } from '../../infra/local/stand-ins';
+import { localDynamoClient } from '../../infra/local/stand-ins';
 import { httpClient } from '@test/support/http-client';
 
 const SECRET_SUBJECT = 'Victim-only subject 7f3a';
@@ -22,13 +20,7 @@ const victim = { tenantId: '', address: 'vic@victim.test', messageId: '', thread
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sesame-e2e-authz-'));
-  sesame = await startLocal({
-    dataDir,
-    smtpPort: await freePort(),
-    apiPort: await freePort(),
-    persistDynamo: false,
-  });
+  ({ sesame, dataDir } = await startTestSesame('authz'));
   api = httpClient(sesame.api.url);
   const info = readRuntimeInfo(dataDir);
   documents = DynamoDBDocumentClient.from(localDynamoClient(info?.dynamoEndpoint ?? ''));
@@ -106,8 +98,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   documents?.destroy();
-  await sesame?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await stopTestSesame(sesame, dataDir);
 });
 
 /** A valid request against the victim's resources, so only authorisation can stop it. */

@@ -1,12 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageSummary } from '@shared/mailbox/model';
-import { startLocal, type LocalRuntime } from '../../infra/local/local-runtime';
-import { freePort } from '../../infra/local/stand-ins';
+import type { LocalRuntime } from '../../infra/local/local-runtime';
+import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
 import { blockedAttachmentMail, eicarZipMail, gtubeMail } from '@test/support/hostile-mail';
 
 /** Polling bounds for SMTP ▶ S3 ▶ queue ▶ ingest ▶ DynamoDB; not a timing assertion. */
@@ -19,19 +18,12 @@ let sesame: LocalRuntime;
 let alice: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sesame-inbound-e2e-'));
-  sesame = await startLocal({
-    dataDir,
-    smtpPort: await freePort(),
-    apiPort: await freePort(),
-    persistDynamo: false,
-  });
+  ({ sesame, dataDir } = await startTestSesame('inbound'));
   alice = await sesame.issuer.sign({ address: 'alice@demo.test', tenantId: 'demo' });
 });
 
 afterAll(async () => {
-  await sesame?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await stopTestSesame(sesame, dataDir);
 });
 
 function sendRaw(raw: Buffer, to: string[], from = 'mallory@partner.example') {

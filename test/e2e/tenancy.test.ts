@@ -1,12 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTiers } from '@shared/config/tiers';
 import { PROBLEM_CONTENT_TYPE } from '@shared/http/problem';
-import { startLocal, type LocalRuntime } from '../../infra/local/local-runtime';
-import { freePort } from '../../infra/local/stand-ins';
+import type { LocalRuntime } from '../../infra/local/local-runtime';
+import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
 import { httpClient } from '@test/support/http-client';
 
 /** Tiny tiers, so a quota fills with a handful of 100 KB messages. */
@@ -23,15 +22,10 @@ let api: ReturnType<typeof httpClient>;
 let platform: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sesame-e2e-tenancy-'));
-  sesame = await startLocal({
-    dataDir,
-    smtpPort: await freePort(),
-    apiPort: await freePort(),
-    persistDynamo: false,
+  ({ sesame, dataDir } = await startTestSesame('tenancy', {
     tiers,
     queue: { backoffMs: () => 50 },
-  });
+  }));
   api = httpClient(sesame.api.url);
   // The demo tenant's alice, made platform admin by her token's group (a Cognito group in AWS).
   platform = await sesame.issuer.sign({
@@ -42,8 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sesame?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await stopTestSesame(sesame, dataDir);
 });
 
 const CSV = [

@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_CONTENT_TYPE } from '@shared/http/problem';
 import { TENANTS_PARTITION } from '@shared/store/dynamo-tenancy-store';
-import { startLocal, type LocalRuntime } from '../../infra/local/local-runtime';
-import { freePort } from '../../infra/local/stand-ins';
+import type { LocalRuntime } from '../../infra/local/local-runtime';
+import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
 import { httpClient } from '@test/support/http-client';
 
 let dataDir: string;
@@ -21,13 +18,7 @@ const token = (address: string, tenantId: string, admin = true) =>
   sesame.issuer.sign({ address, tenantId, ...(admin && { groups: ['tenant-admin'] }) });
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sesame-e2e-rights-'));
-  sesame = await startLocal({
-    dataDir,
-    smtpPort: await freePort(),
-    apiPort: await freePort(),
-    persistDynamo: false,
-  });
+  ({ sesame, dataDir } = await startTestSesame('rights'));
   api = httpClient(sesame.api.url);
   platform = await sesame.issuer.sign({
     address: 'alice@demo.test',
@@ -61,8 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sesame?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await stopTestSesame(sesame, dataDir);
 });
 
 describe('tenant-admin rights rest on the group claim and the stored role together', () => {

@@ -1,0 +1,32 @@
+import { afterAll, beforeAll } from 'vitest';
+import { resolveTiers } from '@shared/config/tiers';
+import type { Caller } from '@shared/http/identity';
+import { startLocalWorld, type LocalWorld } from './local-world';
+
+/** Tiny tiers: the numbers are configuration, and small ones read easily. */
+export const TINY_TIERS = resolveTiers({
+  commodity: { mailboxBytes: 1_000_000 },
+  premium: { mailboxBytes: 2_000_000, largeMailboxBytes: 50_000_000 },
+});
+
+/** The tenancy tests' clock. */
+export const TEST_NOW = new Date('2026-11-20T09:00:00Z');
+
+/** A plain user's identity, as the token would give it. */
+export const plainCaller = (address: string, tenantId: string): Caller => ({
+  address,
+  tenantId,
+  roles: ['user'],
+});
+
+/** Fresh local stand-ins for this test file: started before its tests, stopped after. */
+export function useLocalWorld(ready: (world: LocalWorld) => void): void {
+  let world: LocalWorld | undefined;
+  beforeAll(async () => {
+    world = await startLocalWorld();
+    ready(world);
+  });
+  afterAll(async () => {
+    await world?.stop();
+  });
+}
