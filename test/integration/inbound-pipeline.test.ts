@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailboxHandler } from '../../functions/mailbox/mailbox-api';
@@ -24,7 +22,7 @@ const context = { awsRequestId: 'test' } as Context;
 const PDF = Buffer.from('%PDF-1.4\n% a discharge letter\n%%EOF\n');
 
 let world: LocalWorld;
-let deps: IngestDeps & { outboxDir: string };
+let deps: IngestDeps;
 let api: ReturnType<typeof createMailboxHandler>;
 
 beforeAll(async () => {
@@ -34,7 +32,6 @@ beforeAll(async () => {
   api = createMailboxHandler(apiDeps);
   await world.addTenant('demo', ['demo.test']);
   await world.addMailbox('alice@demo.test', 'demo');
-  await world.addMailbox('full@demo.test', 'demo', 100);
   await world.tenancy.createTenant({
     id: 'lab',
     name: 'Lab',
@@ -74,21 +71,6 @@ async function deliver(raw: string | Buffer, recipients = ['alice@demo.test'], s
     outcomes,
     id: deriveMessageId(notification.mail.messageId, recipients[0]!),
   };
-}
-
-/** The outbox's files by name: bounces are compared by name, the folder's order is arbitrary. */
-function outbox(): Map<string, string> {
-  return new Map(
-    readdirSync(deps.outboxDir).map((name) => [
-      name,
-      readFileSync(join(deps.outboxDir, name), 'utf8'),
-    ]),
-  );
-}
-
-/** What was written to the outbox since `before`. */
-function sentSince(before: Map<string, string>): string[] {
-  return [...outbox()].filter(([name]) => !before.has(name)).map(([, text]) => text);
 }
 
 describe('attachments and downloads', () => {
@@ -274,57 +256,6 @@ describe('folders and verdicts', () => {
       }),
     );
     expect(download.statusCode).toBe(409);
-  });
-});
-
-describe('bounces', () => {
-  it('bounces a hosted address without a mailbox once (5.1.1), however often the notification comes', async () => {
-    const before = outbox();
-    const notification = await world.receive(simpleMail('To nobody'), {
-      recipients: ['alice@demo.test', 'nobody@demo.test'],
-    });
-
-    const results = await Promise.all(
-      Array.from({ length: 5 }, () => ingestMessage(notification, deps)),
-    );
-
-    const forNobody = results.flat().filter((o) => o.recipient === 'nobody@demo.test');
-    expect(forNobody.filter((o) => o.bounce === 'sent')).toHaveLength(1);
-    expect(forNobody.filter((o) => o.bounce === 'already-sent')).toHaveLength(4);
-    const sent = sentSince(before);
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toContain('X-Sesame-Envelope-To: <carol@partner.example>');
-    expect(sent[0]).toContain('Status: 5.1.1');
-    expect(sent[0]).toContain('From: Mail Delivery System <MAILER-DAEMON@demo.test>');
-  });
-
-  it('bounces a message over the quota (5.2.2) once, and indexes nothing', async () => {
-    const before = outbox();
-    const notification = await world.receive(simpleMail('Too big', 'x'.repeat(500)), {
-      recipients: ['full@demo.test'],
-    });
-
-    const first = await ingestMessage(notification, deps);
-    const again = await ingestMessage(notification, deps);
-
-    expect(first).toMatchObject([{ outcome: 'over-quota', bounce: 'sent' }]);
-    expect(again).toMatchObject([{ outcome: 'over-quota', bounce: 'already-sent' }]);
-    expect(sentSince(before)).toEqual([expect.stringContaining('Status: 5.2.2')]);
-    expect(await world.store.getMailbox('full@demo.test')).toMatchObject({
-      usedBytes: 0,
-      messageCount: 0,
-    });
-  });
-
-  it('never bounces to a null sender, nor spam to its (likely forged) sender', async () => {
-    const before = outbox();
-
-    const nullSender = await deliver(simpleMail('From nobody'), ['ghost@demo.test'], '');
-    const spam = await deliver(gtubeMail('Spam to nobody'), ['ghost@demo.test']);
-
-    expect(nullSender.outcomes).toMatchObject([{ outcome: 'no-mailbox', bounce: 'no-sender' }]);
-    expect(spam.outcomes).toMatchObject([{ outcome: 'no-mailbox', bounce: 'suppressed-as-spam' }]);
-    expect(sentSince(before)).toEqual([]);
   });
 });
 
