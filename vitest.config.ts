@@ -18,7 +18,6 @@ export default defineConfig({
     // Handlers log JSON lines; tests assert on behaviour, so keep the output readable.
     env: {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     testTimeout: 30_000,
     hookTimeout: 60_000,

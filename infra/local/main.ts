@@ -40,12 +40,6 @@ function oneLine(error: unknown): string {
   return message.split('\n')[0] ?? message;
 }
 
-/**
- * The SDK warns (eight lines on stderr) that its 2027 releases will need Node 22; the project
- * supports Node 20 today, and start-up promises one line. Set it to "false" to see the warning.
- */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 let runtime: LocalRuntime | undefined;
 let stopRequested = false;
 

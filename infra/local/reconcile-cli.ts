@@ -12,8 +12,6 @@ import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
 import { dataDirFromEnv, readRuntimeInfo } from './runtime-file';
 import { localDynamoClient } from './stand-ins';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const USAGE = 'usage: npm run reconcile [-- --repair]';
 
 async function main(): Promise<number> {

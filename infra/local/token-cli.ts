@@ -15,12 +15,6 @@ import { loadIssuer } from './local-issuer';
 import { dataDirFromEnv, readRuntimeInfo } from './runtime-file';
 import { localDynamoClient } from './stand-ins';
 
-/**
- * The SDK warns (eight lines on stderr) that its 2027 releases will need Node 22; the project
- * supports Node 20 today, and start-up promises one line. Set it to "false" to see the warning.
- */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const USAGE = 'usage: npm run token -- <address> [--role tenant-admin|platform-admin]...';
 const GROUP_ROLES: readonly Exclude<Role, 'user'>[] = ['tenant-admin', 'platform-admin'];
 const NOT_RUNNING = 'start sesame first with npm start';
