@@ -12,6 +12,7 @@ import { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct, IConstruct } from 'constructs';
 import { ENV, type FunctionId } from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
+import { ESM_REQUIRE_BANNER, LAMBDA_NODE_TARGET, MAIN_FIELDS } from './bundling';
 
 /** The checkout's root: functions/, tsconfig.json and package-lock.json live there. */
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,12 +22,6 @@ export function functionEntry(functionId: FunctionId): string {
   return join(PROJECT_ROOT, 'functions', functionId, 'handler.ts');
 }
 
-/**
- * esbuild emits ESM; a bundled CommonJS dependency that calls `require` (several of the SDK's do)
- * needs one in scope.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);";
 
 export type TableAccess = 'RO' | 'RW';
 export type BucketAccess = 'RO' | 'RW' | 'W';
@@ -109,8 +104,9 @@ export class SesameFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
+        mainFields: MAIN_FIELDS,
         banner: ESM_REQUIRE_BANNER,
+        target: LAMBDA_NODE_TARGET,
         minify: true,
         sourceMap: true,
         // Source text would double the bundle; the map's line numbers are what stack traces need.
