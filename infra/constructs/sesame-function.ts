@@ -22,7 +22,6 @@ export function functionEntry(functionId: FunctionId): string {
   return join(PROJECT_ROOT, 'functions', functionId, 'handler.ts');
 }
 
-
 export type TableAccess = 'RO' | 'RW';
 export type BucketAccess = 'RO' | 'RW' | 'W';
 export type BucketEnvName = typeof ENV.rawMailBucket | typeof ENV.attachmentsBucket;

@@ -61,7 +61,8 @@ function importMs(bundle: string): number {
       encoding: 'utf8',
       env: { ...process.env, ...LAMBDA_ENV },
     });
-    if (result.status !== 0) throw new Error(`importing ${bundle} failed: ${result.stderr.slice(-500)}`);
+    if (result.status !== 0)
+      throw new Error(`importing ${bundle} failed: ${result.stderr.slice(-500)}`);
     times.push(Number(result.stdout.trim()));
   }
   times.sort((a, b) => a - b);
