@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { pageFields } from '@shared/http/api-schemas';
+import { pageFields } from '@shared/http/request-schemas';
 import { httpHandler, json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
+import type { Mailbox } from '@shared/tenancy/model';
+import { ownMailbox } from '@shared/mailbox/own-mailbox';
 import { callerOf } from '@shared/http/identity';
 import { HttpProblemError } from '@shared/http/problem';
 import type { MailStore } from '@shared/mailbox/mail-store';
-import type { Mailbox } from '@shared/mailbox/model';
-import { ownMailbox } from '@shared/mailbox/read-mailbox';
 import { MIN_QUERY_CHARS, searchDirectory } from '@shared/tenancy/directory';
 import { DIRECTORY_SCOPES, normaliseTerm } from '@shared/tenancy/directory-terms';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';

@@ -2,13 +2,15 @@ import { z } from 'zod';
 import { TIER_NAMES } from '@shared/config/tiers';
 import type { TierTable } from '@shared/config/tiers';
 import { httpHandler, json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
-import { callerOf, type Caller } from '@shared/http/identity';
+import type { Caller } from '@shared/identity/caller';
+import type { Mailbox } from '@shared/tenancy/model';
+import { ownMailbox } from '@shared/mailbox/own-mailbox';
+import { administeredTenant } from '@shared/tenancy/administered-tenant';
+import { requirePlatformAdmin } from '@shared/identity/access-rules';
+import { callerOf } from '@shared/http/identity';
 import { jsonBody } from '@shared/http/json-body';
 import { HttpProblemError } from '@shared/http/problem';
 import type { MailStore } from '@shared/mailbox/mail-store';
-import type { Mailbox } from '@shared/mailbox/model';
-import { ownMailbox } from '@shared/mailbox/read-mailbox';
-import { administeredTenant, requirePlatformAdmin } from '@shared/tenancy/access';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 import { createTenant, tenantView, updateTenant } from '@shared/tenancy/tenants';
 import { platformUsage, usageCsv } from '@shared/tenancy/usage';
@@ -18,7 +20,7 @@ import {
   formatSchema,
   pageQuerySchema,
   tenantPathSchema,
-} from '@shared/http/api-schemas';
+} from '@shared/http/request-schemas';
 
 /** Seats a tenant may buy; a sanity bound, not a price list. */
 export const MAX_SEATS = 100_000;

@@ -1,25 +1,18 @@
 import { z } from 'zod';
 import type { BlobStore } from '@shared/blob/blob-store';
 import type { DownloadLinks } from '@shared/blob/download-links';
-import { pageFields } from '@shared/http/api-schemas';
+import { pageFields } from '@shared/http/request-schemas';
 import { HttpProblemError } from '@shared/http/problem';
 import { httpHandler, json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
+import { listMessages } from '@shared/mailbox/list-messages';
+import { NoSuchMessageError, readMessage } from '@shared/mailbox/read-message';
+import { ownMailbox } from '@shared/mailbox/own-mailbox';
 import { callerOf } from '@shared/http/identity';
 import type { MailStore } from '@shared/mailbox/mail-store';
 import { MESSAGE_ID_PATTERN } from '@shared/mailbox/message-id';
 import { FOLDERS } from '@shared/mailbox/model';
-import {
-  listMessages,
-  NoSuchMessageError,
-  ownMailbox,
-  readMessage,
-} from '@shared/mailbox/read-mailbox';
-import {
-  attachmentDownload,
-  rawDownload,
-  readThread,
-  type Download,
-} from '@shared/mailbox/download-message';
+import { attachmentDownload, rawDownload, type Download } from '@shared/mailbox/download-message';
+import { readThread } from '@shared/mailbox/read-thread';
 
 const listQuerySchema = z
   .object({ folder: z.enum(FOLDERS).default('inbox'), ...pageFields })

@@ -10,13 +10,14 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Cursor } from '../mailbox/cursor';
+import type { Mailbox, Tenant } from '../tenancy/model';
 import {
   type FolderPage,
   type IndexOptions,
   type IndexOutcome,
   type MailStore,
 } from '../mailbox/mail-store';
-import type { FolderId, Mailbox, MessageRecord, MessageSummary, Tenant } from '../mailbox/model';
+import type { FolderId, MessageRecord, MessageSummary } from '../mailbox/model';
 import { keys } from './keys';
 import { TABLE_SCHEMA } from './table-schema';
 

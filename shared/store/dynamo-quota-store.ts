@@ -11,7 +11,8 @@ import type { NoticeLevel, QuotaNoticeStore } from '../quota/quota-notices';
 import type { ReconcileStore, UsageTotals } from '../quota/reconcile';
 import { keys } from './keys';
 import { TABLE_SCHEMA } from './table-schema';
-import { decodePageCursor, encodePageCursor, transactWrite } from './transact';
+import { decodePageCursor, encodePageCursor } from './page-cursor';
+import { transactWrite } from './transact-write';
 
 /** Mailboxes read per page by the reconcile scan. */
 const SCAN_PAGE = 100;

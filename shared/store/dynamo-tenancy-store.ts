@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AlreadyExistsError } from '../mailbox/mail-store';
-import { FOLDERS, type Mailbox, type Tenant } from '../mailbox/model';
+import { AlreadyExistsError } from '../errors/common-errors';
+import type { Mailbox, Tenant } from '../tenancy/model';
+import { FOLDERS } from '../mailbox/model';
 import type { DirectoryEntry, DirectoryView } from '../tenancy/directory-terms';
 import { logger } from '../log/logger';
 import {
@@ -25,7 +26,7 @@ import {
   strip,
   TENANTS_PARTITION,
 } from './tenancy-items';
-import { transactWrite } from './transact';
+import { transactWrite } from './transact-write';
 
 export { membersPartition, TENANTS_PARTITION } from './tenancy-items';
 

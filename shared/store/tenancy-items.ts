@@ -1,7 +1,7 @@
 import type { DirectoryEntry } from '../tenancy/directory-terms';
 import { DIRECTORY_SCOPES, DIRECTORY_SLOTS } from '../tenancy/directory-terms';
 import { keys } from './keys';
-import type { TransactItems } from './transact';
+import type { TransactItems } from './transact-write';
 
 /** GSI3 partitions other than the directory's: every tenant, and each tenant's members. */
 export const TENANTS_PARTITION = 'TENANTS';

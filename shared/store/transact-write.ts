@@ -45,33 +45,3 @@ export async function transactWrite(
     }
   }
 }
-
-/** Opaque page cursors: the last key, base64url JSON. The caller checks what it decodes. */
-export function encodePageCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}
-
-export class InvalidCursorError extends Error {
-  readonly code = 'InvalidCursor';
-  constructor() {
-    super('The cursor was not issued by this API for this query.');
-  }
-}
-
-export function decodePageCursor(cursor: string, fields: string[]): Record<string, string> {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  if (typeof value !== 'object' || value === null) throw new InvalidCursorError();
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  if (keys.join() !== [...fields].sort().join()) throw new InvalidCursorError();
-  // DynamoDB refuses an empty key attribute (a 500 otherwise), and no issued cursor has one.
-  if (!keys.every((key) => typeof record[key] === 'string' && record[key] !== '')) {
-    throw new InvalidCursorError();
-  }
-  return record as Record<string, string>;
-}
