@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AlreadyExistsError } from '../errors/common-errors';
 import type { Mailbox, Tenant } from '../tenancy/model';
 import { FOLDERS } from '../mailbox/model';
@@ -23,9 +23,9 @@ import {
   putItem,
   seatReturn,
   seatTake,
-  strip,
   TENANTS_PARTITION,
 } from './tenancy-items';
+import { DynamoAccountReads, strip } from './account-items';
 import { transactWrite } from './transact-write';
 
 export { membersPartition, TENANTS_PARTITION } from './tenancy-items';
@@ -38,22 +38,7 @@ const flagIs = (large: boolean) =>
   large ? 'largeMailbox = :true' : '(attribute_not_exists(largeMailbox) OR largeMailbox = :false)';
 
 /** The TenancyStore on DynamoDB: one table, GSI3 for directory, tenant and member listings. */
-export class DynamoTenancyStore implements TenancyStore {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async getTenant(tenantId: string): Promise<Tenant | undefined> {
-    const item = await this.get(keys.tenant(tenantId));
-    return item ? strip<Tenant>(item) : undefined;
-  }
-
-  async getMailbox(address: string): Promise<Mailbox | undefined> {
-    const item = await this.get(keys.mailbox(address));
-    return item ? strip<Mailbox>(item) : undefined;
-  }
-
+export class DynamoTenancyStore extends DynamoAccountReads implements TenancyStore {
   async createTenant(tenant: Tenant): Promise<void> {
     const { failedItem } = await transactWrite(this.client, [
       putItem(
@@ -373,10 +358,5 @@ export class DynamoTenancyStore implements TenancyStore {
   private async page<T>(partition: string, limit: number, cursor?: string): Promise<Page<T>> {
     const page = await queryPartition(this.client, this.tableName, { partition, limit, cursor });
     return { ...page, items: page.items.map((item) => strip<T>(item)) };
-  }
-
-  private async get(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
-    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key }));
-    return result.Item;
   }
 }

@@ -9,12 +9,6 @@ export const membersPartition = (tenantId: string) => `TENANT#${tenantId}#MEMBER
 
 export const ACTIVE_IN_TENANT = 'tenantId = :tenant AND #status = :active';
 
-/** An item without its keys and index attributes, as the domain sees it. */
-export function strip<T>(item: Record<string, unknown>): T {
-  const { PK: _a, SK: _b, GSI3PK: _c, GSI3SK: _d, type: _t, ...rest } = item;
-  return rest as T;
-}
-
 /** Every slot of every scope: the new entries put, the slots they no longer fill deleted. */
 export function directoryWrites(
   tableName: string,

@@ -23,13 +23,14 @@ export function cancellationCodes(error: unknown): string[] | undefined {
 }
 
 /**
- * Runs one transaction, retrying conflicts. A failed condition is returned (the index of the
- * first item whose condition failed), never thrown, so the caller maps it to its domain error.
+ * The one transaction-retry loop: runs one transaction, retrying conflicts. A failed condition
+ * is returned (the index of the first item whose condition failed, and every item's reason in
+ * item order), never thrown, so the caller maps it to its domain outcome.
  */
 export async function transactWrite(
   client: DynamoDBDocumentClient,
   items: TransactItems,
-): Promise<{ failedItem?: number }> {
+): Promise<{ failedItem?: number; reasons?: string[] }> {
   for (let attempt = 1; ; attempt++) {
     try {
       await client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -38,7 +39,7 @@ export async function transactWrite(
       const codes = cancellationCodes(error);
       if (!codes) throw error;
       const failed = codes.indexOf('ConditionalCheckFailed');
-      if (failed >= 0) return { failedItem: failed };
+      if (failed >= 0) return { failedItem: failed, reasons: codes };
       if (!codes.includes('TransactionConflict') || attempt >= MAX_ATTEMPTS) throw error;
       const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
       await sleep(Math.random() * ceiling);
