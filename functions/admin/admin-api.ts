@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { TIER_NAMES } from '@shared/config/tiers';
 import type { TierTable } from '@shared/config/tiers';
-import { httpHandler, json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
+import { json, type ApiEvent } from '@shared/http/http-stack';
+import { routedHandler } from '@shared/http/route-dispatch';
 import type { Caller } from '@shared/identity/caller';
 import type { Mailbox } from '@shared/tenancy/model';
 import { ownMailbox } from '@shared/mailbox/own-mailbox';
@@ -9,7 +10,6 @@ import { administeredTenant } from '@shared/tenancy/administered-tenant';
 import { requirePlatformAdmin } from '@shared/identity/access-rules';
 import { callerOf } from '@shared/http/identity';
 import { jsonBody } from '@shared/http/json-body';
-import { HttpProblemError } from '@shared/http/problem';
 import type { MailStore } from '@shared/mailbox/mail-store';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 import { createTenant, tenantView, updateTenant } from '@shared/tenancy/tenants';
@@ -54,10 +54,13 @@ export interface AdminApiDeps {
 /** The platform operator's API: tenants, tiers, seats, usage. Role platform-admin only. */
 export function createAdminHandler(deps: AdminApiDeps) {
   const now = deps.now ?? (() => new Date());
-  const operations: Record<
-    string,
-    (event: ApiEvent, caller: Caller, own: Mailbox) => Promise<ApiResult>
-  > = {
+  const platformAdminOf = async (event: ApiEvent): Promise<[Caller, Mailbox]> => {
+    const caller = callerOf(event);
+    const own = await ownMailbox(deps.mail, caller, now());
+    requirePlatformAdmin(caller);
+    return [caller, own];
+  };
+  return routedHandler('admin', platformAdminOf, {
     'POST /admin/tenants': async (event) => {
       const input = createSchema.parse(jsonBody(event));
       const tenant = await createTenant(deps.store, input, now());
@@ -82,13 +85,5 @@ export function createAdminHandler(deps: AdminApiDeps) {
       if (format === 'csv') return csv(usageCsv(usage.tenants), 'sesame-usage.csv');
       return json(200, { generatedAt: at.toISOString(), ...usage });
     },
-  };
-  return httpHandler(async (event) => {
-    const operation = operations[event.routeKey];
-    if (!operation) throw new HttpProblemError('NoSuchRoute', `no route ${event.routeKey}`);
-    const caller = callerOf(event);
-    const own = await ownMailbox(deps.mail, caller, now());
-    requirePlatformAdmin(caller);
-    return operation(event, caller, own);
   });
 }
