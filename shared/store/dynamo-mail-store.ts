@@ -1,5 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Cursor } from '../mailbox/cursor';
 import {
   type FolderPage,
@@ -9,6 +8,7 @@ import {
 } from '../mailbox/mail-store';
 import type { FolderId, MessageRecord, MessageSummary } from '../mailbox/model';
 import { DynamoAccountReads, strip } from './account-items';
+import { conditionalUpdate } from './conditional-update';
 import { keys } from './keys';
 import { TABLE_SCHEMA } from './table-schema';
 import { transactWrite } from './transact-write';
@@ -138,30 +138,16 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
   ): Promise<FolderPage> {
     const index = TABLE_SCHEMA.indexes.byFolder;
     const partition = keys.folderIndex(address, folder);
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: {
-          '#pk': index.partitionKey,
-          ...Object.fromEntries(SUMMARY_FIELDS.map((field, i) => [`#f${i}`, field])),
+    const items = await this.querySummaries(index, partition, limit, {
+      ScanIndexForward: false,
+      ...(after && {
+        ExclusiveStartKey: {
+          ...keys.message(address, after.id),
+          [index.partitionKey]: partition,
+          [index.sortKey]: after.position,
         },
-        ExpressionAttributeValues: { ':pk': partition },
-        ScanIndexForward: false,
-        // One more than asked tells whether another page exists, without an empty last page.
-        Limit: limit + 1,
-        ProjectionExpression: SUMMARY_FIELDS.map((_, i) => `#f${i}`).join(', '),
-        ...(after && {
-          ExclusiveStartKey: {
-            ...keys.message(address, after.id),
-            [index.partitionKey]: partition,
-            [index.sortKey]: after.position,
-          },
-        }),
       }),
-    );
-    const items = (result.Items ?? []) as MessageSummary[];
+    });
     if (items.length <= limit) return { items };
     items.length = limit;
     const last = items[limit - 1] as MessageSummary;
@@ -177,6 +163,23 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
     limit: number,
   ): Promise<{ items: MessageSummary[]; more: boolean }> {
     const index = TABLE_SCHEMA.indexes.byThread;
+    const partition = keys.threadIndex(address, threadId);
+    const items = await this.querySummaries(index, partition, limit, { ScanIndexForward: true });
+    const more = items.length > limit;
+    if (more) items.length = limit;
+    return { items, more };
+  }
+
+  /**
+   * Up to `limit + 1` summaries of one index partition: one more than asked tells whether
+   * another page exists, without an empty last page.
+   */
+  private async querySummaries(
+    index: { name: string; partitionKey: string },
+    partition: string,
+    limit: number,
+    options: Pick<QueryCommandInput, 'ScanIndexForward' | 'ExclusiveStartKey'>,
+  ): Promise<MessageSummary[]> {
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -186,34 +189,25 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
           '#pk': index.partitionKey,
           ...Object.fromEntries(SUMMARY_FIELDS.map((field, i) => [`#f${i}`, field])),
         },
-        ExpressionAttributeValues: { ':pk': keys.threadIndex(address, threadId) },
-        ScanIndexForward: true,
+        ExpressionAttributeValues: { ':pk': partition },
         Limit: limit + 1,
         ProjectionExpression: SUMMARY_FIELDS.map((_, i) => `#f${i}`).join(', '),
+        ...options,
       }),
     );
-    const items = (result.Items ?? []) as MessageSummary[];
-    const more = items.length > limit;
-    if (more) items.length = limit;
-    return { items, more };
+    return (result.Items ?? []) as MessageSummary[];
   }
 
   async markSeen(address: string, at: string, staleBefore: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.mailbox(address),
-          UpdateExpression: 'SET lastSeenAt = :at',
-          ConditionExpression:
-            'attribute_exists(PK) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt < :stale)',
-          ExpressionAttributeValues: { ':at': at, ':stale': staleBefore },
-        }),
-      );
-    } catch (error) {
-      // Another request recorded it first: that is the point of the condition.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    // A false answer: another request recorded it first, which is the point of the condition.
+    await conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.mailbox(address),
+      UpdateExpression: 'SET lastSeenAt = :at',
+      ConditionExpression:
+        'attribute_exists(PK) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt < :stale)',
+      ExpressionAttributeValues: { ':at': at, ':stale': staleBefore },
+    });
   }
 
   async getMessage(address: string, id: string): Promise<MessageRecord | undefined> {

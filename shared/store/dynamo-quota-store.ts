@@ -1,14 +1,13 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   QueryCommand,
   ScanCommand,
-  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { FolderId } from '../mailbox/model';
 import type { NoticeLevel, QuotaNoticeStore } from '../quota/quota-notices';
 import type { ReconcileStore, UsageTotals } from '../quota/reconcile';
+import { conditionalUpdate } from './conditional-update';
 import { keys } from './keys';
 import { TABLE_SCHEMA } from './table-schema';
 import { decodePageCursor, encodePageCursor } from './page-cursor';
@@ -34,18 +33,16 @@ export class DynamoQuotaStore implements QuotaNoticeStore, ReconcileStore {
     from: number | undefined,
     to: NoticeLevel,
   ): Promise<boolean> {
-    return this.conditionally(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.mailbox(address),
-        UpdateExpression: 'SET quotaNoticeLevel = :to',
-        ConditionExpression:
-          from === undefined
-            ? 'attribute_exists(PK) AND attribute_not_exists(quotaNoticeLevel)'
-            : 'quotaNoticeLevel = :from',
-        ExpressionAttributeValues: { ':to': to, ...(from !== undefined && { ':from': from }) },
-      }),
-    );
+    return conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.mailbox(address),
+      UpdateExpression: 'SET quotaNoticeLevel = :to',
+      ConditionExpression:
+        from === undefined
+          ? 'attribute_exists(PK) AND attribute_not_exists(quotaNoticeLevel)'
+          : 'quotaNoticeLevel = :from',
+      ExpressionAttributeValues: { ':to': to, ...(from !== undefined && { ':from': from }) },
+    });
   }
 
   /** A full scan, filtered to mailbox items: an operator's command, not a request path. */
@@ -93,20 +90,18 @@ export class DynamoQuotaStore implements QuotaNoticeStore, ReconcileStore {
   }
 
   async setUsage(address: string, expected: UsageTotals, actual: UsageTotals): Promise<boolean> {
-    return this.conditionally(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.mailbox(address),
-        UpdateExpression: 'SET usedBytes = :used, messageCount = :count',
-        ConditionExpression: 'usedBytes = :oldUsed AND messageCount = :oldCount',
-        ExpressionAttributeValues: {
-          ':used': actual.usedBytes,
-          ':count': actual.messageCount,
-          ':oldUsed': expected.usedBytes,
-          ':oldCount': expected.messageCount,
-        },
-      }),
-    );
+    return conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.mailbox(address),
+      UpdateExpression: 'SET usedBytes = :used, messageCount = :count',
+      ConditionExpression: 'usedBytes = :oldUsed AND messageCount = :oldCount',
+      ExpressionAttributeValues: {
+        ':used': actual.usedBytes,
+        ':count': actual.messageCount,
+        ':oldUsed': expected.usedBytes,
+        ':oldCount': expected.messageCount,
+      },
+    });
   }
 
   /**
@@ -158,15 +153,5 @@ export class DynamoQuotaStore implements QuotaNoticeStore, ReconcileStore {
       },
     ]);
     return failedItem === undefined;
-  }
-
-  private async conditionally(command: UpdateCommand): Promise<boolean> {
-    try {
-      await this.client.send(command);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
   }
 }

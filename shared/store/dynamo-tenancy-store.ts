@@ -15,6 +15,7 @@ import {
 } from '../tenancy/errors';
 import type { ImportJob, Page, TenancyStore, UserUpdate } from '../tenancy/tenancy-store';
 import { queryPartition } from './gsi3-query';
+import { conditionalUpdate } from './conditional-update';
 import { keys } from './keys';
 import {
   ACTIVE_IN_TENANT,
@@ -124,25 +125,17 @@ export class DynamoTenancyStore extends DynamoAccountReads implements TenancySto
     quotaBytes: number,
     largeMailbox: boolean,
   ): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.mailbox(address),
-          UpdateExpression: 'SET quotaBytes = :quota',
-          ConditionExpression: `tenantId = :tenant AND ${flagIs(largeMailbox)}`,
-          ExpressionAttributeValues: {
-            ':quota': quotaBytes,
-            ':tenant': tenantId,
-            [largeMailbox ? ':true' : ':false']: largeMailbox,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.mailbox(address),
+      UpdateExpression: 'SET quotaBytes = :quota',
+      ConditionExpression: `tenantId = :tenant AND ${flagIs(largeMailbox)}`,
+      ExpressionAttributeValues: {
+        ':quota': quotaBytes,
+        ':tenant': tenantId,
+        [largeMailbox ? ':true' : ':false']: largeMailbox,
+      },
+    });
   }
 
   async createMailbox(mailbox: Mailbox, directory: DirectoryEntry[]): Promise<void> {
