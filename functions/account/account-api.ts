@@ -3,9 +3,8 @@ import { pageFields } from '@shared/http/request-schemas';
 import { json, type ApiEvent } from '@shared/http/http-stack';
 import { routedHandler } from '@shared/http/route-dispatch';
 import type { Mailbox } from '@shared/tenancy/model';
-import { ownMailbox } from '@shared/mailbox/own-mailbox';
+import { signedIn, type SignedInDeps } from '@shared/http/signed-in';
 import { callerOf } from '@shared/http/identity';
-import type { MailStore } from '@shared/mailbox/mail-store';
 import { MIN_QUERY_CHARS, searchDirectory } from '@shared/tenancy/directory';
 import { DIRECTORY_SCOPES, normaliseTerm } from '@shared/tenancy/directory-terms';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
@@ -23,18 +22,13 @@ const directoryQuerySchema = z
   })
   .strict();
 
-export interface AccountApiDeps {
+export interface AccountApiDeps extends SignedInDeps {
   store: TenancyStore;
-  mail: MailStore;
-  now?: () => Date;
 }
 
 /** Every signed-in user's own account (`/me`) and the staff directory. */
 export function createAccountHandler(deps: AccountApiDeps) {
-  const now = deps.now ?? (() => new Date());
-  const ownOf = async (event: ApiEvent): Promise<[Mailbox]> => [
-    await ownMailbox(deps.mail, callerOf(event), now()),
-  ];
+  const ownOf = async (event: ApiEvent): Promise<[Mailbox]> => [(await signedIn(deps, event)).own];
   return routedHandler('account', ownOf, {
     'GET /me': async (_event, mailbox) => {
       const tenant = await deps.store.getTenant(mailbox.tenantId);

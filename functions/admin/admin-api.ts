@@ -5,17 +5,15 @@ import { json, type ApiEvent } from '@shared/http/http-stack';
 import { routedHandler } from '@shared/http/route-dispatch';
 import type { Caller } from '@shared/identity/caller';
 import type { Mailbox } from '@shared/tenancy/model';
-import { ownMailbox } from '@shared/mailbox/own-mailbox';
 import { administeredTenant } from '@shared/tenancy/administered-tenant';
 import { requirePlatformAdmin } from '@shared/identity/access-rules';
-import { callerOf } from '@shared/http/identity';
+import { signedIn, type SignedInDeps } from '@shared/http/signed-in';
 import { jsonBody } from '@shared/http/json-body';
-import type { MailStore } from '@shared/mailbox/mail-store';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 import { createTenant, tenantView, updateTenant } from '@shared/tenancy/tenants';
 import { platformUsage, usageCsv } from '@shared/tenancy/usage';
+import { csv } from '@shared/http/csv-response';
 import {
-  csv,
   domainSchema,
   formatSchema,
   pageQuerySchema,
@@ -44,19 +42,16 @@ const patchSchema = z
     message: 'give tier, largeMailboxSeats or both',
   });
 
-export interface AdminApiDeps {
+export interface AdminApiDeps extends SignedInDeps {
   store: TenancyStore;
-  mail: MailStore;
   tiers: TierTable;
-  now?: () => Date;
 }
 
 /** The platform operator's API: tenants, tiers, seats, usage. Role platform-admin only. */
 export function createAdminHandler(deps: AdminApiDeps) {
   const now = deps.now ?? (() => new Date());
   const platformAdminOf = async (event: ApiEvent): Promise<[Caller, Mailbox]> => {
-    const caller = callerOf(event);
-    const own = await ownMailbox(deps.mail, caller, now());
+    const { caller, own } = await signedIn(deps, event);
     requirePlatformAdmin(caller);
     return [caller, own];
   };

@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import type { TierTable } from '@shared/config/tiers';
-import { csv, formatSchema, tenantPathSchema } from '@shared/http/request-schemas';
+import { csv } from '@shared/http/csv-response';
+import { formatSchema, tenantPathSchema } from '@shared/http/request-schemas';
 import { json, type ApiEvent } from '@shared/http/http-stack';
 import { routedHandler } from '@shared/http/route-dispatch';
 import type { Caller } from '@shared/identity/caller';
 import type { Tenant } from '@shared/tenancy/model';
-import { ownMailbox } from '@shared/mailbox/own-mailbox';
 import { administeredTenant } from '@shared/tenancy/administered-tenant';
-import { callerOf } from '@shared/http/identity';
+import { signedIn, type SignedInDeps } from '@shared/http/signed-in';
 import { jsonBody } from '@shared/http/json-body';
-import type { MailStore } from '@shared/mailbox/mail-store';
 import { getImport, runImport, startImport, type ImportFiles } from '@shared/tenancy/csv-import';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 import { tenantUsage, usageCsv } from '@shared/tenancy/usage';
@@ -49,12 +48,10 @@ const transferSchema = z
 
 const runSchema = z.object({ dryRun: z.boolean().default(false) }).strict();
 
-export interface TenantAdminApiDeps {
+export interface TenantAdminApiDeps extends SignedInDeps {
   store: TenancyStore;
-  mail: MailStore;
   files: ImportFiles;
   tiers: TierTable;
-  now?: () => Date;
 }
 
 /**
@@ -65,8 +62,7 @@ export interface TenantAdminApiDeps {
 export function createTenantAdminHandler(deps: TenantAdminApiDeps) {
   const now = deps.now ?? (() => new Date());
   const administeredOf = async (event: ApiEvent): Promise<[Tenant, Caller]> => {
-    const caller = callerOf(event);
-    const own = await ownMailbox(deps.mail, caller, now());
+    const { caller, own } = await signedIn(deps, event);
     const { tenantId } = tenantPathSchema.parse(event.pathParameters ?? {});
     return [await administeredTenant(deps.store, caller, own, tenantId), caller];
   };
