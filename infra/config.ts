@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DOMAIN_NAME_PATTERN } from '@shared/address/address';
 import { resolveTiers, TierConfigError, type TierTable } from '@shared/config/tiers';
 
 /** The cdk.json context keys the app reads; `cdk synth -c <key>=<value>` overrides them. */
@@ -31,10 +32,7 @@ const domainSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(
-    /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-    'must be a domain name such as mail.example.org',
-  );
+  .regex(DOMAIN_NAME_PATTERN, 'must be a domain name such as mail.example.org');
 
 const contextSchema = z.object({
   region: z

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { pageFields } from '@shared/http/api-schemas';
-import { httpHandler, json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
+import { pageFields } from '@shared/http/request-schemas';
+import { json, type ApiEvent } from '@shared/http/http-stack';
+import { routedHandler } from '@shared/http/route-dispatch';
+import type { Mailbox } from '@shared/tenancy/model';
+import { signedIn, type SignedInDeps } from '@shared/http/signed-in';
 import { callerOf } from '@shared/http/identity';
-import { HttpProblemError } from '@shared/http/problem';
-import type { MailStore } from '@shared/mailbox/mail-store';
-import type { Mailbox } from '@shared/mailbox/model';
-import { ownMailbox } from '@shared/mailbox/read-mailbox';
 import { MIN_QUERY_CHARS, searchDirectory } from '@shared/tenancy/directory';
 import { DIRECTORY_SCOPES, normaliseTerm } from '@shared/tenancy/directory-terms';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
@@ -23,16 +22,14 @@ const directoryQuerySchema = z
   })
   .strict();
 
-export interface AccountApiDeps {
+export interface AccountApiDeps extends SignedInDeps {
   store: TenancyStore;
-  mail: MailStore;
-  now?: () => Date;
 }
 
 /** Every signed-in user's own account (`/me`) and the staff directory. */
 export function createAccountHandler(deps: AccountApiDeps) {
-  const now = deps.now ?? (() => new Date());
-  const operations: Record<string, (event: ApiEvent, mailbox: Mailbox) => Promise<ApiResult>> = {
+  const ownOf = async (event: ApiEvent): Promise<[Mailbox]> => [(await signedIn(deps, event)).own];
+  return routedHandler('account', ownOf, {
     'GET /me': async (_event, mailbox) => {
       const tenant = await deps.store.getTenant(mailbox.tenantId);
       return json(200, {
@@ -53,11 +50,5 @@ export function createAccountHandler(deps: AccountApiDeps) {
       const query = directoryQuerySchema.parse(event.queryStringParameters ?? {});
       return json(200, await searchDirectory(deps.store, callerOf(event), query));
     },
-  };
-  return httpHandler(async (event) => {
-    const operation = operations[event.routeKey];
-    if (!operation) throw new HttpProblemError('NoSuchRoute', `no route ${event.routeKey}`);
-    const mailbox = await ownMailbox(deps.mail, callerOf(event), now());
-    return operation(event, mailbox);
   });
 }

@@ -1,24 +1,24 @@
 import { z } from 'zod';
 import { TIER_NAMES } from '@shared/config/tiers';
 import type { TierTable } from '@shared/config/tiers';
-import { httpHandler, json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
-import { callerOf, type Caller } from '@shared/http/identity';
+import { json, type ApiEvent } from '@shared/http/http-stack';
+import { routedHandler } from '@shared/http/route-dispatch';
+import type { Caller } from '@shared/identity/caller';
+import type { Mailbox } from '@shared/tenancy/model';
+import { administeredTenant } from '@shared/tenancy/administered-tenant';
+import { requirePlatformAdmin } from '@shared/identity/access-rules';
+import { signedIn, type SignedInDeps } from '@shared/http/signed-in';
 import { jsonBody } from '@shared/http/json-body';
-import { HttpProblemError } from '@shared/http/problem';
-import type { MailStore } from '@shared/mailbox/mail-store';
-import type { Mailbox } from '@shared/mailbox/model';
-import { ownMailbox } from '@shared/mailbox/read-mailbox';
-import { administeredTenant, requirePlatformAdmin } from '@shared/tenancy/access';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 import { createTenant, tenantView, updateTenant } from '@shared/tenancy/tenants';
 import { platformUsage, usageCsv } from '@shared/tenancy/usage';
+import { csv } from '@shared/http/csv-response';
 import {
-  csv,
   domainSchema,
   formatSchema,
   pageQuerySchema,
   tenantPathSchema,
-} from '@shared/http/api-schemas';
+} from '@shared/http/request-schemas';
 
 /** Seats a tenant may buy; a sanity bound, not a price list. */
 export const MAX_SEATS = 100_000;
@@ -42,20 +42,20 @@ const patchSchema = z
     message: 'give tier, largeMailboxSeats or both',
   });
 
-export interface AdminApiDeps {
+export interface AdminApiDeps extends SignedInDeps {
   store: TenancyStore;
-  mail: MailStore;
   tiers: TierTable;
-  now?: () => Date;
 }
 
 /** The platform operator's API: tenants, tiers, seats, usage. Role platform-admin only. */
 export function createAdminHandler(deps: AdminApiDeps) {
   const now = deps.now ?? (() => new Date());
-  const operations: Record<
-    string,
-    (event: ApiEvent, caller: Caller, own: Mailbox) => Promise<ApiResult>
-  > = {
+  const platformAdminOf = async (event: ApiEvent): Promise<[Caller, Mailbox]> => {
+    const { caller, own } = await signedIn(deps, event);
+    requirePlatformAdmin(caller);
+    return [caller, own];
+  };
+  return routedHandler('admin', platformAdminOf, {
     'POST /admin/tenants': async (event) => {
       const input = createSchema.parse(jsonBody(event));
       const tenant = await createTenant(deps.store, input, now());
@@ -80,13 +80,5 @@ export function createAdminHandler(deps: AdminApiDeps) {
       if (format === 'csv') return csv(usageCsv(usage.tenants), 'sesame-usage.csv');
       return json(200, { generatedAt: at.toISOString(), ...usage });
     },
-  };
-  return httpHandler(async (event) => {
-    const operation = operations[event.routeKey];
-    if (!operation) throw new HttpProblemError('NoSuchRoute', `no route ${event.routeKey}`);
-    const caller = callerOf(event);
-    const own = await ownMailbox(deps.mail, caller, now());
-    requirePlatformAdmin(caller);
-    return operation(event, caller, own);
   });
 }

@@ -1,25 +1,19 @@
 import { z } from 'zod';
 import type { BlobStore } from '@shared/blob/blob-store';
 import type { DownloadLinks } from '@shared/blob/download-links';
-import { pageFields } from '@shared/http/api-schemas';
-import { HttpProblemError } from '@shared/http/problem';
-import { httpHandler, json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
+import { pageFields } from '@shared/http/request-schemas';
+import { json, type ApiEvent } from '@shared/http/http-stack';
+import { routedHandler } from '@shared/http/route-dispatch';
+import type { Mailbox } from '@shared/tenancy/model';
+import { listMessages } from '@shared/mailbox/list-messages';
+import { NoSuchMessageError, readMessage } from '@shared/mailbox/read-message';
+import { ownMailbox } from '@shared/mailbox/own-mailbox';
 import { callerOf } from '@shared/http/identity';
 import type { MailStore } from '@shared/mailbox/mail-store';
 import { MESSAGE_ID_PATTERN } from '@shared/mailbox/message-id';
 import { FOLDERS } from '@shared/mailbox/model';
-import {
-  listMessages,
-  NoSuchMessageError,
-  ownMailbox,
-  readMessage,
-} from '@shared/mailbox/read-mailbox';
-import {
-  attachmentDownload,
-  rawDownload,
-  readThread,
-  type Download,
-} from '@shared/mailbox/download-message';
+import { attachmentDownload, rawDownload, type Download } from '@shared/mailbox/download-message';
+import { readThread } from '@shared/mailbox/read-thread';
 
 const listQuerySchema = z
   .object({ folder: z.enum(FOLDERS).default('inbox'), ...pageFields })
@@ -51,44 +45,39 @@ function redirect(download: Download) {
   return json(303, download, { location: download.url, 'cache-control': 'no-store' });
 }
 
-/** The mailbox read API: one Lambda, one operation per route of the shared route table. */
+/**
+ * The mailbox read API: one Lambda, one operation per route of the shared route table, each
+ * on the caller's own mailbox (checked once, before any operation).
+ */
 export function createMailboxHandler(deps: MailboxApiDeps) {
-  const operations: Record<string, (event: ApiEvent) => Promise<ApiResult>> = {
-    'GET /mailboxes/me/messages': async (event) => {
-      const mailbox = await ownMailbox(deps.store, callerOf(event));
+  const ownOf = async (event: ApiEvent): Promise<[Mailbox]> => [
+    await ownMailbox(deps.store, callerOf(event)),
+  ];
+  return routedHandler('mailbox', ownOf, {
+    'GET /mailboxes/me/messages': async (event, mailbox) => {
       const query = listQuerySchema.parse(event.queryStringParameters ?? {});
       return json(200, await listMessages(deps.store, mailbox, query));
     },
-    'GET /mailboxes/me/messages/{id}': async (event) => {
-      const mailbox = await ownMailbox(deps.store, callerOf(event));
+    'GET /mailboxes/me/messages/{id}': async (event, mailbox) => {
       const { id } = messagePathSchema.parse(event.pathParameters ?? {});
       return json(200, await readMessage(deps, mailbox, id));
     },
-    'DELETE /mailboxes/me/messages/{id}': async (event) => {
-      const mailbox = await ownMailbox(deps.store, callerOf(event));
+    'DELETE /mailboxes/me/messages/{id}': async (event, mailbox) => {
       const { id } = messagePathSchema.parse(event.pathParameters ?? {});
       if (!(await deps.purge(mailbox.address, id))) throw new NoSuchMessageError();
       return { statusCode: 204 };
     },
-    'GET /mailboxes/me/messages/{id}/attachments/{n}': async (event) => {
-      const mailbox = await ownMailbox(deps.store, callerOf(event));
+    'GET /mailboxes/me/messages/{id}/attachments/{n}': async (event, mailbox) => {
       const { id, n } = attachmentPathSchema.parse(event.pathParameters ?? {});
       return redirect(await attachmentDownload(deps, mailbox, id, n));
     },
-    'GET /mailboxes/me/messages/{id}/raw': async (event) => {
-      const mailbox = await ownMailbox(deps.store, callerOf(event));
+    'GET /mailboxes/me/messages/{id}/raw': async (event, mailbox) => {
       const { id } = messagePathSchema.parse(event.pathParameters ?? {});
       return redirect(await rawDownload(deps, mailbox, id));
     },
-    'GET /mailboxes/me/threads/{id}': async (event) => {
-      const mailbox = await ownMailbox(deps.store, callerOf(event));
+    'GET /mailboxes/me/threads/{id}': async (event, mailbox) => {
       const { id } = threadPathSchema.parse(event.pathParameters ?? {});
       return json(200, await readThread(deps.store, mailbox, id));
     },
-  };
-  return httpHandler(async (event) => {
-    const operation = operations[event.routeKey];
-    if (!operation) throw new HttpProblemError('NoSuchRoute', `no route ${event.routeKey}`);
-    return operation(event);
   });
 }

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { TierTable } from '@shared/config/tiers';
-import { csv, formatSchema } from '@shared/http/api-schemas';
-import { httpHandler, json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
-import { callerOf, type Caller } from '@shared/http/identity';
+import { csv } from '@shared/http/csv-response';
+import { formatSchema, tenantPathSchema } from '@shared/http/request-schemas';
+import { json, type ApiEvent } from '@shared/http/http-stack';
+import { routedHandler } from '@shared/http/route-dispatch';
+import type { Caller } from '@shared/identity/caller';
+import type { Tenant } from '@shared/tenancy/model';
+import { administeredTenant } from '@shared/tenancy/administered-tenant';
+import { signedIn, type SignedInDeps } from '@shared/http/signed-in';
 import { jsonBody } from '@shared/http/json-body';
-import { HttpProblemError } from '@shared/http/problem';
-import type { MailStore } from '@shared/mailbox/mail-store';
-import type { Tenant } from '@shared/mailbox/model';
-import { ownMailbox } from '@shared/mailbox/read-mailbox';
-import { administeredTenant } from '@shared/tenancy/access';
 import { getImport, runImport, startImport, type ImportFiles } from '@shared/tenancy/csv-import';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 import { tenantUsage, usageCsv } from '@shared/tenancy/usage';
@@ -19,9 +19,8 @@ const role = z.enum(['user', 'tenant-admin']);
 /** A platform admin may also store `platform-admin` on a mailbox (updateUser checks who asks). */
 const storedRole = z.enum(['user', 'tenant-admin', 'platform-admin']);
 
-const tenantPath = z.object({ tenantId: z.string().min(1).max(64) });
-const userPath = tenantPath.extend({ address: z.email().max(254) });
-const jobPath = tenantPath.extend({ jobId: z.uuid() });
+const userPath = tenantPathSchema.extend({ address: z.email().max(254) });
+const jobPath = tenantPathSchema.extend({ jobId: z.uuid() });
 
 const createUserSchema = z
   .object({
@@ -49,15 +48,11 @@ const transferSchema = z
 
 const runSchema = z.object({ dryRun: z.boolean().default(false) }).strict();
 
-export interface TenantAdminApiDeps {
+export interface TenantAdminApiDeps extends SignedInDeps {
   store: TenancyStore;
-  mail: MailStore;
   files: ImportFiles;
   tiers: TierTable;
-  now?: () => Date;
 }
-
-type Operation = (event: ApiEvent, tenant: Tenant, caller: Caller) => Promise<ApiResult>;
 
 /**
  * A tenant administrator's API: users, bulk import, leavers, transfers, add-ons, usage. A
@@ -66,7 +61,12 @@ type Operation = (event: ApiEvent, tenant: Tenant, caller: Caller) => Promise<Ap
  */
 export function createTenantAdminHandler(deps: TenantAdminApiDeps) {
   const now = deps.now ?? (() => new Date());
-  const operations: Record<string, Operation> = {
+  const administeredOf = async (event: ApiEvent): Promise<[Tenant, Caller]> => {
+    const { caller, own } = await signedIn(deps, event);
+    const { tenantId } = tenantPathSchema.parse(event.pathParameters ?? {});
+    return [await administeredTenant(deps.store, caller, own, tenantId), caller];
+  };
+  return routedHandler('tenant-admin', administeredOf, {
     'POST /tenants/{tenantId}/users': async (event, tenant) => {
       const input = createUserSchema.parse(jsonBody(event));
       const user = await createUser(deps.store, deps.tiers, tenant, input, now());
@@ -130,14 +130,5 @@ export function createTenantAdminHandler(deps: TenantAdminApiDeps) {
       if (format === 'csv') return csv(usageCsv([usage]), `sesame-usage-${tenant.id}.csv`);
       return json(200, { generatedAt: at.toISOString(), ...usage });
     },
-  };
-  return httpHandler(async (event) => {
-    const operation = operations[event.routeKey];
-    if (!operation) throw new HttpProblemError('NoSuchRoute', `no route ${event.routeKey}`);
-    const caller = callerOf(event);
-    const own = await ownMailbox(deps.mail, caller, now());
-    const { tenantId } = tenantPath.parse(event.pathParameters ?? {});
-    const tenant = await administeredTenant(deps.store, caller, own, tenantId);
-    return operation(event, tenant, caller);
   });
 }

@@ -53,6 +53,28 @@ export const TOMBSTONE_ATTRIBUTES = [
   TABLE_SCHEMA.ttlAttribute,
 ];
 
+/**
+ * One write action on mailbox partitions, limited to `attributes`; an update may not ask for
+ * the old or new item back (`ReturnValues` NONE), so the grant reads nothing either.
+ */
+function mailboxWrite(
+  table: ITable,
+  action: 'PutItem' | 'UpdateItem',
+  attributes: string[],
+): PolicyStatement {
+  return new PolicyStatement({
+    actions: [`dynamodb:${action}`],
+    resources: [table.tableArn],
+    conditions: {
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': attributes },
+      ...(action === 'UpdateItem' && {
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+      }),
+      ...MAILBOX_PARTITIONS,
+    },
+  });
+}
+
 export function grantPurge(fn: SesameFunction, table: ITable): void {
   fn.addToRolePolicy(
     new PolicyStatement({
@@ -61,44 +83,15 @@ export function grantPurge(fn: SesameFunction, table: ITable): void {
       conditions: MAILBOX_PARTITIONS,
     }),
   );
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ['dynamodb:PutItem'],
-      resources: [table.tableArn],
-      conditions: {
-        'ForAllValues:StringEquals': { 'dynamodb:Attributes': TOMBSTONE_ATTRIBUTES },
-        ...MAILBOX_PARTITIONS,
-      },
-    }),
-  );
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ['dynamodb:UpdateItem'],
-      resources: [table.tableArn],
-      conditions: {
-        'ForAllValues:StringEquals': { 'dynamodb:Attributes': PURGE_ATTRIBUTES },
-        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
-        ...MAILBOX_PARTITIONS,
-      },
-    }),
-  );
+  fn.addToRolePolicy(mailboxWrite(table, 'PutItem', TOMBSTONE_ATTRIBUTES));
+  fn.addToRolePolicy(mailboxWrite(table, 'UpdateItem', PURGE_ATTRIBUTES));
 }
 
 /** The one attribute a reader may write: its own sighting (shared/tenancy/last-seen). */
 export const LAST_SEEN_ATTRIBUTES = [TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sortKey, 'lastSeenAt'];
 
 export function grantLastSeen(fn: SesameFunction, table: ITable): void {
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ['dynamodb:UpdateItem'],
-      resources: [table.tableArn],
-      conditions: {
-        'ForAllValues:StringEquals': { 'dynamodb:Attributes': LAST_SEEN_ATTRIBUTES },
-        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
-        ...MAILBOX_PARTITIONS,
-      },
-    }),
-  );
+  fn.addToRolePolicy(mailboxWrite(table, 'UpdateItem', LAST_SEEN_ATTRIBUTES));
 }
 
 /**

@@ -25,7 +25,7 @@ import { Construct } from 'constructs';
 import { ENV, type FunctionId } from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
 import type { Route } from '@shared/http/routes';
-import type { Role } from '@shared/mailbox/model';
+import type { Role } from '@shared/identity/caller';
 import type { MailStore } from './mail-store';
 import {
   FUNCTION_ACCESS,

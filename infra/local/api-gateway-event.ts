@@ -2,8 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
 
-/** Names the local stand-in uses where API Gateway would put account and API ids. */
-const LOCAL_ACCOUNT = '000000000000';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './local-aws';
+
+/** Names the local stand-in uses where API Gateway would put the API id. */
 const LOCAL_API_ID = 'local';
 /** What a Lambda gets told it has left; matches the API's integration timeout (30 s). */
 const INTEGRATION_TIMEOUT_MS = 30_000;
@@ -133,7 +134,7 @@ export function lambdaContextFor(functionId: string, requestId: string): Context
     callbackWaitsForEmptyEventLoop: true,
     functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:${LOCAL_ACCOUNT}:function:${functionName}`,
+    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`,
     memoryLimitInMB: '1024',
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${functionName}`,

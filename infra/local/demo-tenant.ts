@@ -1,6 +1,6 @@
 import type { TierTable } from '@shared/config/tiers';
-import { AlreadyExistsError } from '@shared/mailbox/mail-store';
-import type { Tenant } from '@shared/mailbox/model';
+import { AlreadyExistsError } from '@shared/errors/common-errors';
+import type { Tenant } from '@shared/tenancy/model';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 import { createUser } from '@shared/tenancy/users';
 

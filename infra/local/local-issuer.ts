@@ -11,8 +11,8 @@ import {
   type JWK,
   type JWTPayload,
 } from 'jose';
+import type { Role } from '@shared/identity/caller';
 import { CLAIMS } from '@shared/http/identity';
-import type { Role } from '@shared/mailbox/model';
 
 /** Stands in for the Cognito user pool's issuer URL; fixed so tokens survive a port change. */
 export const LOCAL_ISSUER = 'urn:sesame:local-issuer';

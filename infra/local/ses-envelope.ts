@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import type { SesReceiptNotification } from '@shared/inbound/ses-notification';
 
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './local-aws';
+
 /** The local stand-ins' names for the AWS resources a notification mentions. */
-const LOCAL_REGION = 'eu-west-1';
-const LOCAL_ACCOUNT = '000000000000';
 const TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:sesame-inbound`;
 const QUEUE_ARN = `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:sesame-ingest`;
 

@@ -4,8 +4,8 @@ import type { BlobStore } from '@shared/blob/blob-store';
 import { RAW_MAIL_PREFIX } from '@shared/config/resource-names';
 import type { SesReceiptNotification } from '@shared/inbound/ses-notification';
 import { logger } from '@shared/log/logger';
+import { domainOf } from '@shared/address/address';
 import type { MailStore } from '@shared/mailbox/mail-store';
-import { domainOf } from '@shared/mailbox/message-id';
 import { buildSesNotification } from './ses-envelope';
 
 export const DEFAULT_SMTP_PORT = 2525;

@@ -16,10 +16,8 @@ import S3rver from 's3rver';
 import { S3_CHECKSUMS } from '@shared/aws/s3-options';
 import { ENV, LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { keyAttributeNames, TABLE_SCHEMA } from '@shared/store/table-schema';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 
-/** Credentials the local stand-ins accept (s3rver's defaults; DynamoDB Local takes any). */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
-export const LOCAL_REGION = 'eu-west-1';
 const DYNAMO_READY_TIMEOUT_MS = 60_000;
 /** How long DynamoDB Local gets to exit on SIGTERM before it is killed outright. */
 const DYNAMO_STOP_GRACE_MS = 5_000;

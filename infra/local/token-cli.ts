@@ -8,8 +8,8 @@
 import { parseArgs } from 'node:util';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
-import { normaliseAddress } from '@shared/mailbox/message-id';
-import type { Role } from '@shared/mailbox/model';
+import { normaliseAddress } from '@shared/address/address';
+import type { Role } from '@shared/identity/caller';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { loadIssuer } from './local-issuer';
 import { dataDirFromEnv, readRuntimeInfo } from './runtime-file';

@@ -33,30 +33,34 @@ export class SesameStack extends Stack {
       routes: ROUTES,
     });
 
-    const output = (id: string, value: string, description: string) =>
-      new CfnOutput(this, id, { value, description });
-    output('ApiUrl', this.api.stage.url, 'Base URL of the HTTP API');
-    output('UserPoolId', this.api.userPool.userPoolId, 'Cognito user pool (staff identities)');
-    output(
-      'UserPoolClientId',
-      this.api.userPoolClient.userPoolClientId,
-      'App client (SRP, no secret)',
-    );
-    output(
-      'ReceiptRuleSetName',
-      this.inbound.ruleSet.receiptRuleSetName,
-      'Activate once: aws ses set-active-receipt-rule-set --rule-set-name <this>',
-    );
-    output('RawMailBucketName', this.store.rawMailBucket.bucketName, 'Where SES stores raw mail');
-    output(
-      'IngestQueueUrl',
-      this.inbound.queue.queueUrl,
-      'SES notifications for the ingest function',
-    );
-    output(
-      'IngestDeadLetterQueueUrl',
-      this.inbound.deadLetterQueue.queueUrl,
-      'Parked notifications',
-    );
+    // Stack outputs: what an operator needs after a deploy, by output id.
+    const outputs: Record<string, { value: string; description: string }> = {
+      ApiUrl: { value: this.api.stage.url, description: 'Base URL of the HTTP API' },
+      UserPoolId: {
+        value: this.api.userPool.userPoolId,
+        description: 'Cognito user pool (staff identities)',
+      },
+      UserPoolClientId: {
+        value: this.api.userPoolClient.userPoolClientId,
+        description: 'App client (SRP, no secret)',
+      },
+      ReceiptRuleSetName: {
+        value: this.inbound.ruleSet.receiptRuleSetName,
+        description: 'Activate once: aws ses set-active-receipt-rule-set --rule-set-name <this>',
+      },
+      RawMailBucketName: {
+        value: this.store.rawMailBucket.bucketName,
+        description: 'Where SES stores raw mail',
+      },
+      IngestQueueUrl: {
+        value: this.inbound.queue.queueUrl,
+        description: 'SES notifications for the ingest function',
+      },
+      IngestDeadLetterQueueUrl: {
+        value: this.inbound.deadLetterQueue.queueUrl,
+        description: 'Parked notifications',
+      },
+    };
+    for (const [id, props] of Object.entries(outputs)) new CfnOutput(this, id, props);
   }
 }

@@ -1,3 +1,4 @@
+import { domainError } from '../errors/domain-error';
 import { ENV } from './resource-names';
 import { resolveTiers, type TierTable } from './tiers';
 
@@ -9,9 +10,7 @@ export interface RuntimeConfig {
   tiers: TierTable;
 }
 
-export class MissingConfigError extends Error {
-  readonly code = 'MissingConfig';
-}
+export class MissingConfigError extends domainError('MissingConfig') {}
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];

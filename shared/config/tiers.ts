@@ -1,3 +1,4 @@
+import { domainError } from '../errors/domain-error';
 import { z } from 'zod';
 
 const GiB = 1024 ** 3;
@@ -58,9 +59,7 @@ const tierTableOverrideSchema = z
   .partial()
   .strict();
 
-export class TierConfigError extends Error {
-  readonly code = 'InvalidTierConfig';
-}
+export class TierConfigError extends domainError('InvalidTierConfig') {}
 
 /**
  * Merges a partial tier table (from cdk.json context or a SESAME_TIERS file) over the defaults.

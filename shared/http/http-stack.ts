@@ -5,6 +5,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { ZodError } from 'zod';
+import { DomainError } from '../errors/domain-error';
 import { logger } from '../log/logger';
 import {
   HttpProblemError,
@@ -18,9 +19,9 @@ export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
 export type ApiHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 
-/** A domain error: any error carrying a `code` the problem table knows. */
-function isKnownCode(code: unknown): code is keyof typeof PROBLEM_CODES {
-  return typeof code === 'string' && code in PROBLEM_CODES;
+/** A code the problem table knows. */
+function isKnownCode(code: string): code is keyof typeof PROBLEM_CODES {
+  return code in PROBLEM_CODES;
 }
 
 export function json(
@@ -60,9 +61,12 @@ export function toProblem(error: unknown, requestId: string): Problem {
       ...(error.errors && { errors: error.errors }),
     });
   }
-  const code = (error as { code?: unknown } | null)?.code;
-  if (isKnownCode(code) && PROBLEM_CODES[code].status < 500) {
-    return problemOf(code, (error as Error).message, { instance: requestId });
+  if (
+    error instanceof DomainError &&
+    isKnownCode(error.code) &&
+    PROBLEM_CODES[error.code].status < 500
+  ) {
+    return problemOf(error.code, error.message, { instance: requestId });
   }
   logger.error('unhandled error', { requestId, error: error as Error });
   return problemOf('InternalError', undefined, { instance: requestId });

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { normaliseAddress } from '../mailbox/message-id';
-import type { Role } from '../mailbox/model';
+import { normaliseAddress } from '../address/address';
+import { GRANTABLE_ROLES, type Caller, type Role } from '../identity/caller';
 import { HttpProblemError } from './problem';
 
 /**
@@ -13,14 +13,6 @@ export const CLAIMS = {
   tenantId: 'custom:tenantId',
   groups: 'cognito:groups',
 } as const;
-
-export interface Caller {
-  address: string;
-  tenantId: string;
-  roles: Role[];
-}
-
-const KNOWN_ROLES: readonly Role[] = ['tenant-admin', 'platform-admin'];
 
 /**
  * API Gateway hands JWT claims over as strings; a list claim arrives as `[a b]`. The local
@@ -44,6 +36,6 @@ export function callerOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Caller
     throw new HttpProblemError('Unauthorized', 'The token does not name a mailbox and tenant.');
   }
   const groups = parseGroups(claims[CLAIMS.groups]);
-  const roles: Role[] = ['user', ...KNOWN_ROLES.filter((role) => groups.includes(role))];
+  const roles: Role[] = ['user', ...GRANTABLE_ROLES.filter((role) => groups.includes(role))];
   return { address: normaliseAddress(address), tenantId, roles };
 }

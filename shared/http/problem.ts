@@ -1,6 +1,8 @@
+import { DomainError } from '../errors/domain-error';
+
 /**
  * The one error contract of the API: RFC 9457 problem details with a stable PascalCase `code`.
- * Domain errors carry a `code`; this table gives each its HTTP status.
+ * Domain errors (shared/errors' DomainError) carry a `code`; this table gives each its HTTP status.
  */
 export interface Problem {
   type: string;
@@ -47,13 +49,14 @@ export const PROBLEM_CODES = {
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 
 /** Throw one of these from a handler; the error middleware turns it into problem+json. */
-export class HttpProblemError extends Error {
+export class HttpProblemError extends DomainError {
+  declare readonly code: ProblemCode;
   constructor(
-    readonly code: ProblemCode,
+    code: ProblemCode,
     detail?: string,
     readonly errors?: Problem['errors'],
   ) {
-    super(detail ?? PROBLEM_CODES[code].title);
+    super(code, detail ?? PROBLEM_CODES[code].title);
   }
 }
 

@@ -65,7 +65,15 @@ export const ROUTES = [
   { method: 'GET', path: '/me', function: 'account', auth: 'jwt' },
 ] as const satisfies readonly Route[];
 
-export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;
+type TableRoute = (typeof ROUTES)[number];
+
+/** `METHOD /path` of one route of the table, as API Gateway puts it in `event.routeKey`. */
+type KeyOf<R extends TableRoute> = R extends TableRoute ? `${R['method']} ${R['path']}` : never;
+
+export type RouteKey = KeyOf<TableRoute>;
+
+/** The route keys a function serves: its handler's operation table is keyed by exactly these. */
+export type RouteKeyOf<F extends FunctionId> = KeyOf<Extract<TableRoute, { function: F }>>;
 
 export function routeKey(route: Pick<Route, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;

@@ -1,5 +1,5 @@
 import { logger } from '../log/logger';
-import { domainOf } from '../mailbox/message-id';
+import { domainOf } from '../address/address';
 import { buildBounce, isBounceable, type BounceReason } from '../outbound/dsn-bounce';
 import type { Mailer } from '../outbound/mailer';
 import { classifySendFailure } from '../outbound/send-failure';

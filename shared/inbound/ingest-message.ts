@@ -1,6 +1,7 @@
 import type { BlobStore } from '../blob/blob-store';
+import { normaliseAddress } from '../address/address';
 import type { IndexOutcome, MailStore } from '../mailbox/mail-store';
-import { deriveMessageId, normaliseAddress } from '../mailbox/message-id';
+import { deriveMessageId } from '../mailbox/message-id';
 import type { MessageRecord, Verdicts } from '../mailbox/model';
 import { deriveThreadId } from '../mailbox/thread-id';
 import { parseMessage, type ParsedMail } from '../mime/parse-message';

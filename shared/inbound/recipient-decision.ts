@@ -1,6 +1,6 @@
+import { domainOf } from '../address/address';
+import type { Mailbox } from '../tenancy/model';
 import type { MailStore } from '../mailbox/mail-store';
-import { domainOf } from '../mailbox/message-id';
-import type { Mailbox } from '../mailbox/model';
 import type { BounceReason } from '../outbound/dsn-bounce';
 import { deliveryDecision } from '../tenancy/leaver';
 

@@ -1,3 +1,4 @@
+import { domainError } from '../errors/domain-error';
 import type { SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 
@@ -51,9 +52,7 @@ const setupNotificationSchema = z
   .object({ notificationType: z.literal('AmazonSnsSubscriptionSucceeded') })
   .passthrough();
 
-export class InvalidNotificationError extends Error {
-  readonly code = 'InvalidNotification';
-}
+export class InvalidNotificationError extends domainError('InvalidNotification') {}
 
 export type ParsedRecord =
   { kind: 'mail'; notification: SesReceiptNotification } | { kind: 'setup' };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BlobStore } from '../blob/blob-store';
-import type { AttachmentMeta, MessageRecord } from '../mailbox/model';
+import type { AttachmentMeta } from '../mime/mail-parts';
+import type { MessageRecord } from '../mailbox/model';
 import type { ParsedMail } from '../mime/parse-message';
 
 /** Bodies up to this size live on the message item; larger ones go to the attachments bucket. */

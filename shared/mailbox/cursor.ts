@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  decodeCursorPayload,
+  encodeCursorPayload,
+  InvalidCursorError,
+} from '../paging/cursor-codec';
+import { MESSAGE_ID_PATTERN } from './message-id';
 
 /**
  * An opaque page cursor. It carries only the position inside the caller's own folder (the sort
@@ -20,31 +26,25 @@ const cursorSchema = z
     v: z.literal(CURSOR_VERSION),
     f: z.string().min(1).max(64),
     p: z.string().min(1).max(256),
-    i: z.string().regex(/^[0-9a-f]{32}$/),
+    i: z.string().regex(MESSAGE_ID_PATTERN),
   })
   .strict();
 
-export class InvalidCursorError extends Error {
-  readonly code = 'InvalidCursor';
-  constructor() {
-    super('The cursor is not one this API issued.');
-  }
-}
+/** Folder cursors are short: a folder, a sort key and a message id. */
+const MAX_FOLDER_CURSOR_CHARS = 1024;
 
 export function encodeCursor(cursor: Cursor): string {
-  const payload = { v: CURSOR_VERSION, f: cursor.folder, p: cursor.position, i: cursor.id };
-  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+  return encodeCursorPayload({
+    v: CURSOR_VERSION,
+    f: cursor.folder,
+    p: cursor.position,
+    i: cursor.id,
+  });
 }
 
 export function decodeCursor(text: string): Cursor {
-  if (text.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(text)) throw new InvalidCursorError();
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  const parsed = cursorSchema.safeParse(json);
+  if (text === '') throw new InvalidCursorError();
+  const parsed = cursorSchema.safeParse(decodeCursorPayload(text, MAX_FOLDER_CURSOR_CHARS));
   if (!parsed.success) throw new InvalidCursorError();
   return { folder: parsed.data.f, position: parsed.data.p, id: parsed.data.i };
 }

@@ -1,33 +1,25 @@
 import type { DownloadLinks } from '../blob/download-links';
+import { DomainError, domainError } from '../errors/domain-error';
 import { contentDisposition } from '../mime/display-name';
+import type { Mailbox } from '../tenancy/model';
+import { NoSuchMessageError, withMovedParts, type MessagePartsDeps } from './read-message';
 import type { MailStore } from './mail-store';
-import type { Mailbox, MessageRecord, MessageSummary } from './model';
-import { NoSuchMessageError, withMovedParts, type MessagePartsDeps } from './read-mailbox';
+import type { MessageRecord } from './model';
 
 /** Presigned download URLs live this long: long enough to start a download, no longer. */
 export const DOWNLOAD_URL_SECONDS = 300;
-/** The most messages one thread answer lists. */
-export const THREAD_PAGE_MAX = 100;
-
-export class NoSuchAttachmentError extends Error {
-  readonly code = 'NoSuchAttachment';
-  constructor() {
-    super('The message has no attachment with that number.');
-  }
-}
-
-export class NoSuchThreadError extends Error {
-  readonly code = 'NoSuchThread';
-  constructor() {
-    super('There is no thread with that id in your mailbox.');
-  }
-}
+export class NoSuchAttachmentError extends domainError(
+  'NoSuchAttachment',
+  'The message has no attachment with that number.',
+) {}
 
 /** Quarantined mail keeps its parts away from the user: a scanner or the policy said no. */
-export class QuarantinedError extends Error {
-  readonly code = 'AttachmentQuarantined';
+export class QuarantinedError extends DomainError {
   constructor(what: string) {
-    super(`This message is in Quarantine; its ${what} cannot be downloaded.`);
+    super(
+      'AttachmentQuarantined',
+      `This message is in Quarantine; its ${what} cannot be downloaded.`,
+    );
   }
 }
 
@@ -113,15 +105,4 @@ export async function rawDownload(
     contentType: 'message/rfc822',
     size: record.size,
   });
-}
-
-/** A thread's messages in the caller's mailbox, oldest first. */
-export async function readThread(
-  store: MailStore,
-  mailbox: Mailbox,
-  threadId: string,
-): Promise<{ threadId: string; items: MessageSummary[]; more: boolean }> {
-  const page = await store.listThread(mailbox.address, threadId, THREAD_PAGE_MAX);
-  if (page.items.length === 0) throw new NoSuchThreadError();
-  return { threadId, ...page };
 }

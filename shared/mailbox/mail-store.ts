@@ -1,5 +1,6 @@
 import type { Cursor } from './cursor';
-import type { FolderId, Mailbox, MessageRecord, MessageSummary, Tenant } from './model';
+import type { AccountReads } from '../tenancy/model';
+import type { FolderId, MessageRecord, MessageSummary } from './model';
 
 /** What indexing a message for one recipient did. */
 export type IndexOutcome =
@@ -28,10 +29,8 @@ export interface FolderPage {
 }
 
 /** The mail store port: DynamoDB in both worlds (DynamoDB Local on one machine). */
-export interface MailStore {
+export interface MailStore extends AccountReads {
   findTenantIdByDomain(domain: string): Promise<string | undefined>;
-  getTenant(tenantId: string): Promise<Tenant | undefined>;
-  getMailbox(address: string): Promise<Mailbox | undefined>;
   /**
    * One idempotent transaction: message, quota, folder counters. `quotaBytes` is the quota
    * the caller read; the store re-reads it if it changed meanwhile. A message deleted for good
@@ -55,8 +54,4 @@ export interface MailStore {
     threadId: string,
     limit: number,
   ): Promise<{ items: MessageSummary[]; more: boolean }>;
-}
-
-export class AlreadyExistsError extends Error {
-  readonly code = 'AlreadyExists';
 }

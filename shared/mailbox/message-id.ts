@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { normaliseAddress } from '../address/address';
 
 /** 32 lowercase hex characters: the first 128 bits of a SHA-256. */
 export const MESSAGE_ID_PATTERN = /^[0-9a-f]{32}$/;
@@ -14,15 +15,4 @@ export function deriveMessageId(sesMessageId: string, recipient: string): string
     .update(normaliseAddress(recipient))
     .digest('hex')
     .slice(0, 32);
-}
-
-/** Mailbox addresses compare case-insensitively; we store them lower-cased. */
-export function normaliseAddress(address: string): string {
-  return address.trim().toLowerCase();
-}
-
-/** The domain part of an address, lower-cased. */
-export function domainOf(address: string): string {
-  const at = address.lastIndexOf('@');
-  return at < 0 ? '' : normaliseAddress(address.slice(at + 1));
 }

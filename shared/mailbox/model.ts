@@ -1,64 +1,8 @@
-import type { TierName } from '../config/tiers';
-import type { AttachmentPolicyOverrides } from '../scan/attachment-policy';
+import type { Address, AttachmentMeta } from '../mime/mail-parts';
 import type { ScanReport, Verdict } from '../scan/verdict';
 
 export const FOLDERS = ['inbox', 'junk', 'quarantine'] as const;
 export type FolderId = (typeof FOLDERS)[number];
-
-export type Role = 'user' | 'tenant-admin' | 'platform-admin';
-export type MailboxStatus = 'active' | 'leaver';
-
-export interface Tenant {
-  id: string;
-  name: string;
-  tier: TierName;
-  domains: string[];
-  largeMailboxSeats: number;
-  /** The tenant's changes to the default attachment policy (shared/scan/attachment-policy). */
-  attachmentPolicy?: AttachmentPolicyOverrides;
-  /** Seats held by users; changed only together with a mailbox's add-on (shared/tenancy). */
-  largeMailboxSeatsUsed?: number;
-  createdAt: string;
-}
-
-export interface Mailbox {
-  address: string;
-  tenantId: string;
-  displayName: string;
-  role: Role;
-  status: MailboxStatus;
-  quotaBytes: number;
-  usedBytes: number;
-  messageCount: number;
-  createdAt: string;
-  jobTitle?: string;
-  /** Holds one of the tenant's large-mailbox seats (premium add-on). */
-  largeMailbox?: boolean;
-  /** When the user was marked a leaver; mail is accepted for a grace period after it. */
-  leftAt?: string;
-  /** Last API use, at most an hour stale (shared/tenancy/last-seen). */
-  lastSeenAt?: string;
-  /** Highest quota threshold (80, 90, 100) its owner was told about; see shared/quota. */
-  quotaNoticeLevel?: number;
-}
-
-export interface Address {
-  name?: string;
-  address: string;
-}
-
-export interface AttachmentMeta {
-  filename: string;
-  contentType: string;
-  size: number;
-  contentId?: string;
-  disposition?: 'attachment' | 'inline';
-  /** 1-based, the `{n}` of the attachment route. */
-  index?: number;
-  sha256?: string;
-  /** Where the bytes are, in the attachments bucket: chosen by code, never the sender's name. */
-  key?: string;
-}
 
 /** The verdicts SES (or the local listener) reported for a message. */
 export interface Verdicts {

@@ -1,5 +1,5 @@
 import PostalMime, { type Address as PostalAddress, type Email } from 'postal-mime';
-import type { Address, AttachmentMeta } from '../mailbox/model';
+import type { Address, AttachmentMeta } from './mail-parts';
 import { sanitiseDisplayName } from './display-name';
 import { scanStructure } from './structure-scan';
 

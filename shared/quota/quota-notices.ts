@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { BlobStore } from '../blob/blob-store';
+import { domainOf } from '../address/address';
+import type { Mailbox } from '../tenancy/model';
 import type { IndexOutcome, MailStore } from '../mailbox/mail-store';
-import { deriveMessageId, domainOf } from '../mailbox/message-id';
-import type { Mailbox, MessageRecord } from '../mailbox/model';
+import { deriveMessageId } from '../mailbox/message-id';
+import type { MessageRecord } from '../mailbox/model';
 import { logger } from '../log/logger';
 
 /** Percentages of the quota at which the owner is told, once per crossing. */

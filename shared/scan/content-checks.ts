@@ -1,3 +1,4 @@
+import { domainError } from '../errors/domain-error';
 import { unzipSync } from 'fflate';
 
 /**
@@ -36,9 +37,7 @@ export interface ArchiveEntry {
   content: Uint8Array;
 }
 
-export class UnscannableArchiveError extends Error {
-  readonly code = 'UnscannableArchive';
-}
+export class UnscannableArchiveError extends domainError('UnscannableArchive') {}
 
 /**
  * Every file of a zip, nested zips opened to ZIP_LIMITS.maxDepth. Entry sizes come from the

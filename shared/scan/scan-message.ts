@@ -1,4 +1,3 @@
-import type { SesReceiptNotification } from '../inbound/ses-notification';
 import type { ParsedMail } from '../mime/parse-message';
 import { policyViolation, type AttachmentPolicy } from './attachment-policy';
 import {
@@ -8,7 +7,7 @@ import {
   UnscannableArchiveError,
   zipEntries,
 } from './content-checks';
-import { sesFindings } from './ses-verdicts';
+import { sesFindings, type ReceiptVerdicts } from './ses-verdicts';
 import type { AttachmentMarkers } from './unparsed-attachments';
 import { ScannerUnavailableError, type VirusScanner } from './virus-scanner';
 import type { Finding } from './verdict';
@@ -20,7 +19,7 @@ import type { Finding } from './verdict';
  * finding that quarantines (fail closed), not an error: the message is still delivered.
  */
 export async function scanContent(
-  notification: SesReceiptNotification,
+  notification: ReceiptVerdicts,
   raw: Uint8Array,
   mail: ParsedMail,
   scanner?: VirusScanner,

@@ -1,5 +1,19 @@
-import type { SesReceiptNotification } from '../inbound/ses-notification';
 import type { Finding } from './verdict';
+
+/**
+ * What scanning reads of an SES receipt notification (shared/inbound/ses-notification parses
+ * the whole of it): the verdicts SES reported. Declared here so scan does not import inbound.
+ */
+export interface ReceiptVerdicts {
+  receipt: {
+    spamVerdict?: { status: string };
+    virusVerdict?: { status: string };
+    spfVerdict?: { status: string };
+    dkimVerdict?: { status: string };
+    dmarcVerdict?: { status: string };
+    dmarcPolicy?: string;
+  };
+}
 
 /**
  * SES's own verdicts, as findings. PASS says nothing; GRAY ("could not be determined", also what
@@ -7,7 +21,7 @@ import type { Finding } from './verdict';
  * is a check that did not happen, so it is suspicious, never clean: a failed virus check keeps
  * the message in Quarantine, a failed spam check sends it to Junk.
  */
-export function sesFindings(notification: SesReceiptNotification): Finding[] {
+export function sesFindings(notification: ReceiptVerdicts): Finding[] {
   const { receipt } = notification;
   const findings: Finding[] = [];
   const spam = receipt.spamVerdict?.status;

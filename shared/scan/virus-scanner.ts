@@ -1,3 +1,4 @@
+import { domainError } from '../errors/domain-error';
 /** The virus-scanner port: ClamAV (clamd) when configured; none otherwise. */
 export type ScanResult = { infected: false } | { infected: true; signature: string };
 
@@ -8,6 +9,4 @@ export interface VirusScanner {
   scan(content: Uint8Array): Promise<ScanResult>;
 }
 
-export class ScannerUnavailableError extends Error {
-  readonly code = 'ScannerUnavailable';
-}
+export class ScannerUnavailableError extends domainError('ScannerUnavailable') {}

@@ -1,14 +1,4 @@
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Cursor } from '../mailbox/cursor';
 import {
   type FolderPage,
@@ -16,13 +6,16 @@ import {
   type IndexOutcome,
   type MailStore,
 } from '../mailbox/mail-store';
-import type { FolderId, Mailbox, MessageRecord, MessageSummary, Tenant } from '../mailbox/model';
+import type { FolderId, MessageRecord, MessageSummary } from '../mailbox/model';
+import { DynamoAccountReads, strip } from './account-items';
+import { conditionalUpdate } from './conditional-update';
 import { keys } from './keys';
 import { TABLE_SCHEMA } from './table-schema';
+import { transactWrite } from './transact-write';
 
-/** How often a transaction that lost a race with a concurrent one is tried again. */
-const MAX_TRANSACTION_CONFLICT_RETRIES = 8;
-const CONFLICT_BACKOFF_MS = 25;
+/** How often indexing re-reads a quota that changed under it (a tier or add-on change). */
+const MAX_QUOTA_CHANGE_RETRIES = 8;
+const FAILED = 'ConditionalCheckFailed';
 
 const SUMMARY_FIELDS: (keyof MessageSummary)[] = [
   'id',
@@ -42,48 +35,11 @@ const SUMMARY_FIELDS: (keyof MessageSummary)[] = [
   'verdict',
 ];
 
-function strip<T extends object>(item: Record<string, unknown>): T {
-  const {
-    PK: _pk,
-    SK: _sk,
-    GSI1PK: _a,
-    GSI1SK: _b,
-    GSI2PK: _c,
-    GSI2SK: _d,
-    GSI3PK: _e,
-    GSI3SK: _f,
-    type: _t,
-    ...rest
-  } = item;
-  return rest as T;
-}
-
-function cancellationCodes(error: TransactionCanceledException): string[] {
-  return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The MailStore on DynamoDB (the real service, or DynamoDB Local). */
-export class DynamoMailStore implements MailStore {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
+export class DynamoMailStore extends DynamoAccountReads implements MailStore {
   async findTenantIdByDomain(domain: string): Promise<string | undefined> {
     const item = await this.get(keys.domain(domain));
     return item?.tenantId as string | undefined;
-  }
-
-  async getTenant(tenantId: string): Promise<Tenant | undefined> {
-    const item = await this.get(keys.tenant(tenantId));
-    return item ? strip<Tenant>(item) : undefined;
-  }
-
-  async getMailbox(address: string): Promise<Mailbox | undefined> {
-    const item = await this.get(keys.mailbox(address));
-    return item ? strip<Mailbox>(item) : undefined;
   }
 
   async indexMessage(
@@ -96,99 +52,81 @@ export class DynamoMailStore implements MailStore {
     const timeline = keys.timeline(record.receivedAt, id);
     let quota = quotaBytes;
     for (let attempt = 0; ; attempt++) {
-      try {
-        await this.client.send(
-          new TransactWriteCommand({
-            // The order matters: cancellation reasons come back in this order.
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: {
-                    ...keys.message(address, id),
-                    type: 'message',
-                    GSI1PK: keys.folderIndex(address, folder),
-                    GSI1SK: timeline,
-                    GSI2PK: keys.threadIndex(address, record.threadId),
-                    GSI2SK: timeline,
-                    ...record,
-                  },
-                  ConditionExpression: 'attribute_not_exists(PK)',
+      // The order matters: cancellation reasons come back in this order.
+      const { reasons } = await transactWrite(this.client, [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.message(address, id),
+              type: 'message',
+              GSI1PK: keys.folderIndex(address, folder),
+              GSI1SK: timeline,
+              GSI2PK: keys.threadIndex(address, record.threadId),
+              GSI2SK: timeline,
+              ...record,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        charge
+          ? {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.mailbox(address),
+                UpdateExpression: 'ADD usedBytes :size, messageCount :one',
+                // used + size <= quota. Conditions cannot add, so the bound is computed
+                // here from the quota read before; the quota must still be that value.
+                ConditionExpression:
+                  'attribute_exists(PK) AND quotaBytes = :quota AND usedBytes <= :maxUsed',
+                ExpressionAttributeValues: {
+                  ':size': size,
+                  ':one': 1,
+                  ':quota': quota,
+                  ':maxUsed': quota - size,
                 },
               },
-              charge
-                ? {
-                    Update: {
-                      TableName: this.tableName,
-                      Key: keys.mailbox(address),
-                      UpdateExpression: 'ADD usedBytes :size, messageCount :one',
-                      // used + size <= quota. Conditions cannot add, so the bound is computed
-                      // here from the quota read before; the quota must still be that value.
-                      ConditionExpression:
-                        'attribute_exists(PK) AND quotaBytes = :quota AND usedBytes <= :maxUsed',
-                      ExpressionAttributeValues: {
-                        ':size': size,
-                        ':one': 1,
-                        ':quota': quota,
-                        ':maxUsed': quota - size,
-                      },
-                    },
-                  }
-                : {
-                    // A system notice: counted, never charged, whatever the usage is now.
-                    Update: {
-                      TableName: this.tableName,
-                      Key: keys.mailbox(address),
-                      UpdateExpression: 'ADD messageCount :one',
-                      ConditionExpression: 'attribute_exists(PK)',
-                      ExpressionAttributeValues: { ':one': 1 },
-                    },
-                  },
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: keys.folder(address, folder),
-                  UpdateExpression: 'ADD #total :one, unread :one',
-                  ExpressionAttributeNames: { '#total': 'total' },
-                  ExpressionAttributeValues: { ':one': 1 },
-                },
+            }
+          : {
+              // A system notice: counted, never charged, whatever the usage is now.
+              Update: {
+                TableName: this.tableName,
+                Key: keys.mailbox(address),
+                UpdateExpression: 'ADD messageCount :one',
+                ConditionExpression: 'attribute_exists(PK)',
+                ExpressionAttributeValues: { ':one': 1 },
               },
-              {
-                // Deleted for good before (a redelivery after the owner's delete): stays gone.
-                ConditionCheck: {
-                  TableName: this.tableName,
-                  Key: keys.tombstone(address, id),
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
-              },
-            ],
-          }),
-        );
-        return 'indexed';
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const [message, mailbox, , tombstone] = cancellationCodes(error);
-        if (message === 'ConditionalCheckFailed' || tombstone === 'ConditionalCheckFailed') {
-          return 'duplicate';
-        }
-        if (mailbox === 'ConditionalCheckFailed') {
-          const current = await this.getMailbox(address);
-          if (!current) return 'no-mailbox';
-          // The quota changed under us (a tier or add-on change): try again with the new one.
-          if (
-            charge &&
-            current.quotaBytes !== quota &&
-            attempt < MAX_TRANSACTION_CONFLICT_RETRIES
-          ) {
-            quota = current.quotaBytes;
-            continue;
-          }
-          return 'over-quota';
-        }
-        const conflicted = cancellationCodes(error).includes('TransactionConflict');
-        if (!conflicted || attempt >= MAX_TRANSACTION_CONFLICT_RETRIES) throw error;
-        await sleep(CONFLICT_BACKOFF_MS * 2 ** attempt * Math.random());
+            },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.folder(address, folder),
+            UpdateExpression: 'ADD #total :one, unread :one',
+            ExpressionAttributeNames: { '#total': 'total' },
+            ExpressionAttributeValues: { ':one': 1 },
+          },
+        },
+        {
+          // Deleted for good before (a redelivery after the owner's delete): stays gone.
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: keys.tombstone(address, id),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ]);
+      if (!reasons) return 'indexed';
+      const [message, , , tombstone] = reasons;
+      if (message === FAILED || tombstone === FAILED) return 'duplicate';
+      const current = await this.getMailbox(address);
+      if (!current) return 'no-mailbox';
+      // The quota changed under us (a tier or add-on change): try again with the new one.
+      if (charge && current.quotaBytes !== quota && attempt < MAX_QUOTA_CHANGE_RETRIES) {
+        quota = current.quotaBytes;
+        continue;
       }
+      // Only the mailbox's condition is left to have failed: the message would pass the quota.
+      return 'over-quota';
     }
   }
 
@@ -200,30 +138,16 @@ export class DynamoMailStore implements MailStore {
   ): Promise<FolderPage> {
     const index = TABLE_SCHEMA.indexes.byFolder;
     const partition = keys.folderIndex(address, folder);
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: {
-          '#pk': index.partitionKey,
-          ...Object.fromEntries(SUMMARY_FIELDS.map((field, i) => [`#f${i}`, field])),
+    const items = await this.querySummaries(index, partition, limit, {
+      ScanIndexForward: false,
+      ...(after && {
+        ExclusiveStartKey: {
+          ...keys.message(address, after.id),
+          [index.partitionKey]: partition,
+          [index.sortKey]: after.position,
         },
-        ExpressionAttributeValues: { ':pk': partition },
-        ScanIndexForward: false,
-        // One more than asked tells whether another page exists, without an empty last page.
-        Limit: limit + 1,
-        ProjectionExpression: SUMMARY_FIELDS.map((_, i) => `#f${i}`).join(', '),
-        ...(after && {
-          ExclusiveStartKey: {
-            ...keys.message(address, after.id),
-            [index.partitionKey]: partition,
-            [index.sortKey]: after.position,
-          },
-        }),
       }),
-    );
-    const items = (result.Items ?? []) as MessageSummary[];
+    });
     if (items.length <= limit) return { items };
     items.length = limit;
     const last = items[limit - 1] as MessageSummary;
@@ -239,6 +163,23 @@ export class DynamoMailStore implements MailStore {
     limit: number,
   ): Promise<{ items: MessageSummary[]; more: boolean }> {
     const index = TABLE_SCHEMA.indexes.byThread;
+    const partition = keys.threadIndex(address, threadId);
+    const items = await this.querySummaries(index, partition, limit, { ScanIndexForward: true });
+    const more = items.length > limit;
+    if (more) items.length = limit;
+    return { items, more };
+  }
+
+  /**
+   * Up to `limit + 1` summaries of one index partition: one more than asked tells whether
+   * another page exists, without an empty last page.
+   */
+  private async querySummaries(
+    index: { name: string; partitionKey: string },
+    partition: string,
+    limit: number,
+    options: Pick<QueryCommandInput, 'ScanIndexForward' | 'ExclusiveStartKey'>,
+  ): Promise<MessageSummary[]> {
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -248,43 +189,29 @@ export class DynamoMailStore implements MailStore {
           '#pk': index.partitionKey,
           ...Object.fromEntries(SUMMARY_FIELDS.map((field, i) => [`#f${i}`, field])),
         },
-        ExpressionAttributeValues: { ':pk': keys.threadIndex(address, threadId) },
-        ScanIndexForward: true,
+        ExpressionAttributeValues: { ':pk': partition },
         Limit: limit + 1,
         ProjectionExpression: SUMMARY_FIELDS.map((_, i) => `#f${i}`).join(', '),
+        ...options,
       }),
     );
-    const items = (result.Items ?? []) as MessageSummary[];
-    const more = items.length > limit;
-    if (more) items.length = limit;
-    return { items, more };
+    return (result.Items ?? []) as MessageSummary[];
   }
 
   async markSeen(address: string, at: string, staleBefore: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.mailbox(address),
-          UpdateExpression: 'SET lastSeenAt = :at',
-          ConditionExpression:
-            'attribute_exists(PK) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt < :stale)',
-          ExpressionAttributeValues: { ':at': at, ':stale': staleBefore },
-        }),
-      );
-    } catch (error) {
-      // Another request recorded it first: that is the point of the condition.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    // A false answer: another request recorded it first, which is the point of the condition.
+    await conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.mailbox(address),
+      UpdateExpression: 'SET lastSeenAt = :at',
+      ConditionExpression:
+        'attribute_exists(PK) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt < :stale)',
+      ExpressionAttributeValues: { ':at': at, ':stale': staleBefore },
+    });
   }
 
   async getMessage(address: string, id: string): Promise<MessageRecord | undefined> {
     const item = await this.get(keys.message(address, id));
     return item ? strip<MessageRecord>(item) : undefined;
-  }
-
-  private async get(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
-    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key }));
-    return result.Item;
   }
 }

@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AlreadyExistsError } from '../mailbox/mail-store';
-import { FOLDERS, type Mailbox, type Tenant } from '../mailbox/model';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { AlreadyExistsError } from '../errors/common-errors';
+import type { Mailbox, Tenant } from '../tenancy/model';
+import { FOLDERS } from '../mailbox/model';
 import type { DirectoryEntry, DirectoryView } from '../tenancy/directory-terms';
 import { logger } from '../log/logger';
 import {
@@ -14,6 +15,7 @@ import {
 } from '../tenancy/errors';
 import type { ImportJob, Page, TenancyStore, UserUpdate } from '../tenancy/tenancy-store';
 import { queryPartition } from './gsi3-query';
+import { conditionalUpdate } from './conditional-update';
 import { keys } from './keys';
 import {
   ACTIVE_IN_TENANT,
@@ -22,10 +24,10 @@ import {
   putItem,
   seatReturn,
   seatTake,
-  strip,
   TENANTS_PARTITION,
 } from './tenancy-items';
-import { transactWrite } from './transact';
+import { DynamoAccountReads, strip } from './account-items';
+import { transactWrite } from './transact-write';
 
 export { membersPartition, TENANTS_PARTITION } from './tenancy-items';
 
@@ -37,22 +39,7 @@ const flagIs = (large: boolean) =>
   large ? 'largeMailbox = :true' : '(attribute_not_exists(largeMailbox) OR largeMailbox = :false)';
 
 /** The TenancyStore on DynamoDB: one table, GSI3 for directory, tenant and member listings. */
-export class DynamoTenancyStore implements TenancyStore {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async getTenant(tenantId: string): Promise<Tenant | undefined> {
-    const item = await this.get(keys.tenant(tenantId));
-    return item ? strip<Tenant>(item) : undefined;
-  }
-
-  async getMailbox(address: string): Promise<Mailbox | undefined> {
-    const item = await this.get(keys.mailbox(address));
-    return item ? strip<Mailbox>(item) : undefined;
-  }
-
+export class DynamoTenancyStore extends DynamoAccountReads implements TenancyStore {
   async createTenant(tenant: Tenant): Promise<void> {
     const { failedItem } = await transactWrite(this.client, [
       putItem(
@@ -138,25 +125,17 @@ export class DynamoTenancyStore implements TenancyStore {
     quotaBytes: number,
     largeMailbox: boolean,
   ): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.mailbox(address),
-          UpdateExpression: 'SET quotaBytes = :quota',
-          ConditionExpression: `tenantId = :tenant AND ${flagIs(largeMailbox)}`,
-          ExpressionAttributeValues: {
-            ':quota': quotaBytes,
-            ':tenant': tenantId,
-            [largeMailbox ? ':true' : ':false']: largeMailbox,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.mailbox(address),
+      UpdateExpression: 'SET quotaBytes = :quota',
+      ConditionExpression: `tenantId = :tenant AND ${flagIs(largeMailbox)}`,
+      ExpressionAttributeValues: {
+        ':quota': quotaBytes,
+        ':tenant': tenantId,
+        [largeMailbox ? ':true' : ':false']: largeMailbox,
+      },
+    });
   }
 
   async createMailbox(mailbox: Mailbox, directory: DirectoryEntry[]): Promise<void> {
@@ -372,10 +351,5 @@ export class DynamoTenancyStore implements TenancyStore {
   private async page<T>(partition: string, limit: number, cursor?: string): Promise<Page<T>> {
     const page = await queryPartition(this.client, this.tableName, { partition, limit, cursor });
     return { ...page, items: page.items.map((item) => strip<T>(item)) };
-  }
-
-  private async get(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
-    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key }));
-    return result.Item;
   }
 }

@@ -1,6 +1,7 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_SCHEMA } from './table-schema';
-import { decodePageCursor, encodePageCursor, InvalidCursorError } from './transact';
+import { decodePageCursor, encodePageCursor } from './page-cursor';
+import { InvalidCursorError } from '../paging/cursor-codec';
 
 const INDEX = TABLE_SCHEMA.indexes.directory;
 

@@ -1,19 +1,13 @@
 import type { DirectoryEntry } from '../tenancy/directory-terms';
 import { DIRECTORY_SCOPES, DIRECTORY_SLOTS } from '../tenancy/directory-terms';
 import { keys } from './keys';
-import type { TransactItems } from './transact';
+import type { TransactItems } from './transact-write';
 
 /** GSI3 partitions other than the directory's: every tenant, and each tenant's members. */
 export const TENANTS_PARTITION = 'TENANTS';
 export const membersPartition = (tenantId: string) => `TENANT#${tenantId}#MEMBERS`;
 
 export const ACTIVE_IN_TENANT = 'tenantId = :tenant AND #status = :active';
-
-/** An item without its keys and index attributes, as the domain sees it. */
-export function strip<T>(item: Record<string, unknown>): T {
-  const { PK: _a, SK: _b, GSI3PK: _c, GSI3SK: _d, type: _t, ...rest } = item;
-  return rest as T;
-}
 
 /** Every slot of every scope: the new entries put, the slots they no longer fill deleted. */
 export function directoryWrites(

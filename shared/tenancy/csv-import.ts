@@ -3,9 +3,9 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { IMPORT_PREFIX } from '../config/resource-names';
 import type { TierTable } from '../config/tiers';
-import { AlreadyExistsError } from '../mailbox/mail-store';
-import { domainOf, normaliseAddress } from '../mailbox/message-id';
-import type { Tenant } from '../mailbox/model';
+import { AlreadyExistsError } from '../errors/common-errors';
+import { domainOf, normaliseAddress } from '../address/address';
+import type { Tenant } from './model';
 import {
   ImportInvalidError,
   ImportNotUploadedError,

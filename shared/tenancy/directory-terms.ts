@@ -1,4 +1,4 @@
-import type { Mailbox } from '../mailbox/model';
+import type { Mailbox } from './model';
 
 /** Directory partitions are keyed by this many leading characters of a term. */
 export const DIRECTORY_PREFIX_CHARS = 2;

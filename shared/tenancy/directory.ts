@@ -1,4 +1,4 @@
-import type { Caller } from '../http/identity';
+import type { Caller } from '../identity/caller';
 import {
   DIRECTORY_PREFIX_CHARS,
   directoryPartition,

@@ -1,73 +1,51 @@
+import { domainError } from '../errors/domain-error';
+
 /**
  * Domain errors of tenancy, seats and imports. Each carries a stable `code` that
  * shared/http/problem.ts maps to a status; the message becomes the problem's `detail`.
- * (`AlreadyExists` is the mail store's own AlreadyExistsError.)
+ * (`AlreadyExists` is shared/errors' AlreadyExistsError.)
  */
-export class NoSuchTenantError extends Error {
-  readonly code = 'NoSuchTenant';
-  constructor() {
-    super('There is no such tenant, or it is not yours to manage.');
-  }
-}
+export class NoSuchTenantError extends domainError(
+  'NoSuchTenant',
+  'There is no such tenant, or it is not yours to manage.',
+) {}
 
-export class NoSuchUserError extends Error {
-  readonly code = 'NoSuchUser';
-  constructor() {
-    super('There is no such user in this tenant.');
-  }
-}
+export class NoSuchUserError extends domainError(
+  'NoSuchUser',
+  'There is no such user in this tenant.',
+) {}
 
-export class NoSuchImportError extends Error {
-  readonly code = 'NoSuchImport';
-  constructor() {
-    super('There is no such import job in this tenant.');
-  }
-}
+export class NoSuchImportError extends domainError(
+  'NoSuchImport',
+  'There is no such import job in this tenant.',
+) {}
 
-export class DomainTakenError extends Error {
-  readonly code = 'DomainTaken';
-}
+export class DomainTakenError extends domainError('DomainTaken') {}
 
-export class NotPremiumError extends Error {
-  readonly code = 'NotPremium';
-  constructor() {
-    super('Large mailboxes are a premium add-on; this tenant is not premium.');
-  }
-}
+export class NotPremiumError extends domainError(
+  'NotPremium',
+  'Large mailboxes are a premium add-on; this tenant is not premium.',
+) {}
 
-export class NoSeatLeftError extends Error {
-  readonly code = 'NoSeatLeft';
-  constructor() {
-    super('Every large-mailbox seat the tenant bought is in use; buy more or take one back.');
-  }
-}
+export class NoSeatLeftError extends domainError(
+  'NoSeatLeft',
+  'Every large-mailbox seat the tenant bought is in use; buy more or take one back.',
+) {}
 
-export class SeatsInUseError extends Error {
-  readonly code = 'SeatsInUse';
-}
+export class SeatsInUseError extends domainError('SeatsInUse') {}
 
-export class NotActiveError extends Error {
-  readonly code = 'NotActive';
-  constructor() {
-    super('The user has left; nothing about them can change but a transfer.');
-  }
-}
+export class NotActiveError extends domainError(
+  'NotActive',
+  'The user has left; nothing about them can change but a transfer.',
+) {}
 
-export class ForeignDomainError extends Error {
-  readonly code = 'ForeignDomain';
-}
+export class ForeignDomainError extends domainError('ForeignDomain') {}
 
-export class ImportNotUploadedError extends Error {
-  readonly code = 'ImportNotUploaded';
-  constructor() {
-    super('Nothing has been uploaded for this job yet: PUT the CSV to its upload URL first.');
-  }
-}
+export class ImportNotUploadedError extends domainError(
+  'ImportNotUploaded',
+  'Nothing has been uploaded for this job yet: PUT the CSV to its upload URL first.',
+) {}
 
-export class ImportTooLargeError extends Error {
-  readonly code = 'ImportTooLarge';
-}
+export class ImportTooLargeError extends domainError('ImportTooLarge') {}
 
-export class ImportInvalidError extends Error {
-  readonly code = 'ImportInvalid';
-}
+export class ImportInvalidError extends domainError('ImportInvalid') {}

@@ -1,4 +1,4 @@
-import type { Mailbox } from '../mailbox/model';
+import type { Mailbox } from './model';
 
 /** How stale `lastSeenAt` may be: "active in the last 30 days" needs no finer grain. */
 export const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;

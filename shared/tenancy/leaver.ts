@@ -1,4 +1,4 @@
-import type { Mailbox } from '../mailbox/model';
+import type { Mailbox } from './model';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long a leaver's mail is still accepted (colleagues and patients learn the new address). */

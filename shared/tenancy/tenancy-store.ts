@@ -1,4 +1,4 @@
-import type { Mailbox, Tenant } from '../mailbox/model';
+import type { AccountReads, Mailbox, Tenant } from './model';
 import type { DirectoryEntry, DirectoryView } from './directory-terms';
 
 export interface Page<T> {
@@ -48,9 +48,7 @@ export interface UserUpdate {
  * The tenancy port. Every method that changes more than one item does so in one DynamoDB
  * transaction (DynamoTenancyStore); conditions there, not reads here, decide races.
  */
-export interface TenancyStore {
-  getTenant(tenantId: string): Promise<Tenant | undefined>;
-  getMailbox(address: string): Promise<Mailbox | undefined>;
+export interface TenancyStore extends AccountReads {
   /** Tenant and its domain claims; AlreadyExistsError or DomainTakenError. */
   createTenant(tenant: Tenant): Promise<void>;
   listTenants(limit: number, cursor?: string): Promise<Page<Tenant>>;

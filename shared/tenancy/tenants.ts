@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TierName, TierTable } from '../config/tiers';
-import type { Mailbox, Tenant } from '../mailbox/model';
+import type { Mailbox, Tenant } from './model';
 import { NotPremiumError } from './errors';
 import type { Page, TenancyStore } from './tenancy-store';
 

@@ -1,4 +1,4 @@
-import type { Mailbox, Tenant } from '../mailbox/model';
+import type { Mailbox, Tenant } from './model';
 import type { TenancyStore } from './tenancy-store';
 
 /** "Active users" are those seen through the API in this window. */

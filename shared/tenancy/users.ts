@@ -1,10 +1,9 @@
 import type { TierTable } from '../config/tiers';
-import type { Caller } from '../http/identity';
-import { AlreadyExistsError } from '../mailbox/mail-store';
-import { domainOf, normaliseAddress } from '../mailbox/message-id';
-import type { Mailbox, Role, Tenant } from '../mailbox/model';
-import { ForbiddenError } from '../mailbox/read-mailbox';
-import { isPlatformAdmin, requireMayManage } from './access';
+import type { Caller, Role } from '../identity/caller';
+import { AlreadyExistsError } from '../errors/common-errors';
+import { domainOf, normaliseAddress } from '../address/address';
+import type { Mailbox, Tenant } from './model';
+import { ForbiddenError, isPlatformAdmin, requireMayManage } from '../identity/access-rules';
 import { directoryEntriesOf } from './directory-terms';
 import {
   ForeignDomainError,

@@ -6,7 +6,7 @@
 import { ingestDepsOf } from '@test/support/ingest-deps';
 import { performance } from 'node:perf_hooks';
 import { ingestMessage } from '@shared/inbound/ingest-message';
-import { listMessages } from '@shared/mailbox/read-mailbox';
+import { listMessages } from '@shared/mailbox/list-messages';
 import { simpleMail, startLocalWorld } from '../support/local-world';
 
 const MESSAGES = Number(process.env.SESAME_BENCH_MESSAGES ?? 400);

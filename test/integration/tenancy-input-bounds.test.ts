@@ -3,7 +3,7 @@ import { S3ImportFiles } from '@shared/blob/s3-import-files';
 import { resolveTiers } from '@shared/config/tiers';
 import type { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { TENANTS_PARTITION } from '@shared/store/dynamo-tenancy-store';
-import { InvalidCursorError } from '@shared/store/transact';
+import { InvalidCursorError } from '@shared/paging/cursor-codec';
 import {
   getImport,
   MAX_IMPORT_BYTES,

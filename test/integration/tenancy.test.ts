@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlreadyExistsError } from '@shared/mailbox/mail-store';
+import { AlreadyExistsError } from '@shared/errors/common-errors';
 import type { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { searchDirectory } from '@shared/tenancy/directory';
 import {

@@ -1,6 +1,6 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { Tenant } from '@shared/mailbox/model';
+import type { Tenant } from '@shared/tenancy/model';
 import type { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { keys } from '@shared/store/keys';
 import { NoSeatLeftError, NotPremiumError } from '@shared/tenancy/errors';

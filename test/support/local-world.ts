@@ -6,7 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
 import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { DEFAULT_TIERS } from '@shared/config/tiers';
-import type { Mailbox } from '@shared/mailbox/model';
+import type { Mailbox } from '@shared/tenancy/model';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { directoryEntriesOf } from '@shared/tenancy/directory-terms';

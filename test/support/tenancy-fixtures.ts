@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { resolveTiers } from '@shared/config/tiers';
-import type { Caller } from '@shared/http/identity';
+import type { Caller } from '@shared/identity/caller';
 import { startLocalWorld, type LocalWorld } from './local-world';
 
 /** Tiny tiers: the numbers are configuration, and small ones read easily. */

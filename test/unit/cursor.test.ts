@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, InvalidCursorError } from '@shared/mailbox/cursor';
+import { InvalidCursorError } from '@shared/paging/cursor-codec';
+import { decodeCursor, encodeCursor } from '@shared/mailbox/cursor';
 
 const cursor = {
   folder: 'inbox',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deriveMessageId, domainOf, MESSAGE_ID_PATTERN } from '@shared/mailbox/message-id';
+import { domainOf } from '@shared/address/address';
+import { deriveMessageId, MESSAGE_ID_PATTERN } from '@shared/mailbox/message-id';
 
 describe('message id derivation', () => {
   it('gives the same id for the same SES message and recipient, whatever the address case', () => {

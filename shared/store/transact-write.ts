@@ -23,13 +23,14 @@ export function cancellationCodes(error: unknown): string[] | undefined {
 }
 
 /**
- * Runs one transaction, retrying conflicts. A failed condition is returned (the index of the
- * first item whose condition failed), never thrown, so the caller maps it to its domain error.
+ * The one transaction-retry loop: runs one transaction, retrying conflicts. A failed condition
+ * is returned (the index of the first item whose condition failed, and every item's reason in
+ * item order), never thrown, so the caller maps it to its domain outcome.
  */
 export async function transactWrite(
   client: DynamoDBDocumentClient,
   items: TransactItems,
-): Promise<{ failedItem?: number }> {
+): Promise<{ failedItem?: number; reasons?: string[] }> {
   for (let attempt = 1; ; attempt++) {
     try {
       await client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -38,40 +39,10 @@ export async function transactWrite(
       const codes = cancellationCodes(error);
       if (!codes) throw error;
       const failed = codes.indexOf('ConditionalCheckFailed');
-      if (failed >= 0) return { failedItem: failed };
+      if (failed >= 0) return { failedItem: failed, reasons: codes };
       if (!codes.includes('TransactionConflict') || attempt >= MAX_ATTEMPTS) throw error;
       const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
       await sleep(Math.random() * ceiling);
     }
   }
-}
-
-/** Opaque page cursors: the last key, base64url JSON. The caller checks what it decodes. */
-export function encodePageCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}
-
-export class InvalidCursorError extends Error {
-  readonly code = 'InvalidCursor';
-  constructor() {
-    super('The cursor was not issued by this API for this query.');
-  }
-}
-
-export function decodePageCursor(cursor: string, fields: string[]): Record<string, string> {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  if (typeof value !== 'object' || value === null) throw new InvalidCursorError();
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  if (keys.join() !== [...fields].sort().join()) throw new InvalidCursorError();
-  // DynamoDB refuses an empty key attribute (a 500 otherwise), and no issued cursor has one.
-  if (!keys.every((key) => typeof record[key] === 'string' && record[key] !== '')) {
-    throw new InvalidCursorError();
-  }
-  return record as Record<string, string>;
 }

@@ -1,15 +1,12 @@
 import { z } from 'zod';
-import type { ApiResult } from './http-stack';
+import { DOMAIN_NAME_PATTERN } from '../address/address';
 
 /** A DNS name of at least two labels, lower-cased (as the CDK context checks hosted domains). */
 export const domainSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(
-    /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-    'must be a domain name such as trust.nhs.example',
-  );
+  .regex(DOMAIN_NAME_PATTERN, 'must be a domain name such as trust.nhs.example');
 
 export const PAGE_LIMITS = { min: 1, max: 100, default: 25 } as const;
 
@@ -29,14 +26,3 @@ export const pageQuerySchema = z.object(pageFields).strict();
 export const tenantPathSchema = z.object({ tenantId: z.string().min(1).max(64) });
 
 export const formatSchema = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
-
-export function csv(body: string, filename: string): ApiResult {
-  return {
-    statusCode: 200,
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${filename}"`,
-    },
-    body,
-  };
-}
