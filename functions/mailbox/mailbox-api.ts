@@ -27,6 +27,8 @@ const attachmentPathSchema = messagePathSchema.extend({
   n: z.coerce.number().int().min(1).max(100_000),
 });
 
+const threadQuerySchema = z.object({ cursor: pageFields.cursor }).strict();
+
 const threadPathSchema = z.object({
   id: z.string().regex(/^[0-9a-f]{24}$/, 'a thread id is 24 lowercase hex characters'),
 });
@@ -77,7 +79,8 @@ export function createMailboxHandler(deps: MailboxApiDeps) {
     },
     'GET /mailboxes/me/threads/{id}': async (event, mailbox) => {
       const { id } = threadPathSchema.parse(event.pathParameters ?? {});
-      return json(200, await readThread(deps.store, mailbox, id));
+      const { cursor } = threadQuerySchema.parse(event.queryStringParameters ?? {});
+      return json(200, await readThread(deps.store, mailbox, id, cursor));
     },
   });
 }
