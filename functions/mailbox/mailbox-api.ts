@@ -12,7 +12,8 @@ import { callerOf } from '@shared/http/identity';
 import type { MailStore } from '@shared/mailbox/mail-store';
 import { MESSAGE_ID_PATTERN } from '@shared/mailbox/message-id';
 import { FOLDERS } from '@shared/mailbox/model';
-import { attachmentDownload, rawDownload, type Download } from '@shared/mailbox/download-message';
+import { attachmentDownload, rawDownload } from '@shared/mailbox/download-message';
+import type { Download } from '@shared/mailbox/download-link';
 import { readThread } from '@shared/mailbox/read-thread';
 
 const listQuerySchema = z
