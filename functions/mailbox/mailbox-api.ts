@@ -12,7 +12,8 @@ import { callerOf } from '@shared/http/identity';
 import type { MailStore } from '@shared/mailbox/mail-store';
 import { MESSAGE_ID_PATTERN } from '@shared/mailbox/message-id';
 import { FOLDERS } from '@shared/mailbox/model';
-import { attachmentDownload, rawDownload, type Download } from '@shared/mailbox/download-message';
+import { attachmentDownload, rawDownload } from '@shared/mailbox/download-message';
+import type { Download } from '@shared/mailbox/download-link';
 import { readThread } from '@shared/mailbox/read-thread';
 
 const listQuerySchema = z
@@ -26,6 +27,8 @@ const messagePathSchema = z.object({
 const attachmentPathSchema = messagePathSchema.extend({
   n: z.coerce.number().int().min(1).max(100_000),
 });
+
+const threadQuerySchema = z.object({ cursor: pageFields.cursor }).strict();
 
 const threadPathSchema = z.object({
   id: z.string().regex(/^[0-9a-f]{24}$/, 'a thread id is 24 lowercase hex characters'),
@@ -77,7 +80,8 @@ export function createMailboxHandler(deps: MailboxApiDeps) {
     },
     'GET /mailboxes/me/threads/{id}': async (event, mailbox) => {
       const { id } = threadPathSchema.parse(event.pathParameters ?? {});
-      return json(200, await readThread(deps.store, mailbox, id));
+      const { cursor } = threadQuerySchema.parse(event.queryStringParameters ?? {});
+      return json(200, await readThread(deps.store, mailbox, id, cursor));
     },
   });
 }

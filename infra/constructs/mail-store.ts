@@ -81,8 +81,14 @@ export class MailStore extends Construct {
         indexName: index.name,
         partitionKey: string(index.partitionKey),
         sortKey: string(index.sortKey),
-        // Listing views render from the index alone: one read per page, never one per item.
-        projectionType: ProjectionType.ALL,
+        // Listing views render from the index alone: one read per page, never one per item;
+        // the message indexes hold only the summary a list shows (shared/store/table-schema).
+        ...(index.projection.type === 'INCLUDE'
+          ? {
+              projectionType: ProjectionType.INCLUDE,
+              nonKeyAttributes: [...index.projection.attributes],
+            }
+          : { projectionType: ProjectionType.ALL }),
       });
     }
     stableId(table.node.defaultChild, STORE_LOGICAL_IDS.table);

@@ -13,6 +13,11 @@ import { createRouteMatcher, MalformedPathError } from './route-matcher';
 export const DEFAULT_API_PORT = 3000;
 /** API Gateway HTTP APIs refuse request payloads over 10 MB. */
 export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * Lambda refuses a synchronous response payload (the serialised result, headers and all) over
+ * 6 MB, and API Gateway then answers 500; the same cap here, so a test sees what AWS would do.
+ */
+export const LAMBDA_RESPONSE_MAX_BYTES = 6 * 1024 * 1024;
 
 export interface HttpGatewayOptions {
   host?: string;
@@ -183,6 +188,16 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
         requestId,
         routeKey: found.routeKey,
         error: error as Error,
+      });
+      return sendProblem(response, requestId, 'InternalError');
+    }
+    const payloadBytes = Buffer.byteLength(JSON.stringify(result) ?? '');
+    if (payloadBytes > LAMBDA_RESPONSE_MAX_BYTES) {
+      logger.error('function response over the Lambda payload cap', {
+        requestId,
+        routeKey: found.routeKey,
+        payloadBytes,
+        maxBytes: LAMBDA_RESPONSE_MAX_BYTES,
       });
       return sendProblem(response, requestId, 'InternalError');
     }

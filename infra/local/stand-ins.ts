@@ -146,7 +146,10 @@ export async function provisionResources(
               { AttributeName: index.partitionKey, KeyType: 'HASH' },
               { AttributeName: index.sortKey, KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection:
+              index.projection.type === 'INCLUDE'
+                ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] }
+                : { ProjectionType: 'ALL' },
           })),
         }),
       );

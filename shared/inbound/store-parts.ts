@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { BlobStore } from '../blob/blob-store';
-import type { AttachmentMeta } from '../mime/mail-parts';
+import { LINKED_BODY_TYPES } from '../mailbox/download-link';
 import type { MessageRecord } from '../mailbox/model';
+import type { AttachmentMeta } from '../mime/mail-parts';
 import type { ParsedMail } from '../mime/parse-message';
 
 /** Bodies up to this size live on the message item; larger ones go to the attachments bucket. */
 export const INLINE_BODY_BYTES = 64 * 1024;
+/**
+ * A body larger than this (as JSON, escapes counted) is stored as its own object, and the API
+ * answers a short-lived link to it instead of the text: a Lambda response is capped at 6 MB, and
+ * two bodies at this size still leave the message's other fields room under it.
+ */
+export const LINKED_BODY_BYTES = 1024 * 1024;
 
 export interface PartStoreDeps {
   blobs: BlobStore;
@@ -50,11 +57,18 @@ export type PlacedParts = Pick<
   | 'text'
   | 'html'
   | 'bodyKey'
+  | 'textKey'
+  | 'htmlKey'
 >;
 
 /** Where the moved-out parts of a message live: one object per SES message, for every recipient. */
 export function bodyKeyOf(sesMessageId: string): string {
   return `bodies/${sesMessageId}.json`;
+}
+
+/** Where a body past LINKED_BODY_BYTES lives: its own object, for every recipient. */
+export function linkedBodyKeyOf(sesMessageId: string, part: 'text' | 'html'): string {
+  return `bodies/${sesMessageId}.${part}`;
 }
 
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
@@ -97,8 +111,18 @@ export async function placeMessageParts(
     if (mail.text !== undefined) item.text = mail.text;
     if (mail.html) item.html = mail.html;
   } else {
-    if (mail.text !== undefined) moved.text = mail.text;
-    if (mail.html) moved.html = mail.html;
+    const bodies = { text: mail.text, html: mail.html || undefined };
+    for (const part of ['text', 'html'] as const) {
+      const body = bodies[part];
+      if (body === undefined) continue;
+      if (jsonBytes(body) <= LINKED_BODY_BYTES) {
+        moved[part] = body;
+        continue;
+      }
+      const key = linkedBodyKeyOf(sesMessageId, part);
+      await deps.blobs.put(deps.attachmentsBucket, key, body, LINKED_BODY_TYPES[part].contentType);
+      item[part === 'text' ? 'textKey' : 'htmlKey'] = key;
+    }
   }
   if (jsonBytes(item) > itemBudgetBytes) {
     moved.headers = item.headers;

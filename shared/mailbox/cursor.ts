@@ -7,14 +7,14 @@ import {
 import { MESSAGE_ID_PATTERN } from './message-id';
 
 /**
- * An opaque page cursor. It carries only the position inside the caller's own folder (the sort
- * key of the last item returned); the table key is rebuilt from the caller's identity, so a
- * cursor can never reach into another mailbox.
+ * An opaque page cursor. It carries only the position inside the caller's own folder or thread
+ * (the index sort key of the last item returned); the table key is rebuilt from the caller's
+ * identity, so a cursor can never reach into another mailbox.
  */
 export interface Cursor {
-  /** The folder the cursor belongs to; a cursor is refused in another folder. */
-  folder: string;
-  /** The folder-index sort key of the last item returned. */
+  /** The list the cursor belongs to (a folder, or a thread); it is refused in any other list. */
+  scope: string;
+  /** The index sort key of the last item returned. */
   position: string;
   /** The message id of the last item returned (the table's sort key). */
   id: string;
@@ -36,7 +36,7 @@ const MAX_FOLDER_CURSOR_CHARS = 1024;
 export function encodeCursor(cursor: Cursor): string {
   return encodeCursorPayload({
     v: CURSOR_VERSION,
-    f: cursor.folder,
+    f: cursor.scope,
     p: cursor.position,
     i: cursor.id,
   });
@@ -46,5 +46,5 @@ export function decodeCursor(text: string): Cursor {
   if (text === '') throw new InvalidCursorError();
   const parsed = cursorSchema.safeParse(decodeCursorPayload(text, MAX_FOLDER_CURSOR_CHARS));
   if (!parsed.success) throw new InvalidCursorError();
-  return { folder: parsed.data.f, position: parsed.data.p, id: parsed.data.i };
+  return { scope: parsed.data.f, position: parsed.data.p, id: parsed.data.i };
 }

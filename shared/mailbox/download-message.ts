@@ -1,13 +1,10 @@
-import type { DownloadLinks } from '../blob/download-links';
 import { DomainError, domainError } from '../errors/domain-error';
-import { contentDisposition } from '../mime/display-name';
 import type { Mailbox } from '../tenancy/model';
 import { NoSuchMessageError, withMovedParts, type MessagePartsDeps } from './read-message';
+import { signDownload, type Download, type DownloadLinkDeps } from './download-link';
 import type { MailStore } from './mail-store';
 import type { MessageRecord } from './model';
 
-/** Presigned download URLs live this long: long enough to start a download, no longer. */
-export const DOWNLOAD_URL_SECONDS = 300;
 export class NoSuchAttachmentError extends domainError(
   'NoSuchAttachment',
   'The message has no attachment with that number.',
@@ -23,19 +20,8 @@ export class QuarantinedError extends DomainError {
   }
 }
 
-export interface Download {
-  url: string;
-  expiresAt: string;
-  filename: string;
-  contentType: string;
-  size?: number;
-  sha256?: string;
-}
-
-export interface DownloadDeps extends MessagePartsDeps {
+export interface DownloadDeps extends MessagePartsDeps, DownloadLinkDeps {
   store: MailStore;
-  links: DownloadLinks;
-  now?: () => Date;
 }
 
 async function quarantineChecked(
@@ -48,21 +34,6 @@ async function quarantineChecked(
   if (!record) throw new NoSuchMessageError();
   if (record.folder === 'quarantine') throw new QuarantinedError(what);
   return record;
-}
-
-async function link(
-  deps: DownloadDeps,
-  location: { bucket: string; key: string },
-  meta: Omit<Download, 'url' | 'expiresAt'>,
-): Promise<Download> {
-  const now = deps.now?.() ?? new Date();
-  const url = await deps.links.sign(
-    location,
-    { contentDisposition: contentDisposition(meta.filename), contentType: meta.contentType },
-    DOWNLOAD_URL_SECONDS,
-  );
-  const expiresAt = new Date(now.getTime() + DOWNLOAD_URL_SECONDS * 1000).toISOString();
-  return { url, expiresAt, ...meta };
 }
 
 /** A short-lived URL for attachment `n` (1-based) of one of the caller's messages. */
@@ -80,7 +51,7 @@ export async function attachmentDownload(
     numbered(record.attachments) ??
     (record.bodyKey ? numbered((await withMovedParts(deps, record)).attachments) : undefined);
   if (!attachment?.key) throw new NoSuchAttachmentError();
-  return link(
+  return signDownload(
     deps,
     { bucket: deps.attachmentsBucket, key: attachment.key },
     {
@@ -100,7 +71,7 @@ export async function rawDownload(
 ): Promise<Download> {
   // The raw message holds the attachments too, so quarantine withholds it as well.
   const record = await quarantineChecked(deps, mailbox, id, 'original');
-  return link(deps, record.raw, {
+  return signDownload(deps, record.raw, {
     filename: `${record.subject.slice(0, 80) || record.id}.eml`,
     contentType: 'message/rfc822',
     size: record.size,

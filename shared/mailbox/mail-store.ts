@@ -23,9 +23,13 @@ export interface IndexOptions {
   chargeQuota?: boolean;
 }
 
-export interface FolderPage {
+/** Where a page of an index ends: what a cursor carries besides the list it belongs to. */
+export type PagePosition = Omit<Cursor, 'scope'>;
+
+/** One page of a folder or a thread; `next` when the list goes on after it. */
+export interface SummaryPage {
   items: MessageSummary[];
-  next?: Cursor;
+  next?: PagePosition;
 }
 
 /** The mail store port: DynamoDB in both worlds (DynamoDB Local on one machine). */
@@ -41,17 +45,24 @@ export interface MailStore extends AccountReads {
     quotaBytes: number,
     options?: IndexOptions,
   ): Promise<IndexOutcome>;
-  listFolder(address: string, folder: FolderId, limit: number, after?: Cursor): Promise<FolderPage>;
+  /** A folder's messages, newest first: `limit` of them unless the folder ends first. */
+  listFolder(
+    address: string,
+    folder: FolderId,
+    limit: number,
+    after?: PagePosition,
+  ): Promise<SummaryPage>;
   getMessage(address: string, id: string): Promise<MessageRecord | undefined>;
   /**
    * Records the owner's use of the API (for "active users" in usage reports); a no-op when a
    * record at or after `staleBefore` exists, so a busy client costs one write an hour.
    */
   markSeen(address: string, at: string, staleBefore: string): Promise<void>;
-  /** A thread's messages, oldest first, at most `limit`; `more` when the thread is longer. */
+  /** A thread's messages, oldest first: `limit` of them unless the thread ends first. */
   listThread(
     address: string,
     threadId: string,
     limit: number,
-  ): Promise<{ items: MessageSummary[]; more: boolean }>;
+    after?: PagePosition,
+  ): Promise<SummaryPage>;
 }

@@ -52,6 +52,12 @@ export interface MessageRecord extends MessageSummary {
   text?: string;
   html?: string;
   bodyKey?: string;
+  /**
+   * A body too large to answer inline (LINKED_BODY_BYTES, shared/inbound/store-parts) is its own
+   * object in the attachments bucket; the API answers a short-lived link to it instead.
+   */
+  textKey?: string;
+  htmlKey?: string;
   /** Set when the parser gave up on the message; the raw .eml is the message. */
   unparsed?: { reason: string };
   attachments: AttachmentMeta[];

@@ -1,6 +1,7 @@
 import type { BlobStore } from '../blob/blob-store';
 import { domainError } from '../errors/domain-error';
 import type { Mailbox } from '../tenancy/model';
+import { LINKED_BODY_TYPES, signDownload, type DownloadLinkDeps } from './download-link';
 import type { MailStore } from './mail-store';
 import type { MessageRecord } from './model';
 
@@ -9,11 +10,22 @@ export class NoSuchMessageError extends domainError(
   'There is no message with that id in your mailbox.',
 ) {}
 
+/**
+ * Bodies too large to answer inline (LINKED_BODY_BYTES, shared/inbound/store-parts) are answered
+ * as short-lived presigned URLs instead of `text` / `html`: a Lambda response is capped at 6 MB.
+ */
+export interface BodyLinks {
+  textUrl?: string;
+  htmlUrl?: string;
+  bodyUrlsExpireAt?: string;
+}
+
 /** What the API shows of a message: everything but where we keep it. */
 export type MessageView = Omit<
   MessageRecord,
-  'mailbox' | 'tenantId' | 'sesMessageId' | 'raw' | 'bodyKey'
->;
+  'mailbox' | 'tenantId' | 'sesMessageId' | 'raw' | 'bodyKey' | 'textKey' | 'htmlKey'
+> &
+  BodyLinks;
 
 export interface MessagePartsDeps {
   blobs: BlobStore;
@@ -35,14 +47,43 @@ export async function withMovedParts(
   return { ...record, ...moved };
 }
 
+async function bodyLinks(
+  deps: MessagePartsDeps & DownloadLinkDeps,
+  record: MessageRecord,
+): Promise<BodyLinks> {
+  const links: BodyLinks = {};
+  for (const part of ['text', 'html'] as const) {
+    const key = part === 'text' ? record.textKey : record.htmlKey;
+    if (!key) continue;
+    const { contentType, extension } = LINKED_BODY_TYPES[part];
+    const download = await signDownload(
+      deps,
+      { bucket: deps.attachmentsBucket, key },
+      { filename: `${record.id}.${extension}`, contentType },
+    );
+    links[part === 'text' ? 'textUrl' : 'htmlUrl'] = download.url;
+    links.bodyUrlsExpireAt = download.expiresAt;
+  }
+  return links;
+}
+
 export async function readMessage(
-  deps: { store: MailStore } & MessagePartsDeps,
+  deps: { store: MailStore } & MessagePartsDeps & DownloadLinkDeps,
   mailbox: Mailbox,
   id: string,
 ): Promise<MessageView> {
   const stored = await deps.store.getMessage(mailbox.address, id);
   if (!stored) throw new NoSuchMessageError();
   const record = await withMovedParts(deps, stored);
-  const { mailbox: _m, tenantId: _t, sesMessageId: _s, raw: _r, bodyKey: _b, ...view } = record;
-  return view;
+  const {
+    mailbox: _m,
+    tenantId: _t,
+    sesMessageId: _s,
+    raw: _r,
+    bodyKey: _b,
+    textKey: _tk,
+    htmlKey: _hk,
+    ...view
+  } = record;
+  return { ...view, ...(await bodyLinks(deps, record)) };
 }

@@ -1,5 +1,6 @@
 import { domainError } from '../errors/domain-error';
 import type { Mailbox } from '../tenancy/model';
+import { cursorAfter, cursorIn } from './list-messages';
 import type { MailStore } from './mail-store';
 import type { MessageSummary } from './model';
 
@@ -11,13 +12,26 @@ export class NoSuchThreadError extends domainError(
   'There is no thread with that id in your mailbox.',
 ) {}
 
-/** A thread's messages in the caller's mailbox, oldest first. */
+export interface ThreadPage {
+  threadId: string;
+  items: MessageSummary[];
+  nextCursor: string | null;
+  /** `nextCursor !== null`, kept for clients written before threads had cursors. */
+  more: boolean;
+}
+
+/** One page of a thread's messages in the caller's mailbox, oldest first. */
 export async function readThread(
   store: Pick<MailStore, 'listThread'>,
   mailbox: Mailbox,
   threadId: string,
-): Promise<{ threadId: string; items: MessageSummary[]; more: boolean }> {
-  const page = await store.listThread(mailbox.address, threadId, THREAD_PAGE_MAX);
-  if (page.items.length === 0) throw new NoSuchThreadError();
-  return { threadId, ...page };
+  cursor?: string,
+): Promise<ThreadPage> {
+  // Its own scope, so a folder's cursor is refused here and a thread's in a folder.
+  const scope = `thread:${threadId}`;
+  const after = cursorIn(scope, cursor);
+  const page = await store.listThread(mailbox.address, threadId, THREAD_PAGE_MAX, after);
+  if (page.items.length === 0 && !after) throw new NoSuchThreadError();
+  const nextCursor = cursorAfter(scope, page);
+  return { threadId, items: page.items, nextCursor, more: nextCursor !== null };
 }

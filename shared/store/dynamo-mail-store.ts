@@ -1,39 +1,27 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Cursor } from '../mailbox/cursor';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  type FolderPage,
   type IndexOptions,
   type IndexOutcome,
   type MailStore,
+  type PagePosition,
+  type SummaryPage,
 } from '../mailbox/mail-store';
 import type { FolderId, MessageRecord, MessageSummary } from '../mailbox/model';
 import { DynamoAccountReads, strip } from './account-items';
 import { conditionalUpdate } from './conditional-update';
 import { keys } from './keys';
-import { TABLE_SCHEMA } from './table-schema';
+import { MESSAGE_SUMMARY_FIELDS, TABLE_SCHEMA, type IndexSchema } from './table-schema';
 import { transactWrite } from './transact-write';
 
 /** How often indexing re-reads a quota that changed under it (a tier or add-on change). */
 const MAX_QUOTA_CHANGE_RETRIES = 8;
 const FAILED = 'ConditionalCheckFailed';
 
-const SUMMARY_FIELDS: (keyof MessageSummary)[] = [
-  'id',
-  'folder',
-  'receivedAt',
-  'from',
-  'to',
-  'cc',
-  'toTotal',
-  'ccTotal',
-  'subject',
-  'snippet',
-  'size',
-  'unread',
-  'threadId',
-  'hasAttachments',
-  'verdict',
-];
+/** The summary fields as a projection (names, since several are DynamoDB reserved words). */
+const SUMMARY_NAMES = Object.fromEntries(
+  MESSAGE_SUMMARY_FIELDS.map((field, i) => [`#f${i}`, field]),
+);
+const SUMMARY_PROJECTION = Object.keys(SUMMARY_NAMES).join(', ');
 
 /** The MailStore on DynamoDB (the real service, or DynamoDB Local). */
 export class DynamoMailStore extends DynamoAccountReads implements MailStore {
@@ -130,72 +118,68 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
     }
   }
 
-  async listFolder(
+  listFolder(
     address: string,
     folder: FolderId,
     limit: number,
-    after?: Cursor,
-  ): Promise<FolderPage> {
+    after?: PagePosition,
+  ): Promise<SummaryPage> {
     const index = TABLE_SCHEMA.indexes.byFolder;
-    const partition = keys.folderIndex(address, folder);
-    const items = await this.querySummaries(index, partition, limit, {
-      ScanIndexForward: false,
-      ...(after && {
-        ExclusiveStartKey: {
-          ...keys.message(address, after.id),
-          [index.partitionKey]: partition,
-          [index.sortKey]: after.position,
-        },
-      }),
-    });
-    if (items.length <= limit) return { items };
-    items.length = limit;
-    const last = items[limit - 1] as MessageSummary;
-    return {
-      items,
-      next: { folder, position: keys.timeline(last.receivedAt, last.id), id: last.id },
-    };
+    return this.listIndex(index, keys.folderIndex(address, folder), address, limit, after, false);
   }
 
-  async listThread(
+  listThread(
     address: string,
     threadId: string,
     limit: number,
-  ): Promise<{ items: MessageSummary[]; more: boolean }> {
+    after?: PagePosition,
+  ): Promise<SummaryPage> {
     const index = TABLE_SCHEMA.indexes.byThread;
-    const partition = keys.threadIndex(address, threadId);
-    const items = await this.querySummaries(index, partition, limit, { ScanIndexForward: true });
-    const more = items.length > limit;
-    if (more) items.length = limit;
-    return { items, more };
+    return this.listIndex(index, keys.threadIndex(address, threadId), address, limit, after, true);
   }
 
   /**
-   * Up to `limit + 1` summaries of one index partition: one more than asked tells whether
-   * another page exists, without an empty last page.
+   * One page of a message index. DynamoDB ends a Query at `Limit` items or 1 MB read, whichever
+   * comes first, and says where with LastEvaluatedKey: the reading goes on from there until the
+   * page holds one more item than asked (which tells that another page exists, so the last page
+   * is never an empty one) or the index ends (no LastEvaluatedKey). The page's position is the
+   * key of its last item, which is where DynamoDB's own key would have been had it stopped there.
    */
-  private async querySummaries(
-    index: { name: string; partitionKey: string },
+  private async listIndex(
+    index: IndexSchema,
     partition: string,
+    address: string,
     limit: number,
-    options: Pick<QueryCommandInput, 'ScanIndexForward' | 'ExclusiveStartKey'>,
-  ): Promise<MessageSummary[]> {
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: {
-          '#pk': index.partitionKey,
-          ...Object.fromEntries(SUMMARY_FIELDS.map((field, i) => [`#f${i}`, field])),
-        },
-        ExpressionAttributeValues: { ':pk': partition },
-        Limit: limit + 1,
-        ProjectionExpression: SUMMARY_FIELDS.map((_, i) => `#f${i}`).join(', '),
-        ...options,
-      }),
-    );
-    return (result.Items ?? []) as MessageSummary[];
+    after: PagePosition | undefined,
+    oldestFirst: boolean,
+  ): Promise<SummaryPage> {
+    const items: MessageSummary[] = [];
+    let startKey: Record<string, unknown> | undefined = after && {
+      ...keys.message(address, after.id),
+      [index.partitionKey]: partition,
+      [index.sortKey]: after.position,
+    };
+    do {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, ...SUMMARY_NAMES },
+          ExpressionAttributeValues: { ':pk': partition },
+          ScanIndexForward: oldestFirst,
+          Limit: limit + 1 - items.length,
+          ProjectionExpression: SUMMARY_PROJECTION,
+          ...(startKey && { ExclusiveStartKey: startKey }),
+        }),
+      );
+      items.push(...((result.Items ?? []) as MessageSummary[]));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && items.length <= limit);
+    if (items.length <= limit) return { items };
+    items.length = limit;
+    const last = items[limit - 1] as MessageSummary;
+    return { items, next: { position: keys.timeline(last.receivedAt, last.id), id: last.id } };
   }
 
   async markSeen(address: string, at: string, staleBefore: string): Promise<void> {

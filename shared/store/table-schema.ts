@@ -7,11 +7,42 @@
  * message `MBX#<address>`/`MSG#<id>`, tombstone of a deleted message `MBX#<address>`/`GONE#<id>`
  * (removed by TTL).
  */
+import type { MessageSummary } from '../mailbox/model';
+
+/**
+ * What an index holds besides its keys: `ALL` attributes, or only the `INCLUDE`d ones. DynamoDB
+ * ends a Query at 1 MB read from the index, so an index that lists messages holds the summary
+ * a list shows, never the bodies and headers of whole items.
+ */
+export type IndexProjection = { type: 'ALL' } | { type: 'INCLUDE'; attributes: readonly string[] };
+
 export interface IndexSchema {
   name: string;
   partitionKey: string;
   sortKey: string;
+  projection: IndexProjection;
 }
+
+/** The fields of a message item a folder or thread list shows (MessageSummary). */
+export const MESSAGE_SUMMARY_FIELDS = [
+  'id',
+  'folder',
+  'receivedAt',
+  'from',
+  'to',
+  'cc',
+  'toTotal',
+  'ccTotal',
+  'subject',
+  'snippet',
+  'size',
+  'unread',
+  'threadId',
+  'hasAttachments',
+  'verdict',
+] as const satisfies readonly (keyof MessageSummary)[];
+
+const SUMMARY_ONLY: IndexProjection = { type: 'INCLUDE', attributes: MESSAGE_SUMMARY_FIELDS };
 
 export const TABLE_SCHEMA = {
   partitionKey: 'PK',
@@ -19,14 +50,19 @@ export const TABLE_SCHEMA = {
   ttlAttribute: 'expiresAt',
   indexes: {
     /** Folder view: `MBX#<address>#FOLDER#<folder>`, sorted by `<receivedAt>#<id>`. */
-    byFolder: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    byFolder: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: SUMMARY_ONLY },
     /** Thread view: `MBX#<address>#THREAD#<threadId>`, sorted by `<receivedAt>#<id>`. */
-    byThread: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    byThread: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: SUMMARY_ONLY },
     /**
      * Directory: `DIR#<scope>#<prefix>`, sorted by normalised name. The same index also lists a
      * tenant's members (`TENANT#<id>#MEMBERS` on mailbox items) and all tenants (`TENANTS`).
      */
-    directory: { name: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
+    directory: {
+      name: 'GSI3',
+      partitionKey: 'GSI3PK',
+      sortKey: 'GSI3SK',
+      projection: { type: 'ALL' },
+    },
   },
 } as const satisfies {
   partitionKey: string;

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { TABLE_SCHEMA } from '@shared/store/table-schema';
+import { MESSAGE_SUMMARY_FIELDS, TABLE_SCHEMA } from '@shared/store/table-schema';
 import { STORE_LOGICAL_IDS } from '../../infra/constructs/mail-store';
 import { resourceTemplate, synthSesame } from './synth-sesame';
 
@@ -29,10 +29,33 @@ describe('the mail table', () => {
       GlobalSecondaryIndexes: Object.values(TABLE_SCHEMA.indexes).map((index) => ({
         IndexName: index.name,
         KeySchema: keySchema(index.partitionKey, index.sortKey),
-        Projection: { ProjectionType: 'ALL' },
+        Projection:
+          index.name === TABLE_SCHEMA.indexes.directory.name
+            ? { ProjectionType: 'ALL' }
+            : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...MESSAGE_SUMMARY_FIELDS] },
       })),
       TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true },
     });
+  });
+
+  it('keeps only the summary a list shows on the folder and thread indexes', () => {
+    const indexes = table().findResources('AWS::DynamoDB::Table');
+    const projections = Object.values(indexes).flatMap((resource) =>
+      (
+        resource.Properties.GlobalSecondaryIndexes as {
+          IndexName: string;
+          Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+        }[]
+      ).map((index) => [index.IndexName, index.Projection]),
+    );
+    const message = Object.fromEntries(projections);
+    for (const name of ['GSI1', 'GSI2']) {
+      expect(message[name]).toMatchObject({ ProjectionType: 'INCLUDE' });
+      expect(message[name].NonKeyAttributes).toContain('subject');
+      expect(message[name].NonKeyAttributes).not.toContain('html');
+      expect(message[name].NonKeyAttributes).not.toContain('text');
+      expect(message[name].NonKeyAttributes).not.toContain('headers');
+    }
   });
 
   it('is on demand, point-in-time recoverable and encrypted with the customer-managed key', () => {

@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailboxHandler } from '../../functions/mailbox/mailbox-api';
 import { ingestMessage, ITEM_LIMITS, type IngestDeps } from '@shared/inbound/ingest-message';
+import { LINKED_BODY_BYTES } from '@shared/inbound/store-parts';
 import { deriveMessageId } from '@shared/mailbox/message-id';
 import { MAX_DISPLAY_NAME_LENGTH } from '@shared/mime/display-name';
 import { MIME_LIMITS } from '@shared/mime/parse-message';
@@ -117,5 +118,48 @@ describe('messages too big for one item', () => {
     expect(message.json.headers.length).toBeGreaterThan(0);
     expect(last.statusCode).toBe(303);
     expect(last.json.filename).toBe(name(MOST_ATTACHMENTS));
+  });
+});
+
+describe('bodies too large to answer inline', () => {
+  it('answers a body past LINKED_BODY_BYTES as a short-lived link, and a smaller one inline', async () => {
+    const html = `<p>${'Fluid balance chart, hourly. '.repeat(40)}</p>\r\n`.repeat(
+      Math.ceil((LINKED_BODY_BYTES * 1.5) / 1200),
+    );
+    const raw = [
+      'From: Carol Partner <carol@partner.example>',
+      'To: Alice Example <alice@demo.test>',
+      'Subject: Charts',
+      `Message-ID: <charts-${process.pid}@partner.example>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/alternative; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'The charts are in the HTML part.',
+      '--b',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      html,
+      '--b--',
+      '',
+    ].join('\r\n');
+
+    const { outcomes, id } = await deliver(raw);
+    const message = await call('GET /mailboxes/me/messages/{id}', { id });
+
+    expect(outcomes).toMatchObject([{ outcome: 'indexed' }]);
+    expect(message.statusCode).toBe(200);
+    expect(message.json.text).toContain('The charts are in the HTML part.');
+    expect(message.json).not.toHaveProperty('html');
+    expect(message.json).not.toHaveProperty('htmlKey');
+    expect(Date.parse(message.json.bodyUrlsExpireAt)).toBeGreaterThan(Date.now());
+    const download = await fetch(message.json.htmlUrl);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment;/);
+    const lines = (text: string) => text.replace(/\r\n/g, '\n').trim();
+    expect(lines(await download.text())).toBe(lines(html));
   });
 });

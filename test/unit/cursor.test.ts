@@ -3,7 +3,7 @@ import { InvalidCursorError } from '@shared/paging/cursor-codec';
 import { decodeCursor, encodeCursor } from '@shared/mailbox/cursor';
 
 const cursor = {
-  folder: 'inbox',
+  scope: 'inbox',
   position: '2026-11-20T09:14:02.511Z#0123456789abcdef0123456789abcdef',
   id: '0123456789abcdef0123456789abcdef',
 };

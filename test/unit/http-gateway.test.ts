@@ -7,7 +7,11 @@ import type { ApiHandler } from '@shared/http/http-stack';
 import { CLAIMS } from '@shared/http/identity';
 import { PROBLEM_CONTENT_TYPE } from '@shared/http/problem';
 import type { Route } from '@shared/http/routes';
-import { startHttpGateway, type HttpGateway } from '../../infra/local/http-gateway';
+import {
+  LAMBDA_RESPONSE_MAX_BYTES,
+  startHttpGateway,
+  type HttpGateway,
+} from '../../infra/local/http-gateway';
 import { loadOrCreateIssuer, type LocalIssuer } from '../../infra/local/local-issuer';
 
 /** A route table of the same shape as ROUTES, with the cases the matcher has to get right. */
@@ -18,6 +22,7 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/public/{name}', function: 'mailbox', auth: 'public' },
   { method: 'GET', path: '/broken', function: 'mailbox', auth: 'public' },
   { method: 'GET', path: '/binary', function: 'mailbox', auth: 'public' },
+  { method: 'GET', path: '/huge/{bytes}', function: 'mailbox', auth: 'public' },
 ];
 
 const dirs: string[] = [];
@@ -36,6 +41,9 @@ const echo: ApiHandler = async (event) => {
       body: Buffer.from([0, 1, 2, 255]).toString('base64'),
       isBase64Encoded: true,
     };
+  }
+  if (event.routeKey === 'GET /huge/{bytes}') {
+    return { statusCode: 200, body: 'x'.repeat(Number(event.pathParameters?.bytes)) };
   }
   return {
     statusCode: 200,
@@ -192,6 +200,17 @@ describe('the local API gateway', () => {
     expect(response.headers.get('content-type')).toBe(PROBLEM_CONTENT_TYPE);
     expect(json()).toMatchObject({ status: 500, code: 'InternalError' });
     expect(text).not.toContain('secret internal detail');
+  });
+
+  it('answers 500 InternalError, as API Gateway does, when a response passes the Lambda cap', async () => {
+    const under = await call(`/huge/${LAMBDA_RESPONSE_MAX_BYTES - 1024}`);
+    const over = await call(`/huge/${LAMBDA_RESPONSE_MAX_BYTES}`);
+
+    expect(under.response.status).toBe(200);
+    expect(under.text.length).toBe(LAMBDA_RESPONSE_MAX_BYTES - 1024);
+    expect(over.response.status).toBe(500);
+    expect(over.response.headers.get('content-type')).toBe(PROBLEM_CONTENT_TYPE);
+    expect(over.json()).toMatchObject({ status: 500, code: 'InternalError' });
   });
 
   it('refuses to start when a route names a function it has no handler for', async () => {
