@@ -20,6 +20,7 @@ import { seedDemoTenant } from './demo-tenant';
 import { startHttpGateway, DEFAULT_API_PORT } from './http-gateway';
 import { startIngestQueue, type IngestQueue, type IngestQueueOptions } from './ingest-queue';
 import { loadOrCreateIssuer, type LocalIssuer } from './local-issuer';
+import { DEFAULT_LOCAL_VERDICTS, parseLocalVerdicts, type LocalVerdicts } from './local-verdicts';
 import { readRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
 import { localDynamoClient, localS3Client, startStandIns } from './stand-ins';
 import { DEFAULT_SMTP_PORT, startSmtpListener } from './smtp-listener';
@@ -37,6 +38,11 @@ export interface LocalOptions {
   queue?: Pick<IngestQueueOptions, 'maxReceiveCount' | 'backoffMs'>;
   /** The tier table; default the DESIGN numbers (main.ts reads the SESAME_TIERS file). */
   tiers?: TierTable;
+  /**
+   * The receipt verdicts the SMTP listener reports (main.ts reads SESAME_LOCAL_VERDICTS);
+   * default DEFAULT_LOCAL_VERDICTS, authenticated, as `npm start` runs.
+   */
+  verdicts?: LocalVerdicts;
 }
 
 export interface LocalRuntime {
@@ -151,6 +157,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       blobs: new S3BlobStore(s3),
       domains: store,
       queue,
+      verdicts: options.verdicts ?? parseLocalVerdicts(DEFAULT_LOCAL_VERDICTS),
     });
     undo.push(() => smtp.close());
     const api = await startHttpGateway({

@@ -5,10 +5,13 @@
  *   SESAME_API_PORT   API port (3000)
  *   SESAME_DATA_DIR   where DynamoDB Local, the local S3, the queue and the issuer key live (.data)
  *   SESAME_TIERS      a JSON tier table file (partial; the rest keeps the DESIGN defaults)
+ *   SESAME_LOCAL_VERDICTS  the SPF/DKIM/DMARC verdicts the listener reports: pass (default),
+ *                          gray, fail, or JSON per verdict (infra/local/local-verdicts)
  */
 import { isAbsolute, relative } from 'node:path';
 import { DEFAULT_API_PORT } from './http-gateway';
 import { startLocal, type LocalRuntime } from './local-runtime';
+import { localVerdictsFromEnv } from './local-verdicts';
 import { dataDirFromEnv } from './runtime-file';
 import { JavaMissingError } from './stand-ins';
 import { DEFAULT_SMTP_PORT } from './smtp-listener';
@@ -71,7 +74,8 @@ async function main(): Promise<void> {
   const smtpPort = portFromEnv('SESAME_SMTP_PORT', DEFAULT_SMTP_PORT);
   const apiPort = portFromEnv('SESAME_API_PORT', DEFAULT_API_PORT);
   const tiers = tiersFromEnv();
-  runtime = await startLocal({ dataDir, smtpPort, apiPort, tiers });
+  const verdicts = localVerdictsFromEnv();
+  runtime = await startLocal({ dataDir, smtpPort, apiPort, tiers, verdicts });
   if (stopRequested) return void (await stopAndExit());
   console.log(
     `sesame is ready: SMTP on ${runtime.smtp.host}:${runtime.smtp.port}, ` +

@@ -6,6 +6,7 @@ import type { SesReceiptNotification } from '@shared/inbound/ses-notification';
 import { logger } from '@shared/log/logger';
 import { domainOf } from '@shared/address/address';
 import type { MailStore } from '@shared/mailbox/mail-store';
+import { UNCHECKED_VERDICTS, type LocalVerdicts } from './local-verdicts';
 import { buildSesNotification } from './ses-envelope';
 
 export const DEFAULT_SMTP_PORT = 2525;
@@ -31,6 +32,12 @@ export interface SmtpListenerOptions {
   /** Who is hosted here: SES only accepts mail for verified domains. */
   domains: Pick<MailStore, 'findTenantIdByDomain'>;
   queue: { enqueue(notification: SesReceiptNotification): Promise<unknown> };
+  /**
+   * The receipt verdicts every notification carries. Nothing here scans for spam or viruses or
+   * checks SPF, DKIM or DMARC, so the default is GRAY for all five ("could not be determined");
+   * `npm start` sets them from SESAME_LOCAL_VERDICTS (infra/local/local-verdicts).
+   */
+  verdicts?: LocalVerdicts;
 }
 
 export interface SmtpListener {
@@ -85,6 +92,7 @@ function readData(stream: SMTPServerDataStream, limit: number): Promise<Buffer |
 export async function startSmtpListener(options: SmtpListenerOptions): Promise<SmtpListener> {
   const host = options.host ?? '127.0.0.1';
   const limit = options.maxMessageBytes;
+  const verdicts = options.verdicts ?? UNCHECKED_VERDICTS;
 
   async function accept(raw: Buffer, session: SMTPServerSession): Promise<string> {
     const messageId = newSesMessageId();
@@ -102,9 +110,7 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
       bucket: options.rawMailBucket,
       objectKey,
       receivedAt,
-      // Nothing here scans for spam or viruses or checks SPF, DKIM or DMARC: every verdict
-      // stays GRAY ("could not be determined") rather than pretending to a PASS.
-      verdicts: { spam: 'GRAY', virus: 'GRAY', spf: 'GRAY', dkim: 'GRAY', dmarc: 'GRAY' },
+      verdicts,
     });
     await options.queue.enqueue(notification);
     return messageId;
