@@ -8,6 +8,7 @@ import { SesMailer } from '@shared/outbound/ses-mailer';
 import { ClamavScanner, parseClamdAddress } from '@shared/scan/clamav-scanner';
 import { DynamoBounceLedger } from '@shared/store/dynamo-bounce-ledger';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
+import { DynamoRefusalLedger } from '@shared/store/dynamo-refusal-ledger';
 import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
 import { createIngestHandler } from './process-batch';
 
@@ -20,6 +21,7 @@ export const handler = createIngestHandler({
   blobs: new S3BlobStore(s3),
   attachmentsBucket: config.attachmentsBucket,
   bounces: new DynamoBounceLedger(dynamo, config.tableName),
+  refusals: new DynamoRefusalLedger(dynamo, config.tableName),
   notices: new DynamoQuotaStore(dynamo, config.tableName),
   mailer: ingest.outboxDir
     ? new LocalOutboxMailer(ingest.outboxDir)

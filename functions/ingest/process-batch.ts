@@ -23,7 +23,12 @@ export function createIngestHandler(deps: IngestDeps) {
         const outcomes = await ingestMessage(parsed.notification, deps);
         logger.info('message ingested', {
           sesMessageId: parsed.notification.mail.messageId,
-          outcomes: outcomes.map(({ recipient, outcome }) => ({ recipient, outcome })),
+          outcomes: outcomes.map(({ recipient, outcome, bounce, refused }) => ({
+            recipient,
+            outcome,
+            ...(bounce && { bounce }),
+            ...(refused && { refused }),
+          })),
         });
       } catch (error) {
         logger.error('ingest failed; the record will be retried', {

@@ -52,6 +52,10 @@ export class SesameStack extends Stack {
         value: this.store.rawMailBucket.bucketName,
         description: 'Where SES stores raw mail',
       },
+      TableName: {
+        value: this.store.table.tableName,
+        description: 'The mail table (operator queries, e.g. refused recipients: see README)',
+      },
       IngestQueueUrl: {
         value: this.inbound.queue.queueUrl,
         description: 'SES notifications for the ingest function',

@@ -11,8 +11,11 @@ import { scanAttachments, scanContent, scanUnparsedAttachments } from '../scan/s
 import { findAttachmentMarkers } from '../scan/unparsed-attachments';
 import { folderFor, recordedReport, reportOf, type Finding } from '../scan/verdict';
 import type { VirusScanner } from '../scan/virus-scanner';
-import { bounce, type BounceDeps, type BounceResult } from './bounce-recipient';
+import { bounce, REFUSAL_FOR, type BounceDeps, type BounceResult } from './bounce-recipient';
+import { MIME_LIMITS } from '../mime/parse-message';
 import { decideRecipient } from './recipient-decision';
+import { refusalOf, type RefusalReason } from './refusals';
+import { senderAuthenticatedBy } from './sender-authentication';
 import type { SesReceiptNotification } from './ses-notification';
 import type { BounceReason } from '../outbound/dsn-bounce';
 import { placeMessageParts, storeAttachments } from './store-parts';
@@ -36,6 +39,8 @@ export interface RecipientOutcome {
   messageId?: string;
   folder?: MessageRecord['folder'];
   bounce?: BounceResult;
+  /** Recorded as refused (shared/inbound/refusals): neither indexed nor bounced. */
+  refused?: RefusalReason;
 }
 
 function snippetOf(mail: ParsedMail): string {
@@ -68,7 +73,9 @@ interface PendingBounce {
 /**
  * Indexes one received message for each hosted envelope recipient: parse (never throws), store
  * the parts, scan, then per recipient decide and index (message, quota and counters in one
- * transaction). Bounces come last, once every deliverable recipient has the message, so a
+ * transaction). Every envelope recipient ends indexed (its folder says whether quarantined),
+ * bounced, or recorded as refused with a reason (a domain no tenant holds, or a bounce that is
+ * not sent: no sender, spam, an unauthenticated sender, or refused by the mailer). Bounces come last, once every deliverable recipient has the message, so a
  * bounce that cannot be sent never keeps the mail from the others: one refused for good is
  * logged and reported `not-sent`; one that may succeed later throws (after the other bounces
  * were tried), and the retry finds every item indexed and only re-attempts that bounce.
@@ -102,13 +109,21 @@ export async function ingestMessage(
   };
   // No bounce for what we judge spam or a virus: its sender is most likely forged.
   const suppress = ['spam', 'virus'].includes(reportOf(contentFindings).verdict);
+  // Nor to a sender nothing vouches for: a forged MAIL FROM would get the bounce.
+  const authenticated =
+    senderAuthenticatedBy(notification, {
+      headers: parsed.headers,
+      headersComplete: parsed.headers.length < MIME_LIMITS.maxStoredHeaders,
+      ...(parsed.from && { from: parsed.from }),
+    }) !== undefined;
 
   const outcomes: RecipientOutcome[] = [];
   const bounces: PendingBounce[] = [];
   for (const recipient of envelopeRecipients(notification)) {
     const decision = await decideRecipient(deps.store, recipient, deps.now?.());
     if (decision.kind === 'not-hosted') {
-      outcomes.push({ recipient, outcome: 'not-hosted' });
+      await deps.refusals.record(refusalOf(notification, recipient, 'not-hosted'));
+      outcomes.push({ recipient, outcome: 'not-hosted', refused: 'not-hosted' });
       continue;
     }
     if (decision.kind === 'bounce') {
@@ -164,7 +179,11 @@ export async function ingestMessage(
     try {
       result.bounce = await bounce(deps, notification, raw, result.recipient, reason, {
         suppress,
+        authenticated,
       });
+      if (result.bounce !== 'sent' && result.bounce !== 'already-sent') {
+        result.refused = REFUSAL_FOR[result.bounce];
+      }
     } catch (error) {
       retryable.push(error);
     }

@@ -8,7 +8,10 @@ import { deliveryDecision } from '../tenancy/leaver';
 export type RecipientDecision =
   | { kind: 'deliver'; mailbox: Mailbox }
   | { kind: 'bounce'; reason: BounceReason }
-  /** SES only accepts hosted domains; a stray recipient is logged and left alone. */
+  /**
+   * SES accepted it for a verified domain that no tenant holds (released, or not yet claimed):
+   * recorded as refused for an operator to see (shared/inbound/refusals), never silently dropped.
+   */
   | { kind: 'not-hosted' };
 
 /**

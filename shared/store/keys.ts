@@ -21,6 +21,18 @@ export const keys = {
     PK: `BOUNCE#${sesMessageId}`,
     SK: `RCPT#${recipient}`,
   }),
+  /**
+   * A recipient refused without a bounce (shared/inbound/refusals), filed under the UTC day SES
+   * received it, so that an operator lists a time range with one Query per day. The sort key
+   * starts with the receipt time and holds the SES message id and recipient: every field comes
+   * from the notification, so a redelivery derives the same key and a conditional put is a no-op.
+   */
+  refusal: (receivedAt: string, sesMessageId: string, recipient: string) => ({
+    PK: `REFUSALS#${receivedAt.slice(0, 10)}`,
+    SK: `${receivedAt}#${sesMessageId}#${recipient}`,
+  }),
+  /** The partition of one UTC day's refusals, `YYYY-MM-DD`. */
+  refusalDay: (day: string) => `REFUSALS#${day}`,
   /** A bulk import job of a tenant (shared/tenancy/csv-import). */
   importJob: (tenantId: string, jobId: string) => ({
     PK: `TENANT#${tenantId}`,

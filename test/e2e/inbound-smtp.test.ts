@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageSummary } from '@shared/mailbox/model';
 import type { LocalRuntime } from '../../infra/local/local-runtime';
+import { parseLocalVerdicts } from '../../infra/local/local-verdicts';
 import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
 import { blockedAttachmentMail, eicarZipMail, gtubeMail } from '@test/support/hostile-mail';
 
@@ -12,13 +15,17 @@ import { blockedAttachmentMail, eicarZipMail, gtubeMail } from '@test/support/ho
 const POLLS = 150;
 const POLL_MS = 100;
 const ODD = fileURLToPath(new URL('../fixtures/eml/odd/', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 let dataDir: string;
 let sesame: LocalRuntime;
 let alice: string;
 
 beforeAll(async () => {
-  ({ sesame, dataDir } = await startTestSesame('inbound'));
+  // Authenticated senders, so that mail for a missing mailbox bounces (as npm start by default).
+  ({ sesame, dataDir } = await startTestSesame('inbound', {
+    verdicts: parseLocalVerdicts('pass'),
+  }));
   alice = await sesame.issuer.sign({ address: 'alice@demo.test', tenantId: 'demo' });
 });
 
@@ -115,5 +122,42 @@ describe('hostile mail over SMTP lands where it should', () => {
       expect.stringContaining('Final-Recipient: rfc822; nobody@demo.test'),
     );
     expect(outbox.filter((text) => text.includes('nobody@demo.test'))).toHaveLength(1);
+  });
+
+  it('mail that can be neither delivered nor bounced is listed by npm run refusals', async () => {
+    // A null sender (MAIL FROM:<>) cannot take a bounce: the refusal is recorded instead.
+    await sendRaw(
+      Buffer.from('Subject: E2E from nobody\r\n\r\nhello\r\n'),
+      ['ghost@demo.test'],
+      '',
+    );
+    await sesame.queue.idle();
+
+    const refusals = (...args: string[]) =>
+      promisify(execFile)(
+        join(REPO, 'node_modules/.bin/tsx'),
+        ['infra/local/refusals-cli.ts', ...args],
+        {
+          cwd: REPO,
+          env: { ...process.env, SESAME_DATA_DIR: dataDir },
+        },
+      );
+    const { stdout } = await refusals('--since', '1h', '--json');
+    const text = await refusals();
+
+    const listed = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(listed).toContainEqual(
+      expect.objectContaining({
+        recipient: 'ghost@demo.test',
+        sender: '',
+        reason: 'bounce-suppressed-null-sender',
+        cause: 'no-mailbox',
+      }),
+    );
+    expect(text.stdout).toContain('ghost@demo.test  bounce-suppressed-null-sender (no-mailbox)');
+    expect(text.stdout).toMatch(/^1 refused since /m);
   });
 });

@@ -58,6 +58,10 @@ describe('the mail table', () => {
     }
   });
 
+  it('is named in the outputs, for the operator queries the README documents (refusals)', () => {
+    template.hasOutput('TableName', { Value: { Ref: STORE_LOGICAL_IDS.table } });
+  });
+
   it('is on demand, point-in-time recoverable and encrypted with the customer-managed key', () => {
     table().hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',

@@ -13,8 +13,13 @@ import { deriveMessageId } from '@shared/mailbox/message-id';
 import { keys } from '@shared/store/keys';
 import { toSqsRecord } from '../../infra/local/ses-envelope';
 import { fixtureBytes } from '@test/support/fixtures';
-import { ingestDepsOf } from '@test/support/ingest-deps';
-import { simpleMail, startLocalWorld, type LocalWorld } from '@test/support/local-world';
+import { ingestDepsOf, refusalsFor } from '@test/support/ingest-deps';
+import {
+  AUTHENTICATED,
+  simpleMail,
+  startLocalWorld,
+  type LocalWorld,
+} from '@test/support/local-world';
 
 let world: LocalWorld;
 let deps: Parameters<typeof ingestMessage>[1];
@@ -122,6 +127,10 @@ describe('ingest against DynamoDB Local and s3rver', () => {
     const outcomes = await ingestMessage(notification, deps);
 
     expect(outcomes.map((o) => o.outcome)).toEqual(['no-mailbox', 'not-hosted']);
+    expect(await refusalsFor(world, notification.mail.messageId)).toMatchObject([
+      { recipient: 'nobody@demo.test', reason: 'bounce-suppressed-unauthenticated' },
+      { recipient: 'someone@elsewhere.example', reason: 'not-hosted' },
+    ]);
   });
 
   it('moves a large body out of the item into the attachments bucket', async () => {
@@ -193,6 +202,7 @@ describe('bounces that cannot be sent', () => {
       const failing = ingestDepsOf(world, { mailer });
       const notification = await world.receive(simpleMail('Refused bounce'), {
         recipients: ['nobody@demo.test', 'alice@demo.test'],
+        verdicts: AUTHENTICATED,
       });
 
       const first = await ingestMessage(notification, failing);
@@ -208,6 +218,9 @@ describe('bounces that cannot be sent', () => {
         { recipient: 'alice@demo.test', outcome: 'duplicate' },
       ]);
       expect(mailer.attempts).toBe(1);
+      expect(await refusalsFor(world, notification.mail.messageId)).toMatchObject([
+        { recipient: 'nobody@demo.test', reason: 'bounce-not-sent', cause: 'no-mailbox' },
+      ]);
       const id = deriveMessageId(notification.mail.messageId, 'alice@demo.test');
       expect(await world.store.getMessage('alice@demo.test', id)).toMatchObject({
         subject: 'Refused bounce',
@@ -227,6 +240,7 @@ describe('bounces that cannot be sent', () => {
     async (_name, error) => {
       const notification = await world.receive(simpleMail('Transient bounce'), {
         recipients: ['nobody@demo.test', 'alice@demo.test'],
+        verdicts: AUTHENTICATED,
       });
       const aliceBefore = await world.store.getMailbox('alice@demo.test');
 

@@ -16,7 +16,12 @@ import { createTenant } from '@shared/tenancy/tenants';
 import { LEAVER_GRACE_MS } from '@shared/tenancy/leaver';
 import { createUser, updateUser } from '@shared/tenancy/users';
 import { ingestDepsOf } from '@test/support/ingest-deps';
-import { simpleMail, startLocalWorld, type LocalWorld } from '@test/support/local-world';
+import {
+  AUTHENTICATED,
+  simpleMail,
+  startLocalWorld,
+  type LocalWorld,
+} from '@test/support/local-world';
 
 const QUOTA = 1_000_000;
 const MESSAGE_BODY_BYTES = 100_000;
@@ -224,7 +229,10 @@ describe('a leaver at ingest', () => {
     );
     const lateDeps = at(LEAVER_GRACE_MS);
     const after = await ingestMessage(
-      await world.receive(simpleMail('Too late'), { recipients: [address] }),
+      await world.receive(simpleMail('Too late'), {
+        recipients: [address],
+        verdicts: AUTHENTICATED,
+      }),
       lateDeps,
     );
 

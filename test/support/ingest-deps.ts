@@ -6,6 +6,8 @@ import { LocalOutboxMailer } from '@shared/outbound/local-outbox-mailer';
 import { S3DownloadLinks } from '@shared/blob/s3-download-links';
 import { DynamoBounceLedger } from '@shared/store/dynamo-bounce-ledger';
 import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
+import { DynamoRefusalLedger } from '@shared/store/dynamo-refusal-ledger';
+import type { RecordedRefusal } from '@shared/inbound/refusals';
 import type { LocalWorld } from './local-world';
 
 /** The ingest function's ports on a local world, bounces written to a fresh outbox folder. */
@@ -19,6 +21,7 @@ export function ingestDepsOf(
     blobs: world.blobs,
     attachmentsBucket: world.names.attachmentsBucket,
     bounces: new DynamoBounceLedger(world.documents, world.names.table),
+    refusals: new DynamoRefusalLedger(world.documents, world.names.table),
     mailer: new LocalOutboxMailer(outboxDir),
     outboxDir,
     ...extra,
@@ -33,4 +36,17 @@ export function mailboxApiDepsOf(world: LocalWorld) {
     links: new S3DownloadLinks(world.s3),
     purge: (address: string, id: string) => quota.purgeMessage(address, id),
   };
+}
+
+/** The refusals recorded for one SES message (the last day's, read as an operator would). */
+export async function refusalsFor(
+  world: LocalWorld,
+  sesMessageId: string,
+): Promise<RecordedRefusal[]> {
+  const ledger = new DynamoRefusalLedger(world.documents, world.names.table);
+  const found: RecordedRefusal[] = [];
+  for await (const refusal of ledger.list(new Date(Date.now() - 24 * 3600_000))) {
+    if (refusal.sesMessageId === sesMessageId) found.push(refusal);
+  }
+  return found;
 }

@@ -43,6 +43,12 @@ export interface LocalWorld {
 
 let sequence = 0;
 
+/**
+ * Receipt verdicts of a sender SES authenticated (SPF, DKIM and DMARC PASS): mail from it may
+ * be bounced. Without them the local notification says GRAY, and no bounce is ever sent.
+ */
+export const AUTHENTICATED = { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' } as const;
+
 export async function startLocalWorld(): Promise<LocalWorld> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sesame-test-'));
   const standIns = await startStandIns({ dataDir });

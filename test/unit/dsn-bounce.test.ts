@@ -3,6 +3,7 @@ import { buildBounce, isBounceable } from '@shared/outbound/dsn-bounce';
 import { parseMessage } from '@shared/mime/parse-message';
 import { simpleMail } from '@test/support/local-world';
 import { bounce, type BounceLedger } from '@shared/inbound/bounce-recipient';
+import type { Refusal, RefusalLedger } from '@shared/inbound/refusals';
 import type { SesReceiptNotification } from '@shared/inbound/ses-notification';
 import type { Mailer } from '@shared/outbound/mailer';
 import { fixtureJson } from '@test/support/fixtures';
@@ -88,9 +89,22 @@ describe('sending a bounce once', () => {
       },
     };
   }
+  /** An in-memory refusal ledger that can be made to fail. */
+  function memoryRefusals(failing = false): RefusalLedger & { recorded: Refusal[] } {
+    const recorded: Refusal[] = [];
+    return {
+      recorded,
+      record: async (refusal) => {
+        if (failing) throw new Error('DynamoDB is down');
+        recorded.push(refusal);
+        return true;
+      },
+    };
+  }
   const notification = {
     ...fixtureJson<SesReceiptNotification>('ses/s3-action-notification.json'),
   };
+  const authenticated = { authenticated: true };
 
   it('gives the claim back when the send fails, so the retry still bounces', async () => {
     const bounces = memoryLedger();
@@ -107,25 +121,102 @@ describe('sending a bounce once', () => {
       },
     };
 
+    const deps = { mailer, bounces, refusals: memoryRefusals() };
+
     await expect(
-      bounce({ mailer, bounces }, notification, original, 'nobody@demo.test', 'no-mailbox'),
+      bounce(deps, notification, original, 'nobody@demo.test', 'no-mailbox', authenticated),
     ).rejects.toThrow('SES throttled');
     const retried = await bounce(
-      { mailer, bounces },
+      deps,
       notification,
       original,
       'nobody@demo.test',
       'no-mailbox',
+      authenticated,
     );
     const again = await bounce(
-      { mailer, bounces },
+      deps,
       notification,
       original,
       'nobody@demo.test',
       'no-mailbox',
+      authenticated,
     );
 
     expect([retried, again]).toEqual(['sent', 'already-sent']);
     expect(sent).toEqual([notification.mail.source]);
+  });
+
+  it('gives the claim back when a bounce refused for good cannot be recorded as refused', async () => {
+    const bounces = memoryLedger();
+    const rejected = Object.assign(new Error('MessageRejected'), {
+      name: 'MessageRejected',
+      $metadata: { httpStatusCode: 400 },
+    });
+    const mailer: Mailer = {
+      send: async () => {
+        throw rejected;
+      },
+    };
+
+    await expect(
+      bounce(
+        { mailer, bounces, refusals: memoryRefusals(true) },
+        notification,
+        original,
+        'nobody@demo.test',
+        'no-mailbox',
+        authenticated,
+      ),
+    ).rejects.toThrow('DynamoDB is down');
+    const refusals = memoryRefusals();
+    const retried = await bounce(
+      { mailer, bounces, refusals },
+      notification,
+      original,
+      'nobody@demo.test',
+      'no-mailbox',
+      authenticated,
+    );
+
+    expect(retried).toBe('not-sent');
+    expect(refusals.recorded).toMatchObject([
+      { recipient: 'nobody@demo.test', reason: 'bounce-not-sent', cause: 'no-mailbox' },
+    ]);
+  });
+
+  it('records a refusal instead of bouncing to an unauthenticated sender', async () => {
+    const bounces = memoryLedger();
+    const refusals = memoryRefusals();
+    const sent: string[] = [];
+    const mailer: Mailer = {
+      send: async (message) => {
+        sent.push(message.to.join());
+        return 'id';
+      },
+    };
+
+    const result = await bounce(
+      { mailer, bounces, refusals },
+      notification,
+      original,
+      'nobody@demo.test',
+      'over-quota',
+      { authenticated: false },
+    );
+
+    expect(result).toBe('suppressed-unauthenticated');
+    expect(sent).toEqual([]);
+    expect(bounces.claims.size).toBe(0);
+    expect(refusals.recorded).toEqual([
+      {
+        sesMessageId: notification.mail.messageId,
+        recipient: 'nobody@demo.test',
+        sender: notification.mail.source,
+        reason: 'bounce-suppressed-unauthenticated',
+        cause: 'over-quota',
+        receivedAt: new Date(notification.receipt.timestamp).toISOString(),
+      },
+    ]);
   });
 });
