@@ -58,7 +58,8 @@ export interface BounceOptions {
  * marker is removed again and the error rethrown, so the notification is retried and the bounce
  * is not lost. If the mailer refused it for good (SES MessageRejected, a paused account, any
  * other 4xx) the bounce is logged as not sent with the reason, the marker is kept (a retry could
- * only fail the same way), the refusal recorded, and nothing is thrown: a bounce must never hold up delivery.
+ * only fail the same way), the refusal is recorded and nothing is thrown: a bounce must never
+ * hold up delivery.
  * (A crash between marker and send loses one bounce rather than sending two: the mail itself
  * is never lost, it was not ours to keep.)
  */
@@ -93,24 +94,29 @@ export async function bounce(
   try {
     await deps.mailer.send({ from: report.from, to: [sender], raw: report.raw });
   } catch (error) {
-    try {
-      if (classifySendFailure(error) !== 'permanent') throw error;
-      logger.warn('bounce not sent: the mailer refused it for good', {
-        sesMessageId,
-        recipient,
-        reason,
-        error: error as Error,
-      });
-      // Kept under the marker: a redelivery finds the marker and must find this record too.
-      return await refuse('not-sent');
-    } catch (failure) {
-      // Transient, or the refusal could not be recorded: the retry must try again.
-      await deps.bounces
+    // Whatever is thrown from here, the retry must find no marker, so that it tries again.
+    const release = () =>
+      deps.bounces
         .release(sesMessageId, recipient)
         .catch((releaseError: unknown) =>
           logger.error('could not release a bounce marker', { error: releaseError as Error }),
         );
-      throw failure;
+    if (classifySendFailure(error) !== 'permanent') {
+      await release();
+      throw error;
+    }
+    logger.warn('bounce not sent: the mailer refused it for good', {
+      sesMessageId,
+      recipient,
+      reason,
+      error: error as Error,
+    });
+    try {
+      // Kept with the marker: a redelivery finds the marker, and must find this record too.
+      return await refuse('not-sent');
+    } catch (recordError) {
+      await release();
+      throw recordError;
     }
   }
   return 'sent';

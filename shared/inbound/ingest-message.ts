@@ -12,10 +12,9 @@ import { findAttachmentMarkers } from '../scan/unparsed-attachments';
 import { folderFor, recordedReport, reportOf, type Finding } from '../scan/verdict';
 import type { VirusScanner } from '../scan/virus-scanner';
 import { bounce, REFUSAL_FOR, type BounceDeps, type BounceResult } from './bounce-recipient';
-import { MIME_LIMITS } from '../mime/parse-message';
 import { decideRecipient } from './recipient-decision';
 import { refusalOf, type RefusalReason } from './refusals';
-import { senderAuthenticatedBy } from './sender-authentication';
+import { evidenceOf, senderAuthenticatedBy } from './sender-authentication';
 import type { SesReceiptNotification } from './ses-notification';
 import type { BounceReason } from '../outbound/dsn-bounce';
 import { placeMessageParts, storeAttachments } from './store-parts';
@@ -74,13 +73,14 @@ interface PendingBounce {
  * Indexes one received message for each hosted envelope recipient: parse (never throws), store
  * the parts, scan, then per recipient decide and index (message, quota and counters in one
  * transaction). Every envelope recipient ends indexed (its folder says whether quarantined),
- * bounced, or recorded as refused with a reason (a domain no tenant holds, or a bounce that is
- * not sent: no sender, spam, an unauthenticated sender, or refused by the mailer). Bounces come last, once every deliverable recipient has the message, so a
- * bounce that cannot be sent never keeps the mail from the others: one refused for good is
- * logged and reported `not-sent`; one that may succeed later throws (after the other bounces
- * were tried), and the retry finds every item indexed and only re-attempts that bounce.
- * Idempotent: a redelivered notification finds every item and bounce marker already there and
- * changes nothing; anything that fails throws, so it is retried.
+ * bounced, or recorded as refused with a reason (a domain no tenant holds, or a bounce not sent:
+ * no sender, spam, an unauthenticated sender, refused by the mailer). Bounces come last, once
+ * every deliverable recipient has the message, so a bounce that cannot be sent never keeps the
+ * mail from the others: one refused for good is recorded as refused (`not-sent`); one that may
+ * succeed later throws (after the other bounces were tried), and the retry finds every item
+ * indexed and only re-attempts that bounce. Idempotent: a redelivered notification finds every
+ * item, bounce marker and refusal already there and changes nothing; anything that fails
+ * throws, so it is retried.
  */
 export async function ingestMessage(
   notification: SesReceiptNotification,
@@ -110,12 +110,7 @@ export async function ingestMessage(
   // No bounce for what we judge spam or a virus: its sender is most likely forged.
   const suppress = ['spam', 'virus'].includes(reportOf(contentFindings).verdict);
   // Nor to a sender nothing vouches for: a forged MAIL FROM would get the bounce.
-  const authenticated =
-    senderAuthenticatedBy(notification, {
-      headers: parsed.headers,
-      headersComplete: parsed.headers.length < MIME_LIMITS.maxStoredHeaders,
-      ...(parsed.from && { from: parsed.from }),
-    }) !== undefined;
+  const authenticated = senderAuthenticatedBy(notification, evidenceOf(parsed)) !== undefined;
 
   const outcomes: RecipientOutcome[] = [];
   const bounces: PendingBounce[] = [];

@@ -1,5 +1,6 @@
 import { domainOf } from '../address/address';
 import type { Address } from '../mime/mail-parts';
+import { MIME_LIMITS, type ParsedMail } from '../mime/parse-message';
 import type { SesReceiptNotification } from './ses-notification';
 
 /** Which SES check vouches for the envelope sender (MAIL FROM); none means a bounce is not sent. */
@@ -12,6 +13,15 @@ export interface SenderEvidence {
   headersComplete: boolean;
   /** The header From. */
   from?: Address;
+}
+
+/** The evidence a parsed message holds; the parser keeps at most maxStoredHeaders headers. */
+export function evidenceOf(parsed: ParsedMail): SenderEvidence {
+  return {
+    headers: parsed.headers,
+    headersComplete: parsed.headers.length < MIME_LIMITS.maxStoredHeaders,
+    ...(parsed.from && { from: parsed.from }),
+  };
 }
 
 const PASS = 'PASS';
