@@ -5,37 +5,20 @@
  * them meanwhile; such a mailbox is reported and a second run settles it).
  */
 import { parseArgs } from 'node:util';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { reconcileUsage } from '@shared/quota/reconcile';
 import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
-import { dataDirFromEnv, readRuntimeInfo } from './runtime-file';
-import { localDynamoClient } from './stand-ins';
+import { runLocalTableCommand } from './local-table-cli';
 
-const USAGE = 'usage: npm run reconcile [-- --repair]';
+/** Exit code when a mailbox drifted and was not repaired. */
+const DRIFT_LEFT = 3;
 
-async function main(): Promise<number> {
-  let repair: boolean;
-  try {
-    repair =
-      parseArgs({ args: process.argv.slice(2), options: { repair: { type: 'boolean' } } }).values
-        .repair ?? false;
-  } catch (error) {
-    console.error(`reconcile: ${(error as Error).message}; ${USAGE}`);
-    return 2;
-  }
-  const dataDir = dataDirFromEnv();
-  const runtime = readRuntimeInfo(dataDir);
-  if (!runtime) {
-    console.error(`reconcile: sesame is not running on ${dataDir}: start it first with npm start`);
-    return 1;
-  }
-  const client = localDynamoClient(runtime.dynamoEndpoint);
-  try {
-    const store = new DynamoQuotaStore(
-      DynamoDBDocumentClient.from(client),
-      LOCAL_RESOURCE_NAMES.table,
-    );
+runLocalTableCommand({
+  name: 'reconcile',
+  usage: 'usage: npm run reconcile [-- --repair]',
+  parse: (args) =>
+    parseArgs({ args, options: { repair: { type: 'boolean' } } }).values.repair ?? false,
+  async run({ documents, tableName }, repair) {
+    const store = new DynamoQuotaStore(documents, tableName);
     const report = await reconcileUsage(store, {
       repair,
       onProgress: (checked, drifted) =>
@@ -50,18 +33,6 @@ async function main(): Promise<number> {
     console.log(
       `${report.mailboxes} mailboxes checked, ${report.drifted.length} drifted${repair ? '' : ' (run with --repair to fix)'}`,
     );
-    return report.drifted.some((d) => d.result !== 'repaired') ? 3 : 0;
-  } finally {
-    client.destroy();
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(
-      `reconcile: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-    );
-    process.exit(1);
+    return report.drifted.some((d) => d.result !== 'repaired') ? DRIFT_LEFT : 0;
   },
-);
+});

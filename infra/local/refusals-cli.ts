@@ -5,19 +5,13 @@
  * one Query per day (README, Inbound mail).
  */
 import { parseArgs } from 'node:util';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { REFUSAL_REASONS } from '@shared/inbound/refusals';
 import { DynamoRefusalLedger } from '@shared/store/dynamo-refusal-ledger';
-import { dataDirFromEnv, readRuntimeInfo } from './runtime-file';
-import { localDynamoClient } from './stand-ins';
+import { runLocalTableCommand } from './local-table-cli';
 
-const USAGE = 'usage: npm run refusals [-- --since 24h|7d|<ISO date or time>] [--json]';
 const DEFAULT_SINCE = '7d';
 const RELATIVE = /^(\d{1,5})([hd])$/;
 const UNIT_MS = { h: 3600_000, d: 24 * 3600_000 } as const;
-
-class UsageError extends Error {}
 
 /** `24h`, `7d` (back from now) or anything Date.parse reads as ISO 8601. */
 function parseSince(text: string, now: Date): Date {
@@ -26,36 +20,22 @@ function parseSince(text: string, now: Date): Date {
     return new Date(now.getTime() - Number(relative[1]) * UNIT_MS[relative[2] as 'h' | 'd']);
   }
   const at = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(at)) throw new UsageError(`--since "${text}" is not 24h, 7d or an ISO date`);
+  if (Number.isNaN(at)) throw new Error(`--since "${text}" is not 24h, 7d or an ISO date`);
   return new Date(at);
 }
 
-async function main(): Promise<number> {
-  let since: Date;
-  let json: boolean;
-  try {
+runLocalTableCommand({
+  name: 'refusals',
+  usage: 'usage: npm run refusals [-- --since 24h|7d|<ISO date or time>] [--json]',
+  parse(args) {
     const { values } = parseArgs({
-      args: process.argv.slice(2),
+      args,
       options: { since: { type: 'string' }, json: { type: 'boolean' } },
     });
-    since = parseSince(values.since ?? DEFAULT_SINCE, new Date());
-    json = values.json ?? false;
-  } catch (error) {
-    console.error(`refusals: ${(error as Error).message}; ${USAGE}`);
-    return 2;
-  }
-  const dataDir = dataDirFromEnv();
-  const runtime = readRuntimeInfo(dataDir);
-  if (!runtime) {
-    console.error(`refusals: sesame is not running on ${dataDir}: start it first with npm start`);
-    return 1;
-  }
-  const client = localDynamoClient(runtime.dynamoEndpoint);
-  try {
-    const ledger = new DynamoRefusalLedger(
-      DynamoDBDocumentClient.from(client),
-      LOCAL_RESOURCE_NAMES.table,
-    );
+    return { since: parseSince(values.since ?? DEFAULT_SINCE, new Date()), json: !!values.json };
+  },
+  async run({ documents, tableName }, { since, json }) {
+    const ledger = new DynamoRefusalLedger(documents, tableName);
     let count = 0;
     for await (const refusal of ledger.list(since)) {
       count += 1;
@@ -71,17 +51,5 @@ async function main(): Promise<number> {
     }
     if (!json) console.log(`${count} refused since ${since.toISOString()}`);
     return 0;
-  } finally {
-    client.destroy();
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(
-      `refusals: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-    );
-    process.exit(1);
   },
-);
+});

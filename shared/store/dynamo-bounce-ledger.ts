@@ -1,8 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BounceLedger } from '../inbound/bounce-recipient';
 import { keys } from './keys';
-import { TABLE_SCHEMA } from './table-schema';
+import { putOnceWithTtl } from './put-once';
 
 /** Markers outlive any redelivery (SQS keeps a message 14 days at most), then TTL removes them. */
 export const BOUNCE_MARKER_TTL_SECONDS = 30 * 24 * 3600;
@@ -17,26 +16,18 @@ export class DynamoBounceLedger implements BounceLedger {
 
   async claim(sesMessageId: string, recipient: string, reason: string): Promise<boolean> {
     const at = this.now();
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.bounceMarker(sesMessageId, recipient),
-            type: 'bounce',
-            reason,
-            at: at.toISOString(),
-            [TABLE_SCHEMA.ttlAttribute]:
-              Math.floor(at.getTime() / 1000) + BOUNCE_MARKER_TTL_SECONDS,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return putOnceWithTtl(
+      this.client,
+      this.tableName,
+      {
+        ...keys.bounceMarker(sesMessageId, recipient),
+        type: 'bounce',
+        reason,
+        at: at.toISOString(),
+      },
+      at,
+      BOUNCE_MARKER_TTL_SECONDS,
+    );
   }
 
   async release(sesMessageId: string, recipient: string): Promise<void> {

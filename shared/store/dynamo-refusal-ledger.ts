@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RecordedRefusal, Refusal, RefusalLedger } from '../inbound/refusals';
 import { keys } from './keys';
+import { putOnceWithTtl } from './put-once';
 import { TABLE_SCHEMA } from './table-schema';
 
 /** How long an operator can list a refusal; then DynamoDB's TTL removes it. */
@@ -32,26 +32,18 @@ export class DynamoRefusalLedger implements RefusalLedger {
 
   async record(refusal: Refusal): Promise<boolean> {
     const at = this.now();
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.refusal(refusal.receivedAt, refusal.sesMessageId, refusal.recipient),
-            type: 'refusal',
-            ...refusal,
-            recordedAt: at.toISOString(),
-            [TABLE_SCHEMA.ttlAttribute]:
-              Math.floor(at.getTime() / 1000) + REFUSAL_TTL_DAYS * 24 * 3600,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return putOnceWithTtl(
+      this.client,
+      this.tableName,
+      {
+        ...keys.refusal(refusal.receivedAt, refusal.sesMessageId, refusal.recipient),
+        type: 'refusal',
+        ...refusal,
+        recordedAt: at.toISOString(),
+      },
+      at,
+      (REFUSAL_TTL_DAYS * DAY_MS) / 1000,
+    );
   }
 
   /**
