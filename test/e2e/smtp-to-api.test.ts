@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,12 +95,23 @@ async function arrival(token: string, subject: string): Promise<MessageSummary> 
   throw new Error(`"${subject}" never arrived`);
 }
 
+/**
+ * Runs the token CLI without blocking this process's event loop, which serves the local sesame
+ * the test talks to: a synchronous spawn froze its HTTP server past its keep-alive timeout, and
+ * the next request, sent on the pooled socket the server was closing, failed with ECONNRESET.
+ */
 function tokenCli(args: string[], env: Record<string, string>) {
-  const result = spawnSync(TSX, ['infra/local/token-cli.ts', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+    execFile(
+      TSX,
+      ['infra/local/token-cli.ts', ...args],
+      { encoding: 'utf8', env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        done({ status, stdout: stdout.trim(), stderr: stderr.trim() });
+      },
+    );
   });
-  return { status: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
 }
 
 describe('sesame on one machine, from SMTP to the API', () => {
@@ -171,18 +182,18 @@ describe('sesame on one machine, from SMTP to the API', () => {
     'issues tokens from the command line for the running instance',
     { timeout: SLOW_TEST_MS },
     async () => {
-      const issued = tokenCli(['alice@demo.test'], { SESAME_DATA_DIR: dataDir });
+      const issued = await tokenCli(['alice@demo.test'], { SESAME_DATA_DIR: dataDir });
       expect(issued.status).toBe(0);
       expect((await inbox(issued.stdout)).map((message) => message.subject)).toContain(subject);
 
-      const unknown = tokenCli(['nobody@demo.test'], { SESAME_DATA_DIR: dataDir });
+      const unknown = await tokenCli(['nobody@demo.test'], { SESAME_DATA_DIR: dataDir });
       expect(unknown.status).toBe(1);
       expect(unknown.stderr.split('\n').filter((line) => !line.startsWith('npm warn'))).toEqual([
         'token: no mailbox nobody@demo.test in the local sesame',
       ]);
 
       const elsewhere = mkdtempSync(join(tmpdir(), 'sesame-e2e-idle-'));
-      const notRunning = tokenCli(['alice@demo.test'], { SESAME_DATA_DIR: elsewhere });
+      const notRunning = await tokenCli(['alice@demo.test'], { SESAME_DATA_DIR: elsewhere });
       rmSync(elsewhere, { recursive: true, force: true });
       expect(notRunning.status).toBe(1);
       expect(notRunning.stderr).toContain('start sesame first with npm start');
