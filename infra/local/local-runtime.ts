@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
@@ -8,15 +8,16 @@ import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import type { TierTable } from '@shared/config/tiers';
 import { seedDemoTenant } from './demo-tenant';
+import { PRIVATE_DIR_MODE } from './durable-write';
 import { startHttpGateway, DEFAULT_API_PORT } from './http-gateway';
 import { startFunctionWorkers, type FunctionWorkersOptions } from './function-workers';
 import { startIngestQueue, type IngestQueue, type IngestQueueOptions } from './ingest-queue';
 import { loadOrCreateIssuer, type LocalIssuer } from './local-issuer';
 import { readRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
-import { localDynamoClient, localS3Client, startStandIns } from './stand-ins';
+import { localDynamoClient, localS3Client, LOOPBACK, startStandIns } from './stand-ins';
 import { DEFAULT_SMTP_PORT, startSmtpListener } from './smtp-listener';
 
-const HOST = '127.0.0.1';
+const HOST = LOOPBACK;
 const API_FUNCTION_IDS = FUNCTION_IDS.filter((id) => id !== 'ingest');
 
 export interface LocalOptions {
@@ -57,7 +58,10 @@ export class AlreadyRunningError extends Error {
  */
 export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const dataDir = resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  // Owner-only: mail, notifications and the issuer's signing key live here. An older data dir
+  // made with the default mode is tightened too.
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  chmodSync(dataDir, PRIVATE_DIR_MODE);
   const running = readRuntimeInfo(dataDir);
   if (running && running.pid !== process.pid) {
     throw new AlreadyRunningError(
