@@ -62,9 +62,10 @@ export interface SesameFunctionProps {
 
 /**
  * The one way sesame builds a Lambda function: Node.js 24 on arm64, timeout and memory from
- * FUNCTION_LIMITS, minified ESM with source maps, an explicit log group with retention, and an explicit role that starts with nothing but
- * the right to write to that log group. Access to data is added with `bindTable`/`bindBucket`,
- * which set the env var the function reads and grant exactly that access in one call.
+ * FUNCTION_LIMITS, minified ESM with source maps, an explicit log group with retention, and an
+ * explicit role that starts with nothing but the right to write to that log group. Access to
+ * data is added with `bindTable`/`bindBucket`, which set the env var the function reads and
+ * grant exactly that access in one call.
  */
 export class SesameFunction extends NodejsFunction {
   readonly functionId: FunctionId;

@@ -114,6 +114,12 @@ class Environment {
 
   run(invocationId: number, message: Omit<InvokeMessage, 'invocationId'>): Promise<unknown> {
     return new Promise((resolve, reject) => {
+      if (this.exited) {
+        reject(
+          new FunctionCrashedError(`Runtime exited: ${this.crashReason ?? 'before the call'}`),
+        );
+        return;
+      }
       const seconds = this.setup.limits.timeoutSeconds;
       const timer = setTimeout(() => {
         // Lambda's own wording; the environment is not reused after a timeout.
@@ -181,7 +187,8 @@ export async function startFunctionWorkers(
   function spawn(functionId: FunctionId): Environment {
     const pool = pools.get(functionId) ?? [];
     const environment = new Environment(setupOf(functionId), options.env, (ended) => {
-      pool.splice(pool.indexOf(ended), 1);
+      const index = pool.indexOf(ended);
+      if (index >= 0) pool.splice(index, 1);
       wakeOne(functionId);
     });
     environment.onIdle = () => wakeOne(functionId);
