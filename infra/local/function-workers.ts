@@ -6,6 +6,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { FUNCTION_LIMITS, type FunctionLimits } from '@shared/config/function-limits';
 import { FUNCTION_IDS, type FunctionId } from '@shared/config/resource-names';
 import type { ApiHandler } from '@shared/http/http-stack';
+import { logger } from '@shared/log/logger';
 import type { SqsBatchHandler } from './ingest-queue';
 import type { InvokeMessage, SerializedError, WorkerMessage, WorkerSetup } from './function-worker';
 
@@ -68,6 +69,8 @@ interface Invocation {
 class Environment {
   readonly ready: Promise<void>;
   busy = true;
+  /** Started ahead of any invocation; waiting invocations take it once it is ready. */
+  warming = false;
   exited = false;
   private current: Invocation | undefined;
   private crashReason: string | undefined;
@@ -91,7 +94,13 @@ class Environment {
       this.worker.on('message', (message: WorkerMessage) => {
         if (message.kind === 'ready') resolve();
         else if (message.kind === 'init-failed') {
-          reject(reviveError(message.error));
+          // What Lambda reports for a handler that cannot be loaded (Runtime.ImportModuleError).
+          const cause = reviveError(message.error);
+          reject(
+            new FunctionCrashedError(`${setup.functionId} could not start: ${cause.message}`, {
+              cause,
+            }),
+          );
           void this.worker.terminate();
         } else this.settle(message);
       });
@@ -162,8 +171,9 @@ class Environment {
  * Runs each function of the app isolated the way Lambda does: in its own execution
  * environments (worker threads), each with the function's heap limit, one invocation at a
  * time, cut off at the function's timeout. A busy or crashed function never stalls another,
- * nor the SMTP listener and the gateway on the main thread. One environment per function is
- * started (and its handler imported) up front, so a broken handler fails the start.
+ * nor the SMTP listener and the gateway on the main thread. One environment per function
+ * starts (imports its handler) at once, in the background: the first invocation waits for it,
+ * as for a Lambda cold start, and a handler that cannot load fails its invocations (502).
  */
 export async function startFunctionWorkers(
   options: FunctionWorkersOptions,
@@ -206,7 +216,9 @@ export async function startFunctionWorkers(
         idle.busy = true;
         return idle;
       }
-      if (pool.length < maxEnvironments) {
+      // A cold start under way will be free first; no second one for the same wait.
+      const starting = pool.some((environment) => environment.warming);
+      if (!starting && pool.length < maxEnvironments) {
         const environment = spawn(functionId);
         await environment.ready;
         return environment;
@@ -229,18 +241,22 @@ export async function startFunctionWorkers(
     await Promise.all(all.map((environment) => environment.terminate()));
   }
 
-  // Warm one environment per function: the cold starts happen now, not on the first request.
-  const warm = FUNCTION_IDS.map((functionId) => {
+  for (const functionId of FUNCTION_IDS) {
     const environment = spawn(functionId);
-    return environment.ready.then(() => {
-      environment.busy = false;
-    });
-  });
-  const started = await Promise.allSettled(warm);
-  const failed = started.find((outcome) => outcome.status === 'rejected');
-  if (failed) {
-    await stop();
-    throw (failed as PromiseRejectedResult).reason;
+    environment.warming = true;
+    environment.ready.then(
+      () => {
+        environment.warming = false;
+        environment.busy = false;
+        wakeOne(functionId);
+      },
+      (error: unknown) => {
+        // Its exit already woke the next waiter, which starts a new one and gets the error.
+        environment.warming = false;
+        if (!stopped)
+          logger.error('function could not start', { functionId, error: error as Error });
+      },
+    );
   }
 
   return {

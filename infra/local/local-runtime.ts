@@ -104,8 +104,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     };
     const { tiers } = loadRuntimeConfig(env);
     // Each function in its own execution environments, isolated as in Lambda.
-    const functions = await startFunctionWorkers({ env, ...options.functions });
-    undo.push(() => functions.stop());
+    // Their cold starts run while the demo tenant is seeded; awaited before anything calls them.
+    const functionsStarting = startFunctionWorkers({ env, ...options.functions });
+    functionsStarting.catch(() => undefined);
+    undo.push(async () => (await functionsStarting).stop());
     const dynamo = DynamoDBDocumentClient.from(localDynamoClient(standIns.dynamoEndpoint), {
       marshallOptions: { removeUndefinedValues: true },
     });
@@ -117,6 +119,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     const store = new DynamoMailStore(dynamo, LOCAL_RESOURCE_NAMES.table);
     await seedDemoTenant(new DynamoTenancyStore(dynamo, LOCAL_RESOURCE_NAMES.table), tiers);
     const issuer = await loadOrCreateIssuer(dataDir);
+    const functions = await functionsStarting;
 
     const queue = await startIngestQueue({
       handler: functions.sqsHandler('ingest'),

@@ -107,6 +107,21 @@ describe('each function in its own execution environment', () => {
     expect(await get('/echo')).toMatchObject({ status: 200, body: { path: '/echo' } });
   });
 
+  it('fails the invocations of a function whose handler cannot load, as a crash', async () => {
+    const missing = join(dataDir, 'no-such-handler.ts');
+    const broken = await startFunctionWorkers({
+      env: { ...process.env },
+      modules: Object.fromEntries(FUNCTION_IDS.map((id) => [id, missing])),
+    });
+    try {
+      const outcome = broken.invoke('account', { rawPath: '/echo' });
+      await expect(outcome).rejects.toBeInstanceOf(FunctionCrashedError);
+      await expect(outcome).rejects.toThrow(/account could not start/);
+    } finally {
+      await broken.stop();
+    }
+  });
+
   it('lets the queue retry and then park a batch whose invocation timed out', async () => {
     const queueDir = mkdtempSync(join(tmpdir(), 'sesame-workers-queue-'));
     const queue = await startIngestQueue({
