@@ -8,14 +8,12 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FUNCTION_LIMITS } from '@shared/config/function-limits';
 import { ENV, RAW_MAIL_PREFIX } from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
 import type { MailStore } from './mail-store';
 import { SesameFunction } from './sesame-function';
 
-/** Parsing and scanning a message of up to 35 MB, then one transaction per recipient. */
-const INGEST_TIMEOUT = Duration.minutes(1);
-const INGEST_MEMORY_MB = 1024;
 /** Lambda's guidance for SQS sources: visibility timeout at least six times the function's. */
 const VISIBILITY_TIMEOUT_FACTOR = 6;
 /** SQS's longest retention: a parked message waits two weeks for someone to look at it. */
@@ -118,8 +116,6 @@ export class InboundMail extends Construct {
       functionId: 'ingest',
       description: 'Indexes received mail (SES notification via SNS and SQS) for its recipients',
       tiers: props.tiers,
-      timeout: INGEST_TIMEOUT,
-      memorySize: INGEST_MEMORY_MB,
     })
       .bindTable(store.table, 'RW')
       .bindBucket(store.rawMailBucket, ENV.rawMailBucket, 'RO')
@@ -145,7 +141,9 @@ export class InboundMail extends Construct {
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: this.queueKey,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(INGEST_TIMEOUT.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
+      visibilityTimeout: Duration.seconds(
+        FUNCTION_LIMITS.ingest.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR,
+      ),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
     });
     // Not raw: the handler reads the SNS envelope, as infra/local hands it over.

@@ -190,8 +190,6 @@ export class MailApi extends Construct {
       functionId,
       description: `sesame API: ${functionId} routes`,
       tiers: props.tiers,
-      // A CSV import of a thousand rows or a tier change re-quota'ing a tenant takes seconds.
-      ...(access.table === 'RW' && { timeout: Duration.seconds(29) }),
     }).bindTable(props.store.table, access.table);
     if (access.table === 'RO') grantLastSeen(fn, props.store.table);
     if (access.purge) grantPurge(fn, props.store.table);

@@ -10,6 +10,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct, IConstruct } from 'constructs';
+import { FUNCTION_LIMITS } from '@shared/config/function-limits';
 import { ENV, type FunctionId } from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
 import { ESM_REQUIRE_BANNER, LAMBDA_NODE_TARGET, MAIN_FIELDS } from './bundling';
@@ -55,19 +56,16 @@ export interface SesameFunctionProps {
   /** Handed to the function as JSON (ENV.tiers), so limits are configuration, not code. */
   tiers: TierTable;
   description?: string;
-  /** @default 10 seconds */
-  timeout?: Duration;
-  /** @default 512 MiB (arm64 CPU scales with memory; 512 keeps cold starts short) */
-  memorySize?: number;
   /** @default three months */
   logRetention?: RetentionDays;
 }
 
 /**
- * The one way sesame builds a Lambda function: Node.js 24 on arm64, minified ESM with source
- * maps, an explicit log group with retention, and an explicit role that starts with nothing but
- * the right to write to that log group. Access to data is added with `bindTable`/`bindBucket`,
- * which set the env var the function reads and grant exactly that access in one call.
+ * The one way sesame builds a Lambda function: Node.js 24 on arm64, timeout and memory from
+ * FUNCTION_LIMITS, minified ESM with source maps, an explicit log group with retention, and an
+ * explicit role that starts with nothing but the right to write to that log group. Access to
+ * data is added with `bindTable`/`bindBucket`, which set the env var the function reads and
+ * grant exactly that access in one call.
  */
 export class SesameFunction extends NodejsFunction {
   readonly functionId: FunctionId;
@@ -92,8 +90,9 @@ export class SesameFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       description: props.description,
-      timeout: props.timeout ?? Duration.seconds(10),
-      memorySize: props.memorySize ?? 512,
+      // The same numbers the local runtime enforces on the function's worker.
+      timeout: Duration.seconds(FUNCTION_LIMITS[props.functionId].timeoutSeconds),
+      memorySize: FUNCTION_LIMITS[props.functionId].memoryMb,
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,

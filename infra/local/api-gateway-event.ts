@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
+import type { FunctionLimits } from '@shared/config/function-limits';
 
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './local-aws';
 
@@ -124,8 +125,12 @@ export function buildApiGatewayEvent(facts: RequestFacts): APIGatewayProxyEventV
 }
 
 /** The Lambda context object, for handlers (and middy middlewares) that read it. */
-export function lambdaContextFor(functionId: string, requestId: string): Context {
-  const deadline = Date.now() + INTEGRATION_TIMEOUT_MS;
+export function lambdaContextFor(
+  functionId: string,
+  requestId: string,
+  limits: FunctionLimits = { timeoutSeconds: INTEGRATION_TIMEOUT_MS / 1000, memoryMb: 1024 },
+): Context {
+  const deadline = Date.now() + limits.timeoutSeconds * 1000;
   const functionName = `sesame-local-${functionId}`;
   const unsupported = () => {
     throw new Error('the callback-style Lambda context API is not supported locally');
@@ -135,7 +140,7 @@ export function lambdaContextFor(functionId: string, requestId: string): Context
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`,
-    memoryLimitInMB: '1024',
+    memoryLimitInMB: String(limits.memoryMb),
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',

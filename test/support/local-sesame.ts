@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocal, type LocalOptions, type LocalRuntime } from '../../infra/local/local-runtime';
-import { freePort } from '../../infra/local/stand-ins';
 
 /**
- * The whole local sesame for an end-to-end test file: a fresh data dir, free SMTP and API
- * ports, DynamoDB Local in memory unless asked otherwise.
+ * The whole local sesame for an end-to-end test file: a fresh data dir, SMTP and API on ports
+ * the system picks as they bind (no window for another process to take them), DynamoDB Local
+ * in memory unless asked otherwise.
  */
 export async function startTestSesame(
   name: string,
@@ -15,8 +15,8 @@ export async function startTestSesame(
   const dataDir = mkdtempSync(join(tmpdir(), `sesame-e2e-${name}-`));
   const sesame = await startLocal({
     dataDir,
-    smtpPort: await freePort(),
-    apiPort: await freePort(),
+    smtpPort: 0,
+    apiPort: 0,
     persistDynamo: false,
     ...options,
   });
