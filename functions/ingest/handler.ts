@@ -9,6 +9,7 @@ import { ClamavScanner, parseClamdAddress } from '@shared/scan/clamav-scanner';
 import { DynamoBounceLedger } from '@shared/store/dynamo-bounce-ledger';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
+import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
 import { createIngestHandler } from './process-batch';
 
 const config = loadRuntimeConfig();
@@ -21,6 +22,7 @@ export const handler = createIngestHandler({
   attachmentsBucket: config.attachmentsBucket,
   bounces: new DynamoBounceLedger(dynamo, config.tableName),
   notices: new DynamoQuotaStore(dynamo, config.tableName),
+  storedMessages: new DynamoStoredMessages(dynamo, config.tableName),
   mailer: ingest.outboxDir
     ? new LocalOutboxMailer(ingest.outboxDir)
     : new SesMailer(new SESv2Client({})),

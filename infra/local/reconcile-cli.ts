@@ -2,15 +2,20 @@
  * `npm run reconcile [-- --repair]`: compares every mailbox's used bytes and message count with
  * the messages it really holds, on the running local sesame, and reports the drift; with
  * `--repair` it sets the recorded totals to the real ones (each only if no delivery changed
- * them meanwhile; such a mailbox is reported and a second run settles it).
+ * them meanwhile; such a mailbox is reported and a second run settles it). Then the objects:
+ * purges a crash left pending, and orphans (objects of stored messages nobody refers to, older
+ * than the longest a notification can wait in the queues); `--repair` deletes both.
  */
 import { parseArgs } from 'node:util';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
+import { S3BlobStore } from '@shared/blob/s3-blob-store';
 import { reconcileUsage } from '@shared/quota/reconcile';
+import { reconcileObjects } from '@shared/quota/reconcile-objects';
 import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
+import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
 import { dataDirFromEnv, readRuntimeInfo } from './runtime-file';
-import { localDynamoClient } from './stand-ins';
+import { localDynamoClient, localS3Client } from './stand-ins';
 
 const USAGE = 'usage: npm run reconcile [-- --repair]';
 
@@ -31,13 +36,14 @@ async function main(): Promise<number> {
     return 1;
   }
   const client = localDynamoClient(runtime.dynamoEndpoint);
+  const s3 = localS3Client(runtime.s3Endpoint);
   try {
-    const store = new DynamoQuotaStore(
-      DynamoDBDocumentClient.from(client),
-      LOCAL_RESOURCE_NAMES.table,
-    );
+    const documents = DynamoDBDocumentClient.from(client);
+    const store = new DynamoQuotaStore(documents, LOCAL_RESOURCE_NAMES.table);
+    const references = new Set<string>();
     const report = await reconcileUsage(store, {
       repair,
+      references,
       onProgress: (checked, drifted) =>
         console.error(`checked ${checked} mailboxes, ${drifted} drifted`),
     });
@@ -50,9 +56,33 @@ async function main(): Promise<number> {
     console.log(
       `${report.mailboxes} mailboxes checked, ${report.drifted.length} drifted${repair ? '' : ' (run with --repair to fix)'}`,
     );
-    return report.drifted.some((d) => d.result !== 'repaired') ? 3 : 0;
+    const objects = await reconcileObjects(
+      {
+        ledger: new DynamoStoredMessages(documents, LOCAL_RESOURCE_NAMES.table),
+        blobs: new S3BlobStore(s3),
+        rawMailBucket: LOCAL_RESOURCE_NAMES.rawMailBucket,
+        attachmentsBucket: LOCAL_RESOURCE_NAMES.attachmentsBucket,
+      },
+      references,
+      { repair, now: new Date() },
+    );
+    for (const purge of objects.pendingPurges) {
+      console.log(`purge of ${purge.sesMessageId} left pending: ${purge.result}`);
+    }
+    for (const orphan of objects.orphans) {
+      console.log(`orphaned object s3://${orphan.bucket}/${orphan.key}: ${orphan.result}`);
+    }
+    console.log(
+      `${objects.pendingPurges.length} pending purges, ${objects.orphans.length} orphaned objects${repair ? '' : ' (run with --repair to delete them)'}`,
+    );
+    const settled =
+      report.drifted.every((d) => d.result === 'repaired') &&
+      objects.pendingPurges.every((p) => p.result === 'purged') &&
+      objects.orphans.every((o) => o.result === 'deleted');
+    return settled ? 0 : 3;
   } finally {
     client.destroy();
+    s3.destroy();
   }
 }
 

@@ -5,7 +5,8 @@
  * Items (see ../shared/DESIGN.md): tenant `TENANT#<id>`/`PROFILE`, domain `DOMAIN#<d>`/`DOMAIN`,
  * mailbox `MBX#<address>`/`PROFILE`, folder `MBX#<address>`/`FOLDER#<id>`,
  * message `MBX#<address>`/`MSG#<id>`, tombstone of a deleted message `MBX#<address>`/`GONE#<id>`
- * (removed by TTL).
+ * (removed by TTL), reference count of a received message's objects `STORED#<sesMessageId>`/
+ * `STORED` (removed by TTL once purged).
  */
 import type { MessageSummary } from '../mailbox/model';
 
@@ -79,3 +80,21 @@ export function keyAttributeNames(): string[] {
   }
   return names;
 }
+
+/**
+ * Attributes of a reference item (`STORED#<sesMessageId>`, shared/store/dynamo-stored-messages);
+ * the IAM grant that lets the mailbox function lower its count names exactly these.
+ */
+export const STORED_ITEM_ATTRIBUTES = [
+  TABLE_SCHEMA.partitionKey,
+  TABLE_SCHEMA.sortKey,
+  'type',
+  'sesMessageId',
+  'refs',
+  'raw',
+  'partCount',
+  'delivered',
+  'purge',
+  'purgeRequestedAt',
+  TABLE_SCHEMA.ttlAttribute,
+] as const;
