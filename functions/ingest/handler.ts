@@ -10,6 +10,7 @@ import { DynamoBounceLedger } from '@shared/store/dynamo-bounce-ledger';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoRefusalLedger } from '@shared/store/dynamo-refusal-ledger';
 import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
+import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
 import { createIngestHandler } from './process-batch';
 
 const config = loadRuntimeConfig();
@@ -23,6 +24,7 @@ export const handler = createIngestHandler({
   bounces: new DynamoBounceLedger(dynamo, config.tableName),
   refusals: new DynamoRefusalLedger(dynamo, config.tableName),
   notices: new DynamoQuotaStore(dynamo, config.tableName),
+  storedMessages: new DynamoStoredMessages(dynamo, config.tableName),
   mailer: ingest.outboxDir
     ? new LocalOutboxMailer(ingest.outboxDir)
     : new SesMailer(new SESv2Client({})),

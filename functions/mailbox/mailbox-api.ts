@@ -36,7 +36,10 @@ const threadPathSchema = z.object({
 
 export interface MailboxApiDeps {
   store: MailStore;
-  /** Deletes a message for good, giving its bytes back; false when there was none. */
+  /**
+   * Deletes a message for good, giving its bytes back (and its objects, when it was the last
+   * reference: shared/mailbox/delete-message); false when there was none.
+   */
   purge: (address: string, id: string) => Promise<boolean>;
   blobs: BlobStore;
   links: DownloadLinks;

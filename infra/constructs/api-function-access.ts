@@ -2,8 +2,16 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
-import { ENV, IMPORT_PREFIX, type FunctionId } from '@shared/config/resource-names';
-import { TABLE_SCHEMA } from '@shared/store/table-schema';
+import {
+  BODY_PREFIX,
+  ENV,
+  IMPORT_PREFIX,
+  PART_PREFIX,
+  RAW_MAIL_PREFIX,
+  SYSTEM_NOTICE_PREFIX,
+  type FunctionId,
+} from '@shared/config/resource-names';
+import { STORED_ITEM_ATTRIBUTES, TABLE_SCHEMA } from '@shared/store/table-schema';
 import type { SesameFunction } from './sesame-function';
 
 /**
@@ -25,16 +33,23 @@ export const FUNCTION_ACCESS: Record<
 
 /**
  * What deleting a message for good writes (shared/store/dynamo-quota-store purgeMessage): the
- * message item goes, the mailbox's used bytes and count and the folder counters go down.
+ * message item goes, the mailbox's used bytes, count and change counter and the folder counters
+ * move.
  */
 export const PURGE_ATTRIBUTES = [
   TABLE_SCHEMA.partitionKey,
   TABLE_SCHEMA.sortKey,
   'usedBytes',
   'messageCount',
+  'changes',
   'total',
   'unread',
 ];
+
+/** The reference items of stored SES messages (`STORED#<sesMessageId>`), and nothing else. */
+export const STORED_PARTITIONS = {
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORED#*'] },
+};
 
 /**
  * The mailbox function writes only items of mailboxes (`MBX#<address>` partitions): its own
@@ -85,6 +100,67 @@ export function grantPurge(fn: SesameFunction, table: ITable): void {
   );
   fn.addToRolePolicy(mailboxWrite(table, 'PutItem', TOMBSTONE_ATTRIBUTES));
   fn.addToRolePolicy(mailboxWrite(table, 'UpdateItem', PURGE_ATTRIBUTES));
+}
+
+/**
+ * Deleting the last reference to a stored message deletes its objects: the raw .eml (raw-mail
+ * bucket, under the SES prefix) and, in the attachments bucket, its parts, its moved-out body
+ * and a notice's .eml. Deletes only, on exactly those prefixes: never `imports/`, never a put.
+ * The mailbox function (DELETE for good) and ingest (mail nobody kept) both need it.
+ */
+export const PURGED_PREFIXES = {
+  rawMail: [RAW_MAIL_PREFIX],
+  attachments: [PART_PREFIX, BODY_PREFIX, SYSTEM_NOTICE_PREFIX],
+} as const;
+
+export function grantObjectPurge(
+  fn: SesameFunction,
+  rawMailBucket: IBucket,
+  attachmentsBucket: IBucket,
+): void {
+  const targets = [
+    { bucket: rawMailBucket, prefixes: PURGED_PREFIXES.rawMail },
+    { bucket: attachmentsBucket, prefixes: PURGED_PREFIXES.attachments },
+  ];
+  for (const { bucket, prefixes } of targets) {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    const bucketId = Stack.of(fn).resolve(
+      (bucket.node.defaultChild as CfnBucket).logicalId,
+    ) as string;
+    for (const prefix of prefixes) {
+      if (fn.role) {
+        Validations.of(fn.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+          reason:
+            'Purging a stored message: its objects are named by its SES message id at run time ' +
+            `(${prefix}<sesMessageId>...); delete only, on that prefix.`,
+        });
+      }
+    }
+  }
+}
+
+/**
+ * The reference count of a stored message, lowered by the same transaction that deletes a
+ * message item (shared/store/dynamo-stored-messages releaseItem); only its own attributes.
+ */
+export function grantReferenceRelease(fn: SesameFunction, table: ITable): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...STORED_ITEM_ATTRIBUTES] },
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+        ...STORED_PARTITIONS,
+      },
+    }),
+  );
 }
 
 /** The one attribute a reader may write: its own sighting (shared/tenancy/last-seen). */

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { FUNCTION_LIMITS } from '@shared/config/function-limits';
 import { ENV, RAW_MAIL_PREFIX } from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
+import { grantObjectPurge } from './api-function-access';
 import type { MailStore } from './mail-store';
 import { SesameFunction } from './sesame-function';
 
@@ -120,6 +121,8 @@ export class InboundMail extends Construct {
       .bindTable(store.table, 'RW')
       .bindBucket(store.rawMailBucket, ENV.rawMailBucket, 'RO')
       .bindBucket(store.attachmentsBucket, ENV.attachmentsBucket, 'RW');
+    // Mail that no recipient kept (every one bounced or refused) leaves no bytes behind.
+    grantObjectPurge(this.ingestFunction, store.rawMailBucket, store.attachmentsBucket);
     // Bounces (5.1.1 no such mailbox, 5.2.2 mailbox full) go out from MAILER-DAEMON@<hosted
     // domain>: sending is allowed from those verified identities only.
     this.ingestFunction.addToRolePolicy(

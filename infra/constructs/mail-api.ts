@@ -31,7 +31,9 @@ import {
   FUNCTION_ACCESS,
   grantImports,
   grantLastSeen,
+  grantObjectPurge,
   grantPurge,
+  grantReferenceRelease,
   type ApiFunctionId,
 } from './api-function-access';
 import { SesameFunction } from './sesame-function';
@@ -192,7 +194,11 @@ export class MailApi extends Construct {
       tiers: props.tiers,
     }).bindTable(props.store.table, access.table);
     if (access.table === 'RO') grantLastSeen(fn, props.store.table);
-    if (access.purge) grantPurge(fn, props.store.table);
+    if (access.purge) {
+      grantPurge(fn, props.store.table);
+      grantReferenceRelease(fn, props.store.table);
+      grantObjectPurge(fn, props.store.rawMailBucket, props.store.attachmentsBucket);
+    }
     if (access.mailBuckets) {
       fn.bindBucket(props.store.rawMailBucket, ENV.rawMailBucket, 'RO').bindBucket(
         props.store.attachmentsBucket,

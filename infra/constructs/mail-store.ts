@@ -1,4 +1,4 @@
-import { CfnResource, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
@@ -7,7 +7,13 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type LifecycleRule,
+} from 'aws-cdk-lib/aws-s3';
+import { IMPORT_PREFIX } from '@shared/config/resource-names';
 import { Construct, type IConstruct } from 'constructs';
 import { TABLE_SCHEMA } from '@shared/store/table-schema';
 
@@ -22,6 +28,39 @@ export const STORE_LOGICAL_IDS = {
   attachmentsBucket: 'AttachmentsBucket',
   accessLogBucket: 'AccessLogBucket',
 } as const;
+
+/**
+ * How long a deleted or overwritten object stays recoverable as a noncurrent version: deleting a
+ * message for good removes its objects (shared/mailbox/stored-objects), and versioning keeps
+ * them this long against a bug or a mistake, then they are gone.
+ */
+export const NONCURRENT_VERSION_DAYS = 30;
+/** A multipart upload nobody completed (a crashed client or function) is aborted after this. */
+export const INCOMPLETE_UPLOAD_DAYS = 1;
+/** CSV imports are read once by their job; the upload is not kept past this. */
+export const IMPORT_UPLOAD_DAYS = 7;
+
+/** Rules on both mail buckets; the attachments bucket also expires its import uploads. */
+export function mailBucketLifecycle(withImports: boolean): LifecycleRule[] {
+  return [
+    {
+      id: 'ExpireNoncurrentVersions',
+      noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS),
+      abortIncompleteMultipartUploadAfter: Duration.days(INCOMPLETE_UPLOAD_DAYS),
+    },
+    // Once its noncurrent versions expired, a deleted object's delete marker is all that is left.
+    { id: 'RemoveExpiredDeleteMarkers', expiredObjectDeleteMarker: true },
+    ...(withImports
+      ? [
+          {
+            id: 'ExpireImportUploads',
+            prefix: IMPORT_PREFIX,
+            expiration: Duration.days(IMPORT_UPLOAD_DAYS),
+          },
+        ]
+      : []),
+  ];
+}
 
 /**
  * Where sesame keeps its data: the one DynamoDB table (from TABLE_SCHEMA), the raw-mail bucket
@@ -55,11 +94,13 @@ export class MailStore extends Construct {
       'RawMailBucket',
       STORE_LOGICAL_IDS.rawMailBucket,
       'raw-mail/',
+      mailBucketLifecycle(false),
     );
     this.attachmentsBucket = this.buildMailBucket(
       'AttachmentsBucket',
       STORE_LOGICAL_IDS.attachmentsBucket,
       'attachments/',
+      mailBucketLifecycle(true),
     );
   }
 
@@ -114,7 +155,12 @@ export class MailStore extends Construct {
     return bucket;
   }
 
-  private buildMailBucket(id: string, logicalId: string, logPrefix: string): Bucket {
+  private buildMailBucket(
+    id: string,
+    logicalId: string,
+    logPrefix: string,
+    lifecycleRules: LifecycleRule[],
+  ): Bucket {
     const bucket = new Bucket(this, id, {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.KMS,
@@ -126,6 +172,7 @@ export class MailStore extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: logPrefix,
+      lifecycleRules,
     });
     stableId(bucket.node.defaultChild, logicalId);
     return bucket;

@@ -1,12 +1,14 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { dataDirFromEnv, readRuntimeInfo } from './runtime-file';
-import { localDynamoClient } from './stand-ins';
+import { localDynamoClient, localS3Client } from './stand-ins';
 
-/** The running local sesame's table, as a command reads it. */
+/** The running local sesame's table (and its S3), as a command reads it. */
 export interface LocalTable {
   documents: DynamoDBDocumentClient;
   tableName: string;
+  s3: S3Client;
 }
 
 export interface LocalTableCommand<Options> {
@@ -44,14 +46,17 @@ async function runCommand<Options>(command: LocalTableCommand<Options>): Promise
     return FAILED;
   }
   const client = localDynamoClient(runtime.dynamoEndpoint);
+  const s3 = localS3Client(runtime.s3Endpoint);
   try {
     const table = {
       documents: DynamoDBDocumentClient.from(client),
       tableName: LOCAL_RESOURCE_NAMES.table,
+      s3,
     };
     return await command.run(table, options);
   } finally {
     client.destroy();
+    s3.destroy();
   }
 }
 

@@ -2,14 +2,20 @@
  * `npm run reconcile [-- --repair]`: compares every mailbox's used bytes and message count with
  * the messages it really holds, on the running local sesame, and reports the drift; with
  * `--repair` it sets the recorded totals to the real ones (each only if no delivery changed
- * them meanwhile; such a mailbox is reported and a second run settles it).
+ * them meanwhile; such a mailbox is reported and a second run settles it). Then the objects:
+ * purges a crash left pending, and orphans (objects of stored messages nobody refers to, older
+ * than the longest a notification can wait in the queues); `--repair` deletes both.
  */
 import { parseArgs } from 'node:util';
+import { S3BlobStore } from '@shared/blob/s3-blob-store';
+import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { reconcileUsage } from '@shared/quota/reconcile';
+import { reconcileObjects } from '@shared/quota/reconcile-objects';
 import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
+import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
 import { runLocalTableCommand } from './local-table-cli';
 
-/** Exit code when a mailbox drifted and was not repaired. */
+/** Exit code when drift, a pending purge or an orphan was found and not repaired. */
 const DRIFT_LEFT = 3;
 
 runLocalTableCommand({
@@ -17,10 +23,12 @@ runLocalTableCommand({
   usage: 'usage: npm run reconcile [-- --repair]',
   parse: (args) =>
     parseArgs({ args, options: { repair: { type: 'boolean' } } }).values.repair ?? false,
-  async run({ documents, tableName }, repair) {
+  async run({ documents, tableName, s3 }, repair) {
     const store = new DynamoQuotaStore(documents, tableName);
+    const references = new Set<string>();
     const report = await reconcileUsage(store, {
       repair,
+      references,
       onProgress: (checked, drifted) =>
         console.error(`checked ${checked} mailboxes, ${drifted} drifted`),
     });
@@ -33,6 +41,29 @@ runLocalTableCommand({
     console.log(
       `${report.mailboxes} mailboxes checked, ${report.drifted.length} drifted${repair ? '' : ' (run with --repair to fix)'}`,
     );
-    return report.drifted.some((d) => d.result !== 'repaired') ? DRIFT_LEFT : 0;
+    const objects = await reconcileObjects(
+      {
+        ledger: new DynamoStoredMessages(documents, tableName),
+        blobs: new S3BlobStore(s3),
+        rawMailBucket: LOCAL_RESOURCE_NAMES.rawMailBucket,
+        attachmentsBucket: LOCAL_RESOURCE_NAMES.attachmentsBucket,
+      },
+      references,
+      { repair, now: new Date() },
+    );
+    for (const purge of objects.pendingPurges) {
+      console.log(`purge of ${purge.sesMessageId} left pending: ${purge.result}`);
+    }
+    for (const orphan of objects.orphans) {
+      console.log(`orphaned object s3://${orphan.bucket}/${orphan.key}: ${orphan.result}`);
+    }
+    console.log(
+      `${objects.pendingPurges.length} pending purges, ${objects.orphans.length} orphaned objects${repair ? '' : ' (run with --repair to delete them)'}`,
+    );
+    const settled =
+      report.drifted.every((d) => d.result === 'repaired') &&
+      objects.pendingPurges.every((p) => p.result === 'purged') &&
+      objects.orphans.every((o) => o.result === 'deleted');
+    return settled ? 0 : DRIFT_LEFT;
   },
 });

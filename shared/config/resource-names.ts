@@ -24,6 +24,16 @@ export const LOCAL_RESOURCE_NAMES = {
 /** Prefix under which SES (and the local SMTP listener) writes each received message. */
 export const RAW_MAIL_PREFIX = 'inbound/';
 
+/**
+ * Prefixes of the attachments bucket that hold a received message's objects, each named after
+ * its SES message id (shared/mailbox/stored-objects): decoded parts, moved-out bodies, and the
+ * .eml of system notices. Deleting the last reference deletes them (and IAM grants deletes
+ * there only).
+ */
+export const PART_PREFIX = 'attachments/';
+export const BODY_PREFIX = 'bodies/';
+export const SYSTEM_NOTICE_PREFIX = 'system/';
+
 /** Prefix of the attachments bucket under which tenant admins upload CSV imports (presigned PUT). */
 export const IMPORT_PREFIX = 'imports/';
 

@@ -1,8 +1,13 @@
-import type { BlobStore } from '../blob/blob-store';
+import { NoSuchObjectError, type BlobStore } from '../blob/blob-store';
 import { normaliseAddress } from '../address/address';
 import type { IndexOutcome, MailStore } from '../mailbox/mail-store';
 import { deriveMessageId } from '../mailbox/message-id';
 import type { MessageRecord, Verdicts } from '../mailbox/model';
+import {
+  purgeStoredObjects,
+  type StoredMessageStore,
+  type StoredObjects,
+} from '../mailbox/stored-objects';
 import { deriveThreadId } from '../mailbox/thread-id';
 import { parseMessage, type ParsedMail } from '../mime/parse-message';
 import { noticeQuotaThresholds, type QuotaNoticeStore } from '../quota/quota-notices';
@@ -28,6 +33,8 @@ export interface IngestDeps extends BounceDeps {
   attachmentsBucket: string;
   /** Used on every message when configured (ClamAV); our own checks run regardless. */
   scanner?: VirusScanner;
+  /** Reference counts of received messages' objects: the last reference purges them. */
+  storedMessages: StoredMessageStore;
   /** Quota threshold markers; without it, no 80/90/100 % notices are sent. */
   notices?: QuotaNoticeStore;
 }
@@ -80,16 +87,29 @@ interface PendingBounce {
  * succeed later throws (after the other bounces were tried), and the retry finds every item
  * indexed and only re-attempts that bounce. Idempotent: a redelivered notification finds every
  * item, bounce marker and refusal already there and changes nothing; anything that fails
- * throws, so it is retried.
+ * throws, so it is retried. Once every recipient is dealt with, the message's objects are purged
+ * if no item refers to them (every recipient bounced or refused, or already deleted it); a
+ * redelivery after that finds them gone and stops.
  */
 export async function ingestMessage(
   notification: SesReceiptNotification,
   deps: IngestDeps,
 ): Promise<RecipientOutcome[]> {
   const { mail, receipt } = notification;
-  const raw = await deps.blobs.get(receipt.action.bucketName, receipt.action.objectKey);
+  const raw = await readRaw(notification, deps);
+  if (!raw) {
+    // Purged: this notification was handled in full before, and nobody holds the message now.
+    return envelopeRecipients(notification).map((recipient) => ({
+      recipient,
+      outcome: 'duplicate',
+    }));
+  }
   const parsed = await parseMessage(raw);
   const attachments = await storeAttachments(parsed, mail.messageId, deps);
+  const objects: StoredObjects = {
+    raw: { bucket: receipt.action.bucketName, key: receipt.action.objectKey },
+    partCount: attachments.length,
+  };
   const parts = await placeMessageParts(parsed, attachments, mail.messageId, deps);
   const contentFindings = await scanContent(notification, raw, parsed, deps.scanner);
   // Unparsed mail has no decoded attachments: the policy looks at what its raw bytes announce.
@@ -152,9 +172,9 @@ export async function ingestMessage(
       ...parts,
       ...(!parsed.parsed && { unparsed: { reason: parsed.unparsedReason ?? 'unknown' } }),
       verdicts,
-      raw: { bucket: receipt.action.bucketName, key: receipt.action.objectKey },
+      raw: objects.raw,
     };
-    const outcome = await deps.store.indexMessage(record, mailbox.quotaBytes);
+    const outcome = await deps.store.indexMessage(record, mailbox.quotaBytes, { objects });
     // The owner hears of 80/90/100 % once per crossing (shared/quota/quota-notices).
     if (deps.notices) {
       await noticeQuotaThresholds(
@@ -184,5 +204,23 @@ export async function ingestMessage(
     }
   }
   if (retryable.length > 0) throw retryable[0];
+  const now = deps.now?.() ?? new Date();
+  const purge = await deps.storedMessages.completeDelivery(mail.messageId, objects, now);
+  if (purge) await purgeStoredObjects(deps, purge, now);
   return outcomes;
+}
+
+/** The raw message; undefined when it is gone because the message was purged. */
+async function readRaw(
+  notification: SesReceiptNotification,
+  deps: IngestDeps,
+): Promise<Uint8Array | undefined> {
+  const { bucketName, objectKey } = notification.receipt.action;
+  try {
+    return await deps.blobs.get(bucketName, objectKey);
+  } catch (error) {
+    if (!(error instanceof NoSuchObjectError)) throw error;
+    if (await deps.storedMessages.purgeStateOf(notification.mail.messageId)) return undefined;
+    throw error;
+  }
 }

@@ -3,7 +3,10 @@ import type { BlobStore } from '../blob/blob-store';
 import { LINKED_BODY_TYPES } from '../mailbox/download-link';
 import type { MessageRecord } from '../mailbox/model';
 import type { AttachmentMeta } from '../mime/mail-parts';
+import { attachmentKey, bodyKeyOf, linkedBodyKeyOf } from '../mailbox/stored-objects';
 import type { ParsedMail } from '../mime/parse-message';
+
+export { attachmentKey, bodyKeyOf, linkedBodyKeyOf };
 
 /** Bodies up to this size live on the message item; larger ones go to the attachments bucket. */
 export const INLINE_BODY_BYTES = 64 * 1024;
@@ -17,14 +20,6 @@ export const LINKED_BODY_BYTES = 1024 * 1024;
 export interface PartStoreDeps {
   blobs: BlobStore;
   attachmentsBucket: string;
-}
-
-/**
- * `attachments/<sesMessageId>/<n>`: chosen by code, never the sender's file name. One object per
- * SES message, shared by all its recipients' items; a redelivery writes the same bytes again.
- */
-export function attachmentKey(sesMessageId: string, index: number): string {
-  return `attachments/${sesMessageId}/${index}`;
 }
 
 /**
@@ -60,16 +55,6 @@ export type PlacedParts = Pick<
   | 'textKey'
   | 'htmlKey'
 >;
-
-/** Where the moved-out parts of a message live: one object per SES message, for every recipient. */
-export function bodyKeyOf(sesMessageId: string): string {
-  return `bodies/${sesMessageId}.json`;
-}
-
-/** Where a body past LINKED_BODY_BYTES lives: its own object, for every recipient. */
-export function linkedBodyKeyOf(sesMessageId: string, part: 'text' | 'html'): string {
-  return `bodies/${sesMessageId}.${part}`;
-}
 
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
 

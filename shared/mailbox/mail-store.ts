@@ -1,6 +1,7 @@
 import type { Cursor } from './cursor';
 import type { AccountReads } from '../tenancy/model';
 import type { FolderId, MessageRecord, MessageSummary } from './model';
+import type { StoredObjects } from './stored-objects';
 
 /** What indexing a message for one recipient did. */
 export type IndexOutcome =
@@ -21,6 +22,12 @@ export interface IndexOptions {
    * mailbox must still exist. Default true.
    */
   chargeQuota?: boolean;
+  /**
+   * The objects of the SES message the item refers to; the same transaction counts the
+   * reference. Default: the record's raw message and one part per listed attachment (ingest
+   * passes it, since a long attachment list may have moved off the item).
+   */
+  objects?: StoredObjects;
 }
 
 /** Where a page of an index ends: what a cursor carries besides the list it belongs to. */
@@ -38,7 +45,8 @@ export interface MailStore extends AccountReads {
   /**
    * One idempotent transaction: message, quota, folder counters. `quotaBytes` is the quota
    * the caller read; the store re-reads it if it changed meanwhile. A message deleted for good
-   * earlier is not stored again ('duplicate'): its redelivery must not bring it back.
+   * earlier is not stored again ('duplicate'): its redelivery must not bring it back; nor is
+   * one whose objects were purged (every recipient had deleted or refused it).
    */
   indexMessage(
     record: MessageRecord,

@@ -5,6 +5,8 @@ import type { Mailbox } from '../tenancy/model';
 import type { IndexOutcome, MailStore } from '../mailbox/mail-store';
 import { deriveMessageId } from '../mailbox/message-id';
 import type { MessageRecord } from '../mailbox/model';
+import { SYSTEM_NOTICE_PREFIX } from '../config/resource-names';
+import { purgeStoredObjects, type StoredMessageStore } from '../mailbox/stored-objects';
 import { logger } from '../log/logger';
 
 /** Percentages of the quota at which the owner is told, once per crossing. */
@@ -25,6 +27,7 @@ export interface QuotaNoticeDeps {
   notices: QuotaNoticeStore;
   blobs: BlobStore;
   attachmentsBucket: string;
+  storedMessages: StoredMessageStore;
 }
 
 /** The highest threshold usage has reached; a refused delivery means the mailbox is full. */
@@ -86,7 +89,9 @@ async function deliverNotice(
   const id = deriveMessageId(sesMessageId, mailbox.address);
   const from = { name: 'sesame', address: `postmaster@${domainOf(mailbox.address)}` };
   const { subject, text } = noticeText(mailbox, level);
-  const key = `system/${id}.eml`;
+  // Named after its (made-up) SES message id, like every stored message: reconcile maps each
+  // object back to the reference item of that id (shared/quota/reconcile-objects).
+  const key = `${SYSTEM_NOTICE_PREFIX}${sesMessageId}.eml`;
   const eml = [
     `From: ${from.name} <${from.address}>`,
     `To: ${mailbox.address}`,
@@ -122,9 +127,14 @@ async function deliverNotice(
     verdicts: {},
     raw: { bucket: deps.attachmentsBucket, key },
   };
+  const objects = { raw: record.raw, partCount: 0 };
   const outcome = await deps.store.indexMessage(record, mailbox.quotaBytes, {
     chargeQuota: false,
+    objects,
   });
+  // Its only recipient is dealt with; not indexed, its .eml is purged at once.
+  const purge = await deps.storedMessages.completeDelivery(sesMessageId, objects, now);
+  if (purge) await purgeStoredObjects(deps, purge, now);
   // Only a mailbox deleted meanwhile gets here (the id is new, the quota is not checked).
   if (outcome !== 'indexed') {
     logger.warn('quota notice not delivered', { address: mailbox.address, level, outcome });

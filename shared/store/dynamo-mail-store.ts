@@ -9,6 +9,7 @@ import {
 import type { FolderId, MessageRecord, MessageSummary } from '../mailbox/model';
 import { DynamoAccountReads, strip } from './account-items';
 import { conditionalUpdate } from './conditional-update';
+import { referenceItem } from './dynamo-stored-messages';
 import { keys } from './keys';
 import { MESSAGE_SUMMARY_FIELDS, TABLE_SCHEMA, type IndexSchema } from './table-schema';
 import { transactWrite } from './transact-write';
@@ -38,6 +39,7 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
     const { mailbox: address, id, folder, size } = record;
     const charge = options.chargeQuota ?? true;
     const timeline = keys.timeline(record.receivedAt, id);
+    const objects = options.objects ?? { raw: record.raw, partCount: record.attachments.length };
     let quota = quotaBytes;
     for (let attempt = 0; ; attempt++) {
       // The order matters: cancellation reasons come back in this order.
@@ -62,7 +64,7 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
               Update: {
                 TableName: this.tableName,
                 Key: keys.mailbox(address),
-                UpdateExpression: 'ADD usedBytes :size, messageCount :one',
+                UpdateExpression: 'ADD usedBytes :size, messageCount :one, changes :one',
                 // used + size <= quota. Conditions cannot add, so the bound is computed
                 // here from the quota read before; the quota must still be that value.
                 ConditionExpression:
@@ -80,7 +82,7 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
               Update: {
                 TableName: this.tableName,
                 Key: keys.mailbox(address),
-                UpdateExpression: 'ADD messageCount :one',
+                UpdateExpression: 'ADD messageCount :one, changes :one',
                 ConditionExpression: 'attribute_exists(PK)',
                 ExpressionAttributeValues: { ':one': 1 },
               },
@@ -102,10 +104,14 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
+        // One more item refers to the SES message's objects (shared/mailbox/stored-objects).
+        referenceItem(this.tableName, record.sesMessageId, objects),
       ]);
       if (!reasons) return 'indexed';
-      const [message, , , tombstone] = reasons;
-      if (message === FAILED || tombstone === FAILED) return 'duplicate';
+      const [message, , , tombstone, stored] = reasons;
+      // Purged objects (`stored`): every recipient had been dealt with and none holds the
+      // message any more, so this is a redelivery of a notification already handled in full.
+      if (message === FAILED || tombstone === FAILED || stored === FAILED) return 'duplicate';
       const current = await this.getMailbox(address);
       if (!current) return 'no-mailbox';
       // The quota changed under us (a tier or add-on change): try again with the new one.

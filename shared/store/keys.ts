@@ -12,6 +12,11 @@ export const keys = {
    * SQS redelivery of its notification cannot put the message back (shared/store).
    */
   tombstone: (address: string, id: string) => ({ PK: `MBX#${address}`, SK: `GONE#${id}` }),
+  /**
+   * The reference count of one received message's objects (raw, parts, body): how many message
+   * items point at them, and whether they are being or have been purged (shared/mailbox/stored-objects).
+   */
+  storedMessage: (sesMessageId: string) => ({ PK: `STORED#${sesMessageId}`, SK: 'STORED' }),
   folderIndex: (address: string, folder: FolderId) => `MBX#${address}#FOLDER#${folder}`,
   threadIndex: (address: string, threadId: string) => `MBX#${address}#THREAD#${threadId}`,
   /** Newest first is a descending query on `<receivedAt>#<id>`. */

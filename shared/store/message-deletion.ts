@@ -1,5 +1,7 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FolderId } from '../mailbox/model';
+import type { PendingPurge } from '../mailbox/stored-objects';
+import { DynamoStoredMessages, purgeOf, releaseItem } from './dynamo-stored-messages';
 import { keys } from './keys';
 import { TABLE_SCHEMA } from './table-schema';
 import { transactWrite } from './transact-write';
@@ -11,10 +13,36 @@ import { transactWrite } from './transact-write';
 export const TOMBSTONE_TTL_SECONDS = 14 * 24 * 60 * 60;
 
 /**
+ * Deletes tried again after a concurrent move, flag or delete changed what they read. Each retry
+ * reads afresh, so only a message changed this many times in a row fails (with a 500).
+ */
+const PURGE_ATTEMPTS = 10;
+
+/** What deleting for good reads of a message, and conditions its writes on. */
+interface PurgedFields {
+  size: number;
+  folder: FolderId;
+  unread?: boolean;
+  sesMessageId?: string;
+}
+
+/** What deleting a message for good did. */
+export interface PurgeOutcome {
+  deleted: boolean;
+  /** The last reference to its SES message went: these objects are to be deleted. */
+  purge?: PendingPurge;
+}
+
+/**
  * Deletes a message for good and gives its bytes back, in one transaction with the folder
- * counters; false if there was no such message (already deleted: nothing changes twice). The
- * same transaction leaves a tombstone that indexMessage checks, so a late redelivery of the
- * notification cannot bring the message back and charge it again.
+ * counters and its SES message's reference count; `deleted: false` if there was no such
+ * message (already deleted: nothing changes twice). The same transaction leaves a tombstone
+ * that indexMessage checks, so a late redelivery of the notification cannot bring the message
+ * back and charge it again. Every write is conditioned on what was read (consistently): the
+ * message's folder, unread flag and size, and the reference count; when a move, a flag or
+ * another delete changed one of them meanwhile, the transaction fails and is built again from
+ * a fresh read, so the counters never drift. `purge` names the objects to delete when this
+ * was the last reference (see deleteMessageForGood).
  */
 export async function purgeMessage(
   client: DynamoDBDocumentClient,
@@ -22,47 +50,72 @@ export async function purgeMessage(
   address: string,
   id: string,
   now: Date,
-): Promise<boolean> {
-  const found = await client.send(
-    new GetCommand({ TableName: tableName, Key: keys.message(address, id) }),
-  );
-  const item = found.Item as { size: number; folder: FolderId; unread?: boolean } | undefined;
-  if (!item) return false;
-  const { failedItem } = await transactWrite(client, [
-    {
-      Delete: {
+): Promise<PurgeOutcome> {
+  const storedMessages = new DynamoStoredMessages(client, tableName);
+  for (let attempt = 1; attempt <= PURGE_ATTEMPTS; attempt++) {
+    const found = await client.send(
+      new GetCommand({
         TableName: tableName,
         Key: keys.message(address, id),
-        ConditionExpression: 'attribute_exists(PK)',
-      },
-    },
-    {
-      Put: {
-        TableName: tableName,
-        Item: {
-          ...keys.tombstone(address, id),
-          type: 'tombstone',
-          [TABLE_SCHEMA.ttlAttribute]: Math.floor(now.getTime() / 1000) + TOMBSTONE_TTL_SECONDS,
+        ConsistentRead: true,
+      }),
+    );
+    const item = found.Item as PurgedFields | undefined;
+    if (!item) return { deleted: false };
+    const stored = item.sesMessageId
+      ? await storedMessages.getStored(item.sesMessageId)
+      : undefined;
+    // No reference item: a message indexed before they existed; its objects are left to
+    // reconcile's orphan sweep.
+    const release =
+      stored && stored.refs > 0 && !stored.purge ? releaseItem(tableName, stored, now) : undefined;
+    const { failedItem } = await transactWrite(client, [
+      {
+        Delete: {
+          TableName: tableName,
+          Key: keys.message(address, id),
+          ConditionExpression: `attribute_exists(PK) AND folder = :folder AND size = :size AND ${
+            item.unread === undefined ? 'attribute_not_exists(unread)' : 'unread = :unread'
+          }`,
+          ExpressionAttributeValues: {
+            ':folder': item.folder,
+            ':size': item.size,
+            ...(item.unread !== undefined && { ':unread': item.unread }),
+          },
         },
       },
-    },
-    {
-      Update: {
-        TableName: tableName,
-        Key: keys.mailbox(address),
-        UpdateExpression: 'ADD usedBytes :minusSize, messageCount :minusOne',
-        ExpressionAttributeValues: { ':minusSize': -item.size, ':minusOne': -1 },
+      {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.tombstone(address, id),
+            type: 'tombstone',
+            [TABLE_SCHEMA.ttlAttribute]: Math.floor(now.getTime() / 1000) + TOMBSTONE_TTL_SECONDS,
+          },
+        },
       },
-    },
-    {
-      Update: {
-        TableName: tableName,
-        Key: keys.folder(address, item.folder),
-        UpdateExpression: 'ADD #total :minusOne, unread :unread',
-        ExpressionAttributeNames: { '#total': 'total' },
-        ExpressionAttributeValues: { ':minusOne': -1, ':unread': item.unread ? -1 : 0 },
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.mailbox(address),
+          UpdateExpression: 'ADD usedBytes :minusSize, messageCount :minusOne, changes :one',
+          ExpressionAttributeValues: { ':minusSize': -item.size, ':minusOne': -1, ':one': 1 },
+        },
       },
-    },
-  ]);
-  return failedItem === undefined;
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.folder(address, item.folder),
+          UpdateExpression: 'ADD #total :minusOne, unread :unread',
+          ExpressionAttributeNames: { '#total': 'total' },
+          ExpressionAttributeValues: { ':minusOne': -1, ':unread': item.unread ? -1 : 0 },
+        },
+      },
+      ...(release ? [release.item] : []),
+    ]);
+    if (failedItem === undefined) {
+      return { deleted: true, ...(release?.purges && stored && { purge: purgeOf(stored) }) };
+    }
+  }
+  throw new Error(`message ${id} of ${address} kept changing while being deleted; try again`);
 }

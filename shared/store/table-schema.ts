@@ -6,7 +6,8 @@
  * mailbox `MBX#<address>`/`PROFILE`, folder `MBX#<address>`/`FOLDER#<id>`,
  * message `MBX#<address>`/`MSG#<id>`, tombstone of a deleted message `MBX#<address>`/`GONE#<id>`
  * (removed by TTL), bounce marker `BOUNCE#<ses id>`/`RCPT#<recipient>` (TTL), refusal of a
- * recipient `REFUSALS#<YYYY-MM-DD>`/`<received at>#<ses id>#<recipient>` (TTL; see keys.ts).
+ * recipient `REFUSALS#<YYYY-MM-DD>`/`<received at>#<ses id>#<recipient>` (TTL; see keys.ts), reference count of a received message's objects
+ * `STORED#<sesMessageId>`/`STORED` (removed by TTL once purged).
  */
 import type { MessageSummary } from '../mailbox/model';
 
@@ -80,3 +81,21 @@ export function keyAttributeNames(): string[] {
   }
   return names;
 }
+
+/**
+ * Attributes of a reference item (`STORED#<sesMessageId>`, shared/store/dynamo-stored-messages);
+ * the IAM grant that lets the mailbox function lower its count names exactly these.
+ */
+export const STORED_ITEM_ATTRIBUTES = [
+  TABLE_SCHEMA.partitionKey,
+  TABLE_SCHEMA.sortKey,
+  'type',
+  'sesMessageId',
+  'refs',
+  'raw',
+  'partCount',
+  'delivered',
+  'purge',
+  'purgeRequestedAt',
+  TABLE_SCHEMA.ttlAttribute,
+] as const;

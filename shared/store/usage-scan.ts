@@ -1,13 +1,21 @@
-import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { UsageTotals } from '../quota/reconcile';
+import {
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { RecordedUsage, UsageTotals } from '../quota/reconcile';
 import { keys } from './keys';
 import { decodePageCursor, encodePageCursor } from './page-cursor';
 
 /** Mailboxes read per page by the reconcile scan. */
 const SCAN_PAGE = 100;
 
-/** A full scan, filtered to mailbox items: an operator's command, not a request path. */
-export async function listMailboxUsage(
+/**
+ * A full scan, filtered to mailbox items: an operator's command, not a request path. Only the
+ * addresses are taken from it; the totals are read again, consistently, per mailbox.
+ */
+export async function listMailboxes(
   client: DynamoDBDocumentClient,
   tableName: string,
   cursor?: string,
@@ -17,27 +25,45 @@ export async function listMailboxUsage(
     new ScanCommand({
       TableName: tableName,
       Limit: SCAN_PAGE,
+      ConsistentRead: true,
       FilterExpression: 'SK = :profile AND begins_with(PK, :mbx)',
-      ProjectionExpression: 'PK, SK, address, usedBytes, messageCount',
+      ProjectionExpression: 'address',
       ExpressionAttributeValues: { ':profile': 'PROFILE', ':mbx': 'MBX#' },
       ...(start && { ExclusiveStartKey: start }),
     }),
   );
-  const items = (result.Items ?? []).map((item) => ({
-    address: item.address as string,
-    usedBytes: (item.usedBytes as number | undefined) ?? 0,
-    messageCount: (item.messageCount as number | undefined) ?? 0,
-  }));
+  const items = (result.Items ?? []).map((item) => item.address as string);
   const next = encodePageCursor(result.LastEvaluatedKey);
   return { items, ...(next && { next }) };
+}
+
+export async function readUsage(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  address: string,
+): Promise<RecordedUsage | undefined> {
+  const result = await client.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: keys.mailbox(address),
+      ProjectionExpression: 'usedBytes, messageCount, changes',
+      ConsistentRead: true,
+    }),
+  );
+  if (!result.Item) return undefined;
+  return {
+    usedBytes: (result.Item.usedBytes as number | undefined) ?? 0,
+    messageCount: (result.Item.messageCount as number | undefined) ?? 0,
+    ...(result.Item.changes !== undefined && { changes: result.Item.changes as number }),
+  };
 }
 
 export async function sumMessages(
   client: DynamoDBDocumentClient,
   tableName: string,
   address: string,
-): Promise<UsageTotals> {
-  const totals = { usedBytes: 0, messageCount: 0 };
+): Promise<UsageTotals & { sesMessageIds: string[] }> {
+  const totals = { usedBytes: 0, messageCount: 0, sesMessageIds: [] as string[] };
   let start: Record<string, unknown> | undefined;
   do {
     const result = await client.send(
@@ -45,13 +71,15 @@ export async function sumMessages(
         TableName: tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :msg)',
         ExpressionAttributeValues: { ':pk': keys.mailbox(address).PK, ':msg': 'MSG#' },
-        ProjectionExpression: 'size',
+        ProjectionExpression: 'size, sesMessageId',
+        ConsistentRead: true,
         ...(start && { ExclusiveStartKey: start }),
       }),
     );
     for (const item of result.Items ?? []) {
       totals.usedBytes += (item.size as number | undefined) ?? 0;
       totals.messageCount++;
+      if (typeof item.sesMessageId === 'string') totals.sesMessageIds.push(item.sesMessageId);
     }
     start = result.LastEvaluatedKey;
   } while (start);

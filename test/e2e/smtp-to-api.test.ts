@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
@@ -176,6 +176,33 @@ describe('sesame on one machine, from SMTP to the API', () => {
 
     const [forAlice, forBob] = await Promise.all([arrival(alice, shared), arrival(bob, shared)]);
     expect(forAlice.id).not.toBe(forBob.id);
+  });
+
+  it('leaves no file of a message in the local S3 folder once both its recipients deleted it for good', async () => {
+    const s3Files = () => readdirSync(join(dataDir, 's3'), { recursive: true }).map(String);
+    const before = new Set(s3Files());
+    const shared = uniqueSubject('Delete me everywhere');
+    await sendMail({ to: ['alice@demo.test', 'bob@demo.test'], subject: shared, text: 'Gone.' });
+    const [forAlice, forBob] = await Promise.all([arrival(alice, shared), arrival(bob, shared)]);
+    // The raw copy the listener stored: inbound/<SES message id>, under the raw-mail bucket.
+    const raw = s3Files().find((file) => !before.has(file) && file.includes('inbound'));
+    const sesMessageId = /inbound[\\/]([^.\\/]+)/.exec(raw ?? '')?.[1];
+    expect(sesMessageId).toBeDefined();
+    const filesOfMessage = () => s3Files().filter((file) => file.includes(sesMessageId!));
+    expect(filesOfMessage().length).toBeGreaterThan(0);
+    const remove = (id: string, token: string) =>
+      fetch(`${sesame.api.url}/mailboxes/me/messages/${id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+      });
+
+    expect((await remove(forAlice.id, alice)).status).toBe(204);
+    const kept = filesOfMessage();
+    expect(kept.length).toBeGreaterThan(0);
+    expect((await api(`/mailboxes/me/messages/${forBob.id}`, bob)).status).toBe(200);
+    expect((await remove(forBob.id, bob)).status).toBe(204);
+
+    expect(filesOfMessage()).toEqual([]);
   });
 
   it(

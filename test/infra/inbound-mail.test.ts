@@ -202,6 +202,17 @@ describe('the ingest function', () => {
     expect(actionsOf(onRawMail)).toEqual(['s3:GetObject']);
   });
 
+  it('may delete raw mail only under the SES prefix, to purge mail no recipient kept', () => {
+    const statements = allowStatementsOfFunction(template, ingestId);
+    const rawPrefix = {
+      'Fn::Join': ['', [getAttArn(STORE_LOGICAL_IDS.rawMailBucket), `/${RAW_MAIL_PREFIX}*`]],
+    };
+    const deletes = statements.filter((s) =>
+      JSON.stringify(s.Resource).includes(JSON.stringify(rawPrefix)),
+    );
+    expect(actionsOf(deletes)).toEqual(['s3:DeleteObject']);
+  });
+
   it('may send bounces only from the hosted domains, no other identity', () => {
     const statements = allowStatementsOfFunction(template, ingestId);
     const sending = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('ses:')));

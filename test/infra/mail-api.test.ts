@@ -4,11 +4,13 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIERS } from '@shared/config/tiers';
 import { ROUTES, routeKey, type Route } from '@shared/http/routes';
+import { STORED_ITEM_ATTRIBUTES } from '@shared/store/table-schema';
 import {
   LAST_SEEN_ATTRIBUTES,
   MAILBOX_PARTITIONS,
   PURGE_ATTRIBUTES,
   TOMBSTONE_ATTRIBUTES,
+  STORED_PARTITIONS,
 } from '../../infra/constructs/api-function-access';
 import { MailApi, ROLE_GROUPS, TENANT_ID_ATTRIBUTE } from '../../infra/constructs/mail-api';
 import { MailStore } from '../../infra/constructs/mail-store';
@@ -159,6 +161,7 @@ function writeStatementsOf(functionId: Parameters<typeof statementsOf>[0]) {
 }
 
 const mailboxItemsOnly = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MBX#*'] } };
+const storedItemsOnly = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORED#*'] } };
 
 const lastSeenOnly = {
   Condition: {
@@ -193,7 +196,7 @@ describe('the account function', () => {
 });
 
 describe('the mailbox function', () => {
-  it('may delete messages for good: delete an item, lower counters, leave a tombstone', () => {
+  it('may delete messages for good: delete an item, lower counters and the reference, leave a tombstone, delete the objects', () => {
     const writes = writeStatementsOf('mailbox');
     expect(
       actionsOf(writes)
@@ -204,7 +207,18 @@ describe('the mailbox function', () => {
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'dynamodb:UpdateItem',
+      'dynamodb:UpdateItem',
+      's3:DeleteObject',
     ]);
+    expect(writes).toContainEqual(
+      expect.objectContaining({
+        Action: 'dynamodb:UpdateItem',
+        Condition: expect.objectContaining({
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...STORED_ITEM_ATTRIBUTES] },
+          ...storedItemsOnly,
+        }),
+      }),
+    );
     expect(writes).toContainEqual(
       expect.objectContaining({
         Action: 'dynamodb:PutItem',
@@ -225,12 +239,34 @@ describe('the mailbox function', () => {
     expect(PURGE_ATTRIBUTES).not.toContain('status');
   });
 
-  it('writes only items of mailbox partitions (MBX#…): every delete and update is conditioned', () => {
-    const writes = writeStatementsOf('mailbox');
+  it('writes only items of mailbox partitions (MBX#…) and reference items (STORED#…): every table write is conditioned', () => {
+    const writes = writeStatementsOf('mailbox').filter((s) =>
+      actionsOf([s]).some((a) => a.startsWith('dynamodb:')),
+    );
     expect(writes.length).toBeGreaterThan(0);
     for (const statement of writes) {
-      expect(statement.Condition, JSON.stringify(statement.Action)).toMatchObject(mailboxItemsOnly);
+      const partitions = JSON.stringify(statement.Condition?.['ForAllValues:StringLike']);
+      expect(
+        [mailboxItemsOnly, storedItemsOnly].map((c) =>
+          JSON.stringify(c['ForAllValues:StringLike']),
+        ),
+      ).toContain(partitions);
     }
+    expect(STORED_PARTITIONS).toEqual(storedItemsOnly);
+  });
+
+  it('deletes objects only under the prefixes of stored messages, never imports/ and never a put', () => {
+    const deletes = writeStatementsOf('mailbox').filter((s) =>
+      actionsOf([s]).some((a) => a.startsWith('s3:')),
+    );
+    expect(actionsOf(deletes)).toEqual(['s3:DeleteObject']);
+    const resources = JSON.stringify(deletes.map((s) => s.Resource));
+    for (const prefix of ['/inbound/*', '/attachments/*', '/bodies/*', '/system/*']) {
+      expect(resources).toContain(prefix);
+    }
+    expect(resources).not.toContain('/imports/');
+    // Never the whole bucket: a bare "/*" after the bucket ARN.
+    expect(resources).not.toContain('},"/*"]');
   });
 });
 

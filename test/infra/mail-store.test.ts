@@ -1,7 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { MESSAGE_SUMMARY_FIELDS, TABLE_SCHEMA } from '@shared/store/table-schema';
-import { STORE_LOGICAL_IDS } from '../../infra/constructs/mail-store';
+import { IMPORT_PREFIX } from '@shared/config/resource-names';
+import {
+  IMPORT_UPLOAD_DAYS,
+  INCOMPLETE_UPLOAD_DAYS,
+  NONCURRENT_VERSION_DAYS,
+  STORE_LOGICAL_IDS,
+} from '../../infra/constructs/mail-store';
 import { resourceTemplate, synthSesame } from './synth-sesame';
 
 const { template } = synthSesame();
@@ -179,5 +185,42 @@ describe('the access-log bucket', () => {
         STORE_LOGICAL_IDS.rawMailBucket,
       ].sort(),
     );
+  });
+});
+
+describe('the lifecycle of the mail buckets', () => {
+  const rules = (logicalId: string) =>
+    (template.toJSON().Resources[logicalId].Properties.LifecycleConfiguration?.Rules ??
+      []) as Record<string, unknown>[];
+
+  it.each([STORE_LOGICAL_IDS.rawMailBucket, STORE_LOGICAL_IDS.attachmentsBucket])(
+    '%s expires noncurrent versions, their delete markers, and abandoned multipart uploads',
+    (logicalId) => {
+      expect(rules(logicalId)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Status: 'Enabled',
+            NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_VERSION_DAYS },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: INCOMPLETE_UPLOAD_DAYS },
+          }),
+          expect.objectContaining({ Status: 'Enabled', ExpiredObjectDeleteMarker: true }),
+        ]),
+      );
+      expect(NONCURRENT_VERSION_DAYS).toBe(30);
+      expect(INCOMPLETE_UPLOAD_DAYS).toBe(1);
+    },
+  );
+
+  it('expires CSV import uploads, and nothing else, after a week', () => {
+    const expiring = (logicalId: string) => rules(logicalId).filter((r) => 'ExpirationInDays' in r);
+    expect(expiring(STORE_LOGICAL_IDS.attachmentsBucket)).toEqual([
+      expect.objectContaining({
+        Status: 'Enabled',
+        Prefix: IMPORT_PREFIX,
+        ExpirationInDays: IMPORT_UPLOAD_DAYS,
+      }),
+    ]);
+    expect(IMPORT_UPLOAD_DAYS).toBe(7);
+    expect(expiring(STORE_LOGICAL_IDS.rawMailBucket)).toEqual([]);
   });
 });

@@ -28,6 +28,11 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   'AwsSolutions-IAM5[Resource::<RawMailBucket.Arn>/*]',
   'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/*]',
   'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/imports/*]', // CSV import uploads
+  // Purging a stored message: delete only, on the prefixes of its objects.
+  'AwsSolutions-IAM5[Resource::<RawMailBucket.Arn>/inbound/*]',
+  'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/attachments/*]',
+  'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/bodies/*]',
+  'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/system/*]',
 ].sort();
 
 describe('cdk-nag AwsSolutions', () => {

@@ -23,6 +23,7 @@ function flakyBlobs(inner: BlobStore) {
   const state = { failures: 0 };
   const blobs: BlobStore = {
     get: (bucket, key) => inner.get(bucket, key),
+    delete: (bucket, keys) => inner.delete(bucket, keys),
     async put(bucket, key, body, type) {
       if (state.failures > 0) {
         state.failures -= 1;

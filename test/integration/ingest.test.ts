@@ -281,6 +281,7 @@ describe('a batch of records', () => {
           return world.blobs.get(bucket, key);
         },
         put: (bucket, key, body, type) => world.blobs.put(bucket, key, body, type),
+        delete: (bucket, keys) => world.blobs.delete(bucket, keys),
       },
       store: {
         ...world.store,

@@ -138,6 +138,7 @@ describe('quota notices', () => {
       notices: quota,
       blobs: world.blobs,
       attachmentsBucket: world.names.attachmentsBucket,
+      storedMessages: ingestDepsOf(world).storedMessages,
     };
     const deliver = async (size: number) => {
       const rec = record(address, size);
@@ -156,8 +157,8 @@ describe('quota notices', () => {
     expect(levels).toEqual([undefined, 80, undefined, 90, 100, undefined]);
 
     // Deleting for good gives the bytes back; the next delivery resets the marker quietly.
-    expect(await quota.purgeMessage(address, first.id)).toBe(true);
-    expect(await quota.purgeMessage(address, first.id)).toBe(false);
+    expect(await quota.purgeMessage(address, first.id)).toMatchObject({ deleted: true });
+    expect(await quota.purgeMessage(address, first.id)).toEqual({ deleted: false });
     expect((await tenancy.getMailbox(address))?.usedBytes).toBe(410_000);
     expect((await deliver(10_000)).level).toBeUndefined();
     expect((await tenancy.getMailbox(address))?.quotaNoticeLevel).toBe(0);
@@ -291,7 +292,9 @@ describe('a message deleted for good', () => {
     const [first] = await ingestMessage(notification, deps);
     const deletedAt = new Date();
 
-    expect(await quota.purgeMessage(address, first!.messageId!, deletedAt)).toBe(true);
+    expect(await quota.purgeMessage(address, first!.messageId!, deletedAt)).toMatchObject({
+      deleted: true,
+    });
     const redelivered = await ingestMessage(notification, deps);
 
     expect(redelivered).toMatchObject([{ outcome: 'duplicate' }]);

@@ -5,9 +5,11 @@ import type { IngestDeps } from '@shared/inbound/ingest-message';
 import { LocalOutboxMailer } from '@shared/outbound/local-outbox-mailer';
 import { S3DownloadLinks } from '@shared/blob/s3-download-links';
 import { DynamoBounceLedger } from '@shared/store/dynamo-bounce-ledger';
+import { deleteMessageForGood } from '@shared/mailbox/delete-message';
 import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
 import { DynamoRefusalLedger } from '@shared/store/dynamo-refusal-ledger';
 import type { RecordedRefusal } from '@shared/inbound/refusals';
+import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
 import type { LocalWorld } from './local-world';
 
 /** The ingest function's ports on a local world, bounces written to a fresh outbox folder. */
@@ -22,6 +24,7 @@ export function ingestDepsOf(
     attachmentsBucket: world.names.attachmentsBucket,
     bounces: new DynamoBounceLedger(world.documents, world.names.table),
     refusals: new DynamoRefusalLedger(world.documents, world.names.table),
+    storedMessages: new DynamoStoredMessages(world.documents, world.names.table),
     mailer: new LocalOutboxMailer(outboxDir),
     outboxDir,
     ...extra,
@@ -30,11 +33,15 @@ export function ingestDepsOf(
 
 /** The mailbox API's ports on a local world (and the ingest ports, to fill the mailboxes). */
 export function mailboxApiDepsOf(world: LocalWorld) {
-  const quota = new DynamoQuotaStore(world.documents, world.names.table);
+  const ingest = ingestDepsOf(world);
+  const deletion = {
+    ...ingest,
+    deletions: new DynamoQuotaStore(world.documents, world.names.table),
+  };
   return {
-    ...ingestDepsOf(world),
+    ...ingest,
     links: new S3DownloadLinks(world.s3),
-    purge: (address: string, id: string) => quota.purgeMessage(address, id),
+    purge: (address: string, id: string) => deleteMessageForGood(deletion, address, id),
   };
 }
 

@@ -57,7 +57,11 @@ describe('the local SMTP listener', () => {
       port: 0,
       maxMessageBytes: 10_000,
       rawMailBucket: 'raw',
-      blobs: { get: async () => new Uint8Array(), put: async () => undefined },
+      blobs: {
+        get: async () => new Uint8Array(),
+        put: async () => undefined,
+        delete: async () => undefined,
+      },
       domains: { findTenantIdByDomain: async () => 'demo' },
       queue: { enqueue: async (notification) => queued.push(notification) },
       ...(verdicts && { verdicts }),

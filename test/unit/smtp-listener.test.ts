@@ -23,6 +23,9 @@ const blobs: BlobStore = {
     stored.set(key, Buffer.from(body));
     expect(bucket).toBe(BUCKET);
   },
+  async delete(_bucket, keys) {
+    for (const key of keys) stored.delete(key);
+  },
 };
 
 let listener: SmtpListener;
