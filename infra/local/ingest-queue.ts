@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SesReceiptNotification } from '@shared/inbound/ses-notification';
 import { logger } from '@shared/log/logger';
-import { DEFAULT_INGEST_MAX_RECEIVE_COUNT } from '../config';
+import { INGEST_MAX_RECEIVE_COUNT } from '@shared/config/ingest-queue';
 import { toSqsRecord } from './ses-envelope';
 
 /** Lambda's SQS event source hands a function at most 10 records at a time by default. */
@@ -26,7 +26,7 @@ export interface IngestQueueOptions {
   handler: SqsBatchHandler;
   /** Pending records live in `<dataDir>/queue/`, parked ones in `<dataDir>/dead-letter/`. */
   dataDir: string;
-  /** Receives before a record is parked; the same setting as the DLQ redrive policy in AWS. */
+  /** Receives before a record is parked; INGEST_MAX_RECEIVE_COUNT, as the DLQ redrive policy in AWS. */
   maxReceiveCount?: number;
   batchSize?: number;
   /** Wait before receive number `attempt + 1`; tests pass a short one. */
@@ -77,7 +77,7 @@ async function writeAtomically(path: string, value: unknown): Promise<void> {
  * disk and picked up again on the next start.
  */
 export async function startIngestQueue(options: IngestQueueOptions): Promise<IngestQueue> {
-  const maxReceiveCount = options.maxReceiveCount ?? DEFAULT_INGEST_MAX_RECEIVE_COUNT;
+  const maxReceiveCount = options.maxReceiveCount ?? INGEST_MAX_RECEIVE_COUNT;
   const batchSize = Math.min(options.batchSize ?? SQS_MAX_BATCH_SIZE, SQS_MAX_BATCH_SIZE);
   const backoffMs = options.backoffMs ?? defaultBackoff;
   const queueDir = join(options.dataDir, 'queue');

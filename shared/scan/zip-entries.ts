@@ -1,0 +1,191 @@
+import { Inflate } from 'fflate';
+
+/**
+ * Zip-bomb bounds. `maxTotalBytes` and `maxEntries` are one budget for a whole message: every
+ * level of nesting and every archive attached draws on it, so a 2.5 KB zip of zips cannot
+ * inflate 360 MB by staying under a per-archive limit at each level. An archive that would pass
+ * a bound is reported as unscannable (shared/scan/scan-message), which the attachment policy
+ * quarantines by default.
+ */
+export const ZIP_LIMITS = {
+  maxEntries: 1_000,
+  maxEntryBytes: 50 * 1024 * 1024,
+  maxTotalBytes: 100 * 1024 * 1024,
+  /** Zips inside zips, this deep. */
+  maxDepth: 3,
+  /**
+   * Compressed bytes handed to the inflater at a time. Deflate expands at most ~1,032 times, so
+   * one step inflates at most ~4 MB: the budget is checked after each, never after a whole entry.
+   */
+  inflateStepBytes: 4 * 1024,
+} as const;
+
+export class UnscannableArchiveError extends Error {
+  readonly code = 'UnscannableArchive';
+}
+
+export interface ArchiveEntry {
+  /** Its path in the archive, nested archives' names first (`outer.zip/inner.zip/file`). */
+  name: string;
+  content: Uint8Array;
+}
+
+/** What a message may still inflate and open; shared by every archive of the message. */
+export class InflateBudget {
+  entries = 0;
+  bytes = 0;
+
+  addEntry(): void {
+    this.entries += 1;
+    if (this.entries > ZIP_LIMITS.maxEntries) {
+      throw new UnscannableArchiveError(`more than ${ZIP_LIMITS.maxEntries} entries`);
+    }
+  }
+
+  addBytes(count: number): void {
+    this.bytes += count;
+    if (this.bytes > ZIP_LIMITS.maxTotalBytes) {
+      throw new UnscannableArchiveError(
+        `it inflates past ${ZIP_LIMITS.maxTotalBytes} bytes (nested archives included)`,
+      );
+    }
+  }
+}
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
+const CENTRAL_FILE_HEADER = 0x02014b50;
+const LOCAL_FILE_HEADER = 0x04034b50;
+/** The end record is 22 bytes plus a comment of at most 65,535. */
+const END_RECORD_SEARCH = 22 + 0xffff;
+const STORED = 0;
+const DEFLATED = 8;
+const ZIP64_MARKER = 0xffffffff;
+
+export function looksLikeZip(content: Uint8Array, filename = ''): boolean {
+  return ZIP_MAGIC.every((byte, i) => content[i] === byte) || /\.zip$/i.test(filename);
+}
+
+interface CentralEntry {
+  name: string;
+  method: number;
+  encrypted: boolean;
+  compressedSize: number;
+  localOffset: number;
+}
+
+function unscannable(reason: string): never {
+  throw new UnscannableArchiveError(`the archive could not be read (${reason})`);
+}
+
+/** The central directory: names, methods and sizes, read before anything is inflated. */
+function centralDirectory(zip: Uint8Array): CentralEntry[] {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const u16 = (at: number) => (at + 2 <= zip.byteLength ? view.getUint16(at, true) : -1);
+  const u32 = (at: number) => (at + 4 <= zip.byteLength ? view.getUint32(at, true) : -1);
+  let end = -1;
+  for (let at = zip.byteLength - 22; at >= Math.max(0, zip.byteLength - END_RECORD_SEARCH); at--) {
+    if (u32(at) === END_OF_CENTRAL_DIRECTORY) {
+      end = at;
+      break;
+    }
+  }
+  if (end < 0) unscannable('no end of central directory');
+  const count = u16(end + 10);
+  let at = u32(end + 16);
+  if (count === 0xffff || at === ZIP64_MARKER) unscannable('zip64 archives are not opened');
+  const entries: CentralEntry[] = [];
+  for (let n = 0; n < count; n++) {
+    if (u32(at) !== CENTRAL_FILE_HEADER) unscannable('a broken central directory');
+    const nameLength = u16(at + 28);
+    const compressedSize = u32(at + 20);
+    const localOffset = u32(at + 42);
+    if (compressedSize === ZIP64_MARKER || localOffset === ZIP64_MARKER) {
+      unscannable('zip64 archives are not opened');
+    }
+    entries.push({
+      name: Buffer.from(zip.subarray(at + 46, at + 46 + nameLength)).toString('utf8'),
+      method: u16(at + 10),
+      encrypted: (u16(at + 8) & 1) === 1,
+      compressedSize,
+      localOffset,
+    });
+    at += 46 + nameLength + u16(at + 30) + u16(at + 32);
+  }
+  return entries;
+}
+
+/** The compressed bytes of one entry, found through its local header. */
+function compressedData(zip: Uint8Array, entry: CentralEntry): Uint8Array {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const at = entry.localOffset;
+  if (at + 30 > zip.byteLength || view.getUint32(at, true) !== LOCAL_FILE_HEADER) {
+    unscannable(`no local header for ${entry.name}`);
+  }
+  const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
+  if (start + entry.compressedSize > zip.byteLength) unscannable(`${entry.name} is cut short`);
+  return zip.subarray(start, start + entry.compressedSize);
+}
+
+/** Inflates one entry step by step, drawing on the budget as it goes: a bomb stops early. */
+function inflateEntry(data: Uint8Array, name: string, budget: InflateBudget): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const inflater = new Inflate((chunk) => {
+    size += chunk.byteLength;
+    if (size > ZIP_LIMITS.maxEntryBytes) {
+      throw new UnscannableArchiveError(`${name} inflates past ${ZIP_LIMITS.maxEntryBytes} bytes`);
+    }
+    budget.addBytes(chunk.byteLength);
+    chunks.push(chunk);
+  });
+  try {
+    for (let at = 0; at < data.byteLength; at += ZIP_LIMITS.inflateStepBytes) {
+      const end = Math.min(at + ZIP_LIMITS.inflateStepBytes, data.byteLength);
+      inflater.push(data.subarray(at, end), end === data.byteLength);
+    }
+    if (data.byteLength === 0) inflater.push(new Uint8Array(0), true);
+  } catch (error) {
+    if (error instanceof UnscannableArchiveError) throw error;
+    unscannable(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
+}
+
+/**
+ * Every file of a zip, nested zips opened to ZIP_LIMITS.maxDepth, one at a time: an entry is
+ * inflated when the caller asks for it and can be dropped before the next, so what is held is
+ * at most the entries on the current path of nesting, all counted by the shared `budget`.
+ * Throws UnscannableArchiveError past a bound or on an archive it cannot read.
+ */
+export function* zipEntries(
+  zip: Uint8Array,
+  budget: InflateBudget = new InflateBudget(),
+  depth = 1,
+  prefix = '',
+): Generator<ArchiveEntry> {
+  for (const entry of centralDirectory(zip)) {
+    if (entry.name.endsWith('/')) continue; // a folder
+    budget.addEntry();
+    if (entry.encrypted) unscannable(`${entry.name} is encrypted`);
+    const data = compressedData(zip, entry);
+    let content: Uint8Array;
+    if (entry.method === STORED) {
+      // Already in memory as part of the archive; counted so stored zips of zips are bounded too.
+      budget.addBytes(data.byteLength);
+      content = data;
+    } else if (entry.method === DEFLATED) {
+      content = inflateEntry(data, entry.name, budget);
+    } else {
+      unscannable(`${entry.name} uses compression method ${entry.method}`);
+    }
+    const name = `${prefix}${entry.name}`;
+    yield { name, content };
+    if (looksLikeZip(content, entry.name)) {
+      if (depth >= ZIP_LIMITS.maxDepth) {
+        throw new UnscannableArchiveError(`archives nested deeper than ${ZIP_LIMITS.maxDepth}`);
+      }
+      yield* zipEntries(content, budget, depth + 1, `${name}/`);
+    }
+  }
+}
