@@ -35,19 +35,18 @@ export function createIngestHandler(
           deps,
           lastDelivery ? { lastResort: { reason: lastResortReason(receiveCount - 1) } } : {},
         );
-        logger[lastDelivery ? 'error' : 'info'](
-          lastDelivery
-            ? 'message indexed unprocessed and quarantined (last resort)'
-            : 'message ingested',
-          {
-            sesMessageId: parsed.notification.mail.messageId,
-            receiveCount,
-            outcomes: outcomes.map(({ recipient, outcome }) => ({ recipient, outcome })),
-          },
-        );
+        const fields = {
+          sesMessageId: parsed.notification.mail.messageId,
+          receiveCount,
+          outcomes: outcomes.map(({ recipient, outcome }) => ({ recipient, outcome })),
+        };
+        // An operator should look at why every earlier delivery failed: the earlier logs say.
+        if (lastDelivery) logger.error('message indexed unprocessed and quarantined', fields);
+        else logger.info('message ingested', fields);
       } catch (error) {
-        logger.error('ingest failed; the record will be retried', {
+        logger.error('ingest failed; the record will be retried or, on its last delivery, parked', {
           sqsId: record.messageId,
+          receiveCount: receiveCountOf(record),
           error: error as Error,
         });
         batchItemFailures.push({ itemIdentifier: record.messageId });
