@@ -7,7 +7,12 @@ import { htmlToSnippetText } from '@shared/mime/html-text';
 import { parseMessage } from '@shared/mime/parse-message';
 import { truncateUtf8 } from '@shared/mime/truncate-utf8';
 import { MAX_FINDING_DETAIL_BYTES, recordedReport } from '@shared/scan/verdict';
-import { InflateBudget, UnscannableArchiveError, zipEntries } from '@shared/scan/zip-entries';
+import {
+  InflateBudget,
+  UnscannableArchiveError,
+  ZIP_LIMITS,
+  zipEntries,
+} from '@shared/scan/zip-entries';
 import { longDisplayNamesMail, nestedZipBomb } from '@test/support/hostile-mail';
 
 /**
@@ -100,8 +105,8 @@ describe('archives share one inflate budget', () => {
 
     expect(error).toBeInstanceOf(UnscannableArchiveError);
     expect((error as Error).message).toMatch(/inflates past/);
-    // Past the budget by one inflate step at most, far from the 360 MB the bomb holds.
-    expect(budget.bytes).toBeLessThan(110 * 1024 * 1024);
+    // Every byte is charged before it is allocated: never past the budget.
+    expect(budget.bytes).toBeLessThanOrEqual(ZIP_LIMITS.maxTotalBytes);
   });
 
   it('counts every archive of a message against the same budget', () => {
@@ -116,6 +121,18 @@ describe('archives share one inflate budget', () => {
     expect(() => {
       for (const entry of zipEntries(sixtyMegabytes, budget)) void entry;
     }).toThrow(/inflates past/);
+  });
+
+  it('refuses an entry that inflates past the size its archive declares', () => {
+    const zip = zipSync({ 'small.txt': new Uint8Array(10 * 1024 * 1024) });
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    // The central directory claims 10 bytes; the data inflates to 10 MB.
+    const central = Buffer.from(zip).indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    view.setUint32(central + 24, 10, true);
+    const budget = new InflateBudget();
+
+    expect(() => [...zipEntries(zip, budget)]).toThrow(/inflates past its declared size/);
+    expect(budget.bytes).toBe(10);
   });
 
   it('still lists the entries of an ordinary archive, nested ones by path', () => {
