@@ -88,7 +88,7 @@ export function scanAttachments(mail: ParsedMail, policy: AttachmentPolicy): Fin
     if (!looksLikeZip(attachment.content, attachment.filename)) return;
     try {
       for (const entry of zipEntries(attachment.content, budget)) {
-        if (containsEicar(entry.content)) {
+        if (entry.eicar) {
           findings.push({
             source: 'content',
             verdict: 'virus',

