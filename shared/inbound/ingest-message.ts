@@ -17,13 +17,7 @@ import { bounce, type BounceDeps, type BounceResult } from './bounce-recipient';
 import { decideRecipient } from './recipient-decision';
 import type { SesReceiptNotification } from './ses-notification';
 import type { BounceReason } from '../outbound/dsn-bounce';
-import {
-  DYNAMODB_ITEM_BYTES,
-  ITEM_KEY_OVERHEAD_BYTES,
-  itemBytes,
-  ItemTooLargeError,
-  STRING_BYTE_LIMITS,
-} from './item-bounds';
+import { assertItemFits, STRING_BYTE_LIMITS } from './item-bounds';
 import { lastResortFinding, unprocessedMail } from './last-resort';
 import { placeMessageParts, storeAttachments } from './store-parts';
 import { truncateUtf8 } from '../mime/truncate-utf8';
@@ -85,20 +79,6 @@ export interface IngestOptions {
    * stored, so nothing accepted leaves the system unaccounted for.
    */
   lastResort?: { reason: string };
-}
-
-/**
- * The final check before writing: every field is bounded (shared/inbound/item-bounds), so an
- * item past DynamoDB's limit is a bug; it fails here with its size, not as a DynamoDB error,
- * and the notification's last delivery still indexes the message (IngestOptions.lastResort).
- */
-function assertItemFits(record: MessageRecord): void {
-  const bytes = itemBytes(record) + ITEM_KEY_OVERHEAD_BYTES;
-  if (bytes > DYNAMODB_ITEM_BYTES) {
-    throw new ItemTooLargeError(
-      `the item of message ${record.id} would be ${bytes} bytes, past ${DYNAMODB_ITEM_BYTES}`,
-    );
-  }
 }
 
 /** A recipient that gets a bounce, sent once every deliverable recipient is indexed. */

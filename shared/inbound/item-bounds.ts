@@ -1,11 +1,13 @@
+import type { MessageRecord } from '../mailbox/model';
 import type { Address, AttachmentMeta } from '../mime/mail-parts';
 import { truncateUtf8 } from '../mime/truncate-utf8';
 
 /**
  * Byte bounds for every string a message item carries. DynamoDB counts an item in bytes (UTF-8
  * values plus attribute names) and refuses one over 400 KB; a refused item sends an accepted
- * message round the retries, so nothing the sender controls reaches an item unbounded. A string
- * cut here is kept whole beside the item (shared/inbound/store-parts, `bodyKey`).
+ * message round the retries, so nothing the sender controls reaches an item unbounded. A cut
+ * address, name or subject is kept whole beside the item (shared/inbound/store-parts, `bodyKey`);
+ * a cut attachment type or content id only in the raw `.eml`.
  */
 export const STRING_BYTE_LIMITS = {
   /** RFC 5321 allows 254 octets in a path; a little more costs nothing. */
@@ -78,4 +80,18 @@ export const itemBytes = (item: unknown): number => Buffer.byteLength(JSON.strin
 
 export class ItemTooLargeError extends Error {
   readonly code = 'ItemTooLarge';
+}
+
+/**
+ * The final check before an item is written: every field is bounded, so an item past
+ * DynamoDB's limit is a bug; it fails here with its size rather than as a DynamoDB error, and
+ * the notification's last delivery still indexes the message (shared/inbound/last-resort).
+ */
+export function assertItemFits(record: MessageRecord): void {
+  const bytes = itemBytes(record) + ITEM_KEY_OVERHEAD_BYTES;
+  if (bytes > DYNAMODB_ITEM_BYTES) {
+    throw new ItemTooLargeError(
+      `the item of message ${record.id} would be ${bytes} bytes, past ${DYNAMODB_ITEM_BYTES}`,
+    );
+  }
 }

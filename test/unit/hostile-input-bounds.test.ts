@@ -1,7 +1,14 @@
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { placeMessageParts } from '@shared/inbound/store-parts';
-import { itemBytes, STRING_BYTE_LIMITS } from '@shared/inbound/item-bounds';
+import {
+  assertItemFits,
+  DYNAMODB_ITEM_BYTES,
+  itemBytes,
+  ItemTooLargeError,
+  STRING_BYTE_LIMITS,
+} from '@shared/inbound/item-bounds';
+import type { MessageRecord } from '@shared/mailbox/model';
 import { sanitiseDisplayName } from '@shared/mime/display-name';
 import { htmlToSnippetText } from '@shared/mime/html-text';
 import { parseMessage } from '@shared/mime/parse-message';
@@ -89,6 +96,15 @@ describe('strings are bounded in bytes', () => {
     const moved = JSON.parse(stored.get(item.bodyKey ?? '') ?? '{}');
     expect(moved.from.name).toHaveLength(200_000);
     expect(moved.to).toHaveLength(101);
+  });
+});
+
+describe('the final item check', () => {
+  it("refuses, with its size, an item that would pass DynamoDB's 400 KB", () => {
+    const record = { id: 'm1', snippet: 'x'.repeat(DYNAMODB_ITEM_BYTES) } as MessageRecord;
+
+    expect(() => assertItemFits(record)).toThrow(ItemTooLargeError);
+    expect(() => assertItemFits({ ...record, snippet: 'short' })).not.toThrow();
   });
 });
 
