@@ -1,3 +1,4 @@
+import { domainError } from '../errors/domain-error';
 import type { MessageRecord } from '../mailbox/model';
 import type { Address, AttachmentMeta } from '../mime/mail-parts';
 import { truncateUtf8 } from '../mime/truncate-utf8';
@@ -78,9 +79,7 @@ export function boundAttachmentMeta(meta: AttachmentMeta): AttachmentMeta {
  */
 export const itemBytes = (item: unknown): number => Buffer.byteLength(JSON.stringify(item));
 
-export class ItemTooLargeError extends Error {
-  readonly code = 'ItemTooLarge';
-}
+export class ItemTooLargeError extends domainError('ItemTooLarge') {}
 
 /**
  * The final check before an item is written: every field is bounded, so an item past

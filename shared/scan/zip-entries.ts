@@ -1,4 +1,5 @@
 import { Inflate } from 'fflate';
+import { domainError } from '../errors/domain-error';
 import { EICAR } from './content-checks';
 
 const EICAR_BYTES = Buffer.from(EICAR, 'latin1');
@@ -24,9 +25,7 @@ export const ZIP_LIMITS = {
   inflateStepBytes: 16 * 1024,
 } as const;
 
-export class UnscannableArchiveError extends Error {
-  readonly code = 'UnscannableArchive';
-}
+export class UnscannableArchiveError extends domainError('UnscannableArchive') {}
 
 export interface ArchiveEntry {
   /** Its path in the archive, nested archives' names first (`outer.zip/inner.zip/file`). */
