@@ -7,20 +7,16 @@ export const CONTEXT_KEYS = {
   region: 'sesame:region',
   hostedDomains: 'sesame:hostedDomains',
   tiers: 'sesame:tiers',
-  ingestMaxReceiveCount: 'sesame:ingestMaxReceiveCount',
 } as const;
 
 /** SES receives mail only in some regions; eu-west-1 is one of them (DESIGN, Tiers). */
 export const DEFAULT_REGION = 'eu-west-1';
-/** Lambda's own guidance for SQS sources: at least 5 tries before a message is parked. */
-export const DEFAULT_INGEST_MAX_RECEIVE_COUNT = 5;
 
 /** Everything the stacks need from configuration, validated once. */
 export interface SesameConfig {
   region: string;
   hostedDomains: string[];
   tiers: TierTable;
-  ingestMaxReceiveCount: number;
 }
 
 export class SesameConfigError extends Error {
@@ -43,12 +39,6 @@ const contextSchema = z.object({
     .array(domainSchema)
     .min(1, 'at least one hosted domain is required')
     .refine((domains) => new Set(domains).size === domains.length, 'domains must be unique'),
-  ingestMaxReceiveCount: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1000) // SQS's own upper bound for maxReceiveCount
-    .default(DEFAULT_INGEST_MAX_RECEIVE_COUNT),
 });
 
 /**
@@ -77,7 +67,6 @@ export function readSesameConfig(tryGetContext: (key: string) => unknown): Sesam
   const parsed = contextSchema.safeParse({
     region: tryGetContext(CONTEXT_KEYS.region),
     hostedDomains: fromCommandLine(tryGetContext(CONTEXT_KEYS.hostedDomains), { allowCsv: true }),
-    ingestMaxReceiveCount: tryGetContext(CONTEXT_KEYS.ingestMaxReceiveCount),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

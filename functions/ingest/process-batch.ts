@@ -1,5 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { INGEST_MAX_RECEIVE_COUNT } from '@shared/config/ingest-queue';
 import { ingestMessage, type IngestDeps } from '@shared/inbound/ingest-message';
+import { lastResortReason, receiveCountOf } from '@shared/inbound/last-resort';
 import { parseSesRecord } from '@shared/inbound/ses-notification';
 import { logger } from '@shared/log/logger';
 
@@ -8,9 +10,15 @@ import { logger } from '@shared/log/logger';
  * another, not concurrently: a message can be 40 MB raw plus its decoded parts, and ten of those
  * at once would exhaust the function's memory and fail (then retry) the whole batch. A record
  * that fails is reported on its own (partial batch response) so SQS retries it, and parks it on
- * the DLQ after the queue's receive limit; the rest of the batch is not redone.
+ * the DLQ after the queue's receive limit; the rest of the batch is not redone. The last
+ * delivery before that limit does not try again what failed: it indexes the message as a
+ * quarantined `unparsed` record (shared/inbound/last-resort), so only a failure to write even
+ * that is parked.
  */
-export function createIngestHandler(deps: IngestDeps) {
+export function createIngestHandler(
+  deps: IngestDeps,
+  maxReceiveCount: number = INGEST_MAX_RECEIVE_COUNT,
+) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
@@ -20,19 +28,30 @@ export function createIngestHandler(deps: IngestDeps) {
           logger.info('SES topic set-up notification received', { sqsId: record.messageId });
           continue;
         }
-        const outcomes = await ingestMessage(parsed.notification, deps);
-        logger.info('message ingested', {
+        const receiveCount = receiveCountOf(record);
+        const lastDelivery = receiveCount >= maxReceiveCount;
+        const outcomes = await ingestMessage(
+          parsed.notification,
+          deps,
+          lastDelivery ? { lastResort: { reason: lastResortReason(receiveCount - 1) } } : {},
+        );
+        const fields = {
           sesMessageId: parsed.notification.mail.messageId,
+          receiveCount,
           outcomes: outcomes.map(({ recipient, outcome, bounce, refused }) => ({
             recipient,
             outcome,
             ...(bounce && { bounce }),
             ...(refused && { refused }),
           })),
-        });
+        };
+        // An operator should look at why every earlier delivery failed: the earlier logs say.
+        if (lastDelivery) logger.error('message indexed unprocessed and quarantined', fields);
+        else logger.info('message ingested', fields);
       } catch (error) {
-        logger.error('ingest failed; the record will be retried', {
+        logger.error('ingest failed; the record will be retried or, on its last delivery, parked', {
           sqsId: record.messageId,
+          receiveCount: receiveCountOf(record),
           error: error as Error,
         });
         batchItemFailures.push({ itemIdentifier: record.messageId });

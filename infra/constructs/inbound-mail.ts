@@ -1,4 +1,5 @@
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -9,6 +10,7 @@ import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_LIMITS } from '@shared/config/function-limits';
+import { INGEST_MAX_RECEIVE_COUNT } from '@shared/config/ingest-queue';
 import { ENV, RAW_MAIL_PREFIX } from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
 import { grantObjectPurge } from './api-function-access';
@@ -20,14 +22,14 @@ const VISIBILITY_TIMEOUT_FACTOR = 6;
 /** SQS's longest retention: a parked message waits two weeks for someone to look at it. */
 const DLQ_RETENTION = Duration.days(14);
 const INGEST_BATCH_SIZE = 10;
+/** How often the dead-letter queue's depth is looked at. */
+const DLQ_ALARM_PERIOD = Duration.minutes(5);
 
 export interface InboundMailProps {
   store: MailStore;
   /** SES accepts mail for every address of these domains. */
   hostedDomains: string[];
   tiers: TierTable;
-  /** Deliveries of one notification before it is parked in the dead-letter queue. */
-  maxReceiveCount: number;
 }
 
 /**
@@ -43,6 +45,12 @@ export class InboundMail extends Construct {
   readonly topic: Topic;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
+  /**
+   * Any parked notification. The ingest function's last delivery indexes whatever it cannot
+   * process (shared/inbound/last-resort), so a parked one means the table or a bucket could not
+   * be written: an operator looks, fixes, and redrives.
+   */
+  readonly deadLetterAlarm: Alarm;
   /** Encrypts the ingest queue and its DLQ. */
   readonly queueKey: Key;
   readonly ingestFunction: SesameFunction;
@@ -113,6 +121,20 @@ export class InboundMail extends Construct {
       reason: 'This queue is the dead-letter queue of the ingest queue; it has none of its own.',
     });
 
+    this.deadLetterAlarm = new Alarm(this, 'IngestDeadLetterAlarm', {
+      alarmDescription:
+        'sesame: an inbound mail notification was parked (infrastructure failure); see the README, "Parked mail"',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: DLQ_ALARM_PERIOD,
+        statistic: 'Maximum',
+      }),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: 0,
+      evaluationPeriods: 1,
+      // An idle queue publishes no data points; that is the good state, not a missing one.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
     this.ingestFunction = new SesameFunction(this, 'IngestFunction', {
       functionId: 'ingest',
       description: 'Indexes received mail (SES notification via SNS and SQS) for its recipients',
@@ -147,7 +169,8 @@ export class InboundMail extends Construct {
       visibilityTimeout: Duration.seconds(
         FUNCTION_LIMITS.ingest.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR,
       ),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
+      // The same count the ingest function reads to know its last delivery.
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: INGEST_MAX_RECEIVE_COUNT },
     });
     // Not raw: the handler reads the SNS envelope, as infra/local hands it over.
     this.topic.addSubscription(new SqsSubscription(this.queue, { rawMessageDelivery: false }));

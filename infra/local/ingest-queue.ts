@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SesReceiptNotification } from '@shared/inbound/ses-notification';
 import { logger } from '@shared/log/logger';
-import { DEFAULT_INGEST_MAX_RECEIVE_COUNT } from '../config';
+import { INGEST_MAX_RECEIVE_COUNT } from '@shared/config/ingest-queue';
 import { moveFileDurably, PRIVATE_DIR_MODE, writeFileDurably } from './durable-write';
 import { toSqsRecord } from './ses-envelope';
 
@@ -27,7 +27,7 @@ export interface IngestQueueOptions {
   handler: SqsBatchHandler;
   /** Pending records live in `<dataDir>/queue/`, parked ones in `<dataDir>/dead-letter/`. */
   dataDir: string;
-  /** Receives before a record is parked; the same setting as the DLQ redrive policy in AWS. */
+  /** Receives before a record is parked; INGEST_MAX_RECEIVE_COUNT, as the DLQ redrive policy in AWS. */
   maxReceiveCount?: number;
   batchSize?: number;
   /** Wait before receive number `attempt + 1`; tests pass a short one. */
@@ -80,7 +80,7 @@ const writeRecord = (path: string, value: unknown) =>
  * disk and picked up again on the next start.
  */
 export async function startIngestQueue(options: IngestQueueOptions): Promise<IngestQueue> {
-  const maxReceiveCount = options.maxReceiveCount ?? DEFAULT_INGEST_MAX_RECEIVE_COUNT;
+  const maxReceiveCount = options.maxReceiveCount ?? INGEST_MAX_RECEIVE_COUNT;
   const batchSize = Math.min(options.batchSize ?? SQS_MAX_BATCH_SIZE, SQS_MAX_BATCH_SIZE);
   const backoffMs = options.backoffMs ?? defaultBackoff;
   const queueDir = join(options.dataDir, 'queue');

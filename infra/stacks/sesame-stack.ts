@@ -25,7 +25,6 @@ export class SesameStack extends Stack {
       store: this.store,
       hostedDomains: config.hostedDomains,
       tiers: config.tiers,
-      maxReceiveCount: config.ingestMaxReceiveCount,
     });
     this.api = new MailApi(this, 'MailApi', {
       store: this.store,

@@ -9,10 +9,12 @@ import {
   type StoredObjects,
 } from '../mailbox/stored-objects';
 import { deriveThreadId } from '../mailbox/thread-id';
+import { htmlToSnippetText } from '../mime/html-text';
 import { parseMessage, type ParsedMail } from '../mime/parse-message';
 import { noticeQuotaThresholds, type QuotaNoticeStore } from '../quota/quota-notices';
 import { resolveAttachmentPolicy } from '../scan/attachment-policy';
 import { scanAttachments, scanContent, scanUnparsedAttachments } from '../scan/scan-message';
+import { sesFindings } from '../scan/ses-verdicts';
 import { findAttachmentMarkers } from '../scan/unparsed-attachments';
 import { folderFor, recordedReport, reportOf, type Finding } from '../scan/verdict';
 import type { VirusScanner } from '../scan/virus-scanner';
@@ -22,7 +24,10 @@ import { refusalOf, type RefusalReason } from './refusals';
 import { evidenceOf, senderAuthenticatedBy } from './sender-authentication';
 import type { SesReceiptNotification } from './ses-notification';
 import type { BounceReason } from '../outbound/dsn-bounce';
+import { assertItemFits, STRING_BYTE_LIMITS } from './item-bounds';
+import { lastResortFinding, unprocessedMail } from './last-resort';
 import { placeMessageParts, storeAttachments } from './store-parts';
+import { truncateUtf8 } from '../mime/truncate-utf8';
 
 export { INLINE_BODY_BYTES, ITEM_LIMITS } from './store-parts';
 export const SNIPPET_LENGTH = 200;
@@ -49,9 +54,17 @@ export interface RecipientOutcome {
   refused?: RefusalReason;
 }
 
+/** Text read for a snippet at most: whitespace runs aside, the snippet is in its first part. */
+const SNIPPET_SOURCE_CHARS = SNIPPET_LENGTH * 64;
+
+/** The first words of the message, from its text, or from its HTML by a linear scan. */
 function snippetOf(mail: ParsedMail): string {
-  const source = mail.text ?? mail.html?.replace(/<[^>]*>/g, ' ') ?? '';
-  return source.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_LENGTH);
+  if (mail.text === undefined) return htmlToSnippetText(mail.html ?? '', SNIPPET_LENGTH);
+  return mail.text
+    .slice(0, SNIPPET_SOURCE_CHARS)
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, SNIPPET_LENGTH);
 }
 
 function verdictsOf(notification: SesReceiptNotification): Verdicts {
@@ -68,6 +81,15 @@ function verdictsOf(notification: SesReceiptNotification): Verdicts {
 /** The envelope recipients (RCPT TO), de-duplicated; never the To header. */
 export function envelopeRecipients(notification: SesReceiptNotification): string[] {
   return [...new Set(notification.receipt.recipients.map(normaliseAddress))];
+}
+
+export interface IngestOptions {
+  /**
+   * Set on the last delivery SQS makes before parking (shared/inbound/last-resort): the message
+   * is not parsed or scanned again but indexed `unparsed` and quarantined, raw kept, `reason`
+   * stored, so nothing accepted leaves the system unaccounted for.
+   */
+  lastResort?: { reason: string };
 }
 
 /** A recipient that gets a bounce, sent once every deliverable recipient is indexed. */
@@ -94,6 +116,7 @@ interface PendingBounce {
 export async function ingestMessage(
   notification: SesReceiptNotification,
   deps: IngestDeps,
+  options: IngestOptions = {},
 ): Promise<RecipientOutcome[]> {
   const { mail, receipt } = notification;
   const raw = await readRaw(notification, deps);
@@ -104,16 +127,22 @@ export async function ingestMessage(
       outcome: 'duplicate',
     }));
   }
-  const parsed = await parseMessage(raw);
+  const { lastResort } = options;
+  // The last resort parses and scans nothing of the message: what failed before is not tried again.
+  const parsed = lastResort
+    ? unprocessedMail(notification, lastResort.reason)
+    : await parseMessage(raw);
   const attachments = await storeAttachments(parsed, mail.messageId, deps);
   const objects: StoredObjects = {
     raw: { bucket: receipt.action.bucketName, key: receipt.action.objectKey },
     partCount: attachments.length,
   };
   const parts = await placeMessageParts(parsed, attachments, mail.messageId, deps);
-  const contentFindings = await scanContent(notification, raw, parsed, deps.scanner);
+  const contentFindings = lastResort
+    ? [...sesFindings(notification), lastResortFinding(lastResort.reason)]
+    : await scanContent(notification, raw, parsed, deps.scanner);
   // Unparsed mail has no decoded attachments: the policy looks at what its raw bytes announce.
-  const markers = parsed.parsed ? undefined : findAttachmentMarkers(raw);
+  const markers = parsed.parsed || lastResort ? undefined : findAttachmentMarkers(raw);
   const threadId = deriveThreadId(parsed);
   const verdicts = verdictsOf(notification);
   const policyFindings = new Map<string, Finding[]>();
@@ -159,7 +188,6 @@ export async function ingestMessage(
       verdict: scan.verdict,
       scan: recordedReport(scan),
       receivedAt: receipt.timestamp,
-      ...(parsed.from && { from: parsed.from }),
       snippet: snippetOf(parsed),
       size: raw.byteLength,
       unread: true,
@@ -167,13 +195,23 @@ export async function ingestMessage(
       hasAttachments: markers
         ? markers.found
         : parsed.attachments.some((a) => a.disposition === 'attachment'),
-      ...(parsed.messageId && { messageIdHeader: parsed.messageId }),
-      ...(parsed.date && { date: parsed.date }),
+      ...(parsed.messageId && {
+        messageIdHeader: truncateUtf8(parsed.messageId, STRING_BYTE_LIMITS.messageIdHeader),
+      }),
+      ...(parsed.date && { date: truncateUtf8(parsed.date, STRING_BYTE_LIMITS.date) }),
       ...parts,
-      ...(!parsed.parsed && { unparsed: { reason: parsed.unparsedReason ?? 'unknown' } }),
+      ...(!parsed.parsed && {
+        unparsed: {
+          reason: truncateUtf8(
+            parsed.unparsedReason ?? 'unknown',
+            STRING_BYTE_LIMITS.unparsedReason,
+          ),
+        },
+      }),
       verdicts,
       raw: objects.raw,
     };
+    assertItemFits(record);
     const outcome = await deps.store.indexMessage(record, mailbox.quotaBytes, { objects });
     // The owner hears of 80/90/100 % once per crossing (shared/quota/quota-notices).
     if (deps.notices) {

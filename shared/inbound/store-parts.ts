@@ -2,9 +2,17 @@ import { createHash } from 'node:crypto';
 import type { BlobStore } from '../blob/blob-store';
 import { LINKED_BODY_TYPES } from '../mailbox/download-link';
 import type { MessageRecord } from '../mailbox/model';
-import type { AttachmentMeta } from '../mime/mail-parts';
+import type { Address, AttachmentMeta } from '../mime/mail-parts';
 import { attachmentKey, bodyKeyOf, linkedBodyKeyOf } from '../mailbox/stored-objects';
 import type { ParsedMail } from '../mime/parse-message';
+import {
+  boundAddress,
+  boundAddressList,
+  boundAttachmentMeta,
+  itemBytes,
+  STRING_BYTE_LIMITS,
+} from './item-bounds';
+import { truncateUtf8 } from '../mime/truncate-utf8';
 
 export { attachmentKey, bodyKeyOf, linkedBodyKeyOf };
 
@@ -24,16 +32,19 @@ export interface PartStoreDeps {
 
 /**
  * Named limits on what a message item carries. DynamoDB refuses items over 400 KB, and a refused
- * item would send an accepted message round the retries into the DLQ, so the item never holds
- * unbounded lists: at most `maxAddressesPerList` addresses per list (with `toTotal` / `ccTotal`
- * when cut), a subject of `maxSubjectLength`, and when its JSON would still pass
- * `itemBudgetBytes` the headers and attachment list move out too. What moves out is kept whole
- * in `bodies/<sesMessageId>.json`, which readMessage merges back. The budget leaves 100 KB for
- * the per-recipient fields (keys, scan findings, capped by MAX_RECORDED_FINDINGS); JSON
- * measures every string and container at least as large as DynamoDB does.
+ * item would send an accepted message round the retries, so every string on it is bounded in
+ * bytes (STRING_BYTE_LIMITS) and every list by count and bytes: at most `maxAddressesPerList`
+ * addresses and `maxAddressListBytes` per list (with `toTotal` / `ccTotal` when cut). When its
+ * JSON would still pass `itemBudgetBytes`, parts move out, largest kinds first: headers and
+ * attachment list, then the address lists, then the inline bodies; what is left is a few KB
+ * whatever the input. What moves out is kept whole in `bodies/<sesMessageId>.json`, which
+ * readMessage merges back. The budget leaves 100 KB for the per-recipient fields (keys, snippet,
+ * scan findings, bounded by MAX_RECORDED_FINDINGS and MAX_FINDING_DETAIL_BYTES).
  */
 export const ITEM_LIMITS = {
   maxAddressesPerList: 100,
+  maxAddressListBytes: 16 * 1024,
+  /** Kept for the list view; the subject is also bounded in bytes (STRING_BYTE_LIMITS). */
   maxSubjectLength: 1_000,
   itemBudgetBytes: 300_000,
 } as const;
@@ -41,6 +52,7 @@ export const ITEM_LIMITS = {
 /** The fields of a message item that depend on the message alone, placed once per message. */
 export type PlacedParts = Pick<
   MessageRecord,
+  | 'from'
   | 'subject'
   | 'to'
   | 'cc'
@@ -58,10 +70,17 @@ export type PlacedParts = Pick<
 
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
 
+/** What moves off an over-budget item, in this order, until it fits. */
+const MOVABLE_IN_ORDER: (keyof PlacedParts)[][] = [
+  ['headers', 'attachments'],
+  ['to', 'cc', 'replyTo'],
+  ['text', 'html'],
+];
+
 /**
  * Decides what of a message stays on its items and what moves to the attachments bucket (see
- * ITEM_LIMITS): large bodies, the full address lists and subject when they were cut, and the
- * headers and attachment list when the item would pass its budget. Once per SES message: every
+ * ITEM_LIMITS): large bodies, the full sender, address lists and subject when they were cut,
+ * and whole kinds of parts while the item would pass its budget. Once per SES message: every
  * recipient's item points at the same object.
  */
 export async function placeMessageParts(
@@ -70,26 +89,38 @@ export async function placeMessageParts(
   sesMessageId: string,
   deps: PartStoreDeps,
 ): Promise<PlacedParts> {
-  const { maxAddressesPerList, maxSubjectLength, itemBudgetBytes } = ITEM_LIMITS;
+  const { maxAddressesPerList, maxAddressListBytes, maxSubjectLength, itemBudgetBytes } =
+    ITEM_LIMITS;
   const moved: Partial<PlacedParts> = {};
+  const list = (addresses: Address[]) =>
+    boundAddressList(addresses, maxAddressesPerList, maxAddressListBytes);
+  const to = list(mail.to);
+  const cc = list(mail.cc);
+  const replyTo = list(mail.replyTo);
   const item: PlacedParts = {
-    subject: mail.subject.slice(0, maxSubjectLength),
-    to: mail.to.slice(0, maxAddressesPerList),
-    cc: mail.cc.slice(0, maxAddressesPerList),
-    replyTo: mail.replyTo.slice(0, maxAddressesPerList),
+    subject: truncateUtf8(mail.subject.slice(0, maxSubjectLength), STRING_BYTE_LIMITS.subject),
+    to: to.kept,
+    cc: cc.kept,
+    replyTo: replyTo.kept,
     headers: mail.headers,
     attachments,
   };
+  if (mail.from) {
+    item.from = boundAddress(mail.from);
+    if (item.from.address !== mail.from.address || item.from.name !== mail.from.name) {
+      moved.from = mail.from;
+    }
+  }
   if (item.subject !== mail.subject) moved.subject = mail.subject;
-  if (item.to.length < mail.to.length) {
+  if (to.cut) {
     item.toTotal = mail.to.length;
     moved.to = mail.to;
   }
-  if (item.cc.length < mail.cc.length) {
+  if (cc.cut) {
     item.ccTotal = mail.cc.length;
     moved.cc = mail.cc;
   }
-  if (item.replyTo.length < mail.replyTo.length) moved.replyTo = mail.replyTo;
+  if (replyTo.cut) moved.replyTo = mail.replyTo;
 
   const bodyBytes = Buffer.byteLength(mail.text ?? '') + Buffer.byteLength(mail.html ?? '');
   if (bodyBytes <= INLINE_BODY_BYTES) {
@@ -109,16 +140,40 @@ export async function placeMessageParts(
       item[part === 'text' ? 'textKey' : 'htmlKey'] = key;
     }
   }
-  if (jsonBytes(item) > itemBudgetBytes) {
-    moved.headers = item.headers;
-    moved.attachments = item.attachments;
-    item.headers = [];
-    item.attachments = [];
+  for (const fields of MOVABLE_IN_ORDER) {
+    if (itemBytes(item) <= itemBudgetBytes) break;
+    moveOff(item, moved, fields, mail);
   }
   if (Object.keys(moved).length === 0) return item;
   const bodyKey = bodyKeyOf(sesMessageId);
   await deps.blobs.put(deps.attachmentsBucket, bodyKey, JSON.stringify(moved), 'application/json');
   return { ...item, bodyKey };
+}
+
+/** Moves whole fields off the item, the full value (not the bounded one) kept beside it. */
+function moveOff(
+  item: PlacedParts,
+  moved: Partial<PlacedParts>,
+  fields: (keyof PlacedParts)[],
+  mail: ParsedMail,
+): void {
+  const full: Partial<PlacedParts> = {
+    to: mail.to,
+    cc: mail.cc,
+    replyTo: mail.replyTo,
+    headers: item.headers,
+    attachments: item.attachments,
+    ...(mail.text !== undefined && { text: mail.text }),
+    ...(mail.html !== undefined && { html: mail.html }),
+  };
+  for (const field of fields) {
+    if (item[field] === undefined) continue;
+    Object.assign(moved, { [field]: moved[field] ?? full[field] });
+    if (Array.isArray(item[field])) Object.assign(item, { [field]: [] });
+    else Reflect.deleteProperty(item, field);
+  }
+  if (fields.includes('to') && mail.to.length > 0) item.toTotal = mail.to.length;
+  if (fields.includes('cc') && mail.cc.length > 0) item.ccTotal = mail.cc.length;
 }
 
 /** Stores every attachment and inline part as its own object and describes it for the item. */
@@ -130,7 +185,8 @@ export async function storeAttachments(
   const metas: AttachmentMeta[] = [];
   for (const [i, attachment] of mail.attachments.entries()) {
     const index = i + 1;
-    const { content, ...meta } = attachment;
+    const { content, ...described } = attachment;
+    const meta = boundAttachmentMeta(described);
     const key = attachmentKey(sesMessageId, index);
     await deps.blobs.put(deps.attachmentsBucket, key, content, 'application/octet-stream');
     metas.push({

@@ -1,12 +1,7 @@
 import type { ParsedMail } from '../mime/parse-message';
 import { policyViolation, type AttachmentPolicy } from './attachment-policy';
-import {
-  containsEicar,
-  containsGtube,
-  looksLikeZip,
-  UnscannableArchiveError,
-  zipEntries,
-} from './content-checks';
+import { containsEicar, containsGtube } from './content-checks';
+import { InflateBudget, looksLikeZip, UnscannableArchiveError, zipEntries } from './zip-entries';
 import { sesFindings, type ReceiptVerdicts } from './ses-verdicts';
 import type { AttachmentMarkers } from './unparsed-attachments';
 import { ScannerUnavailableError, type VirusScanner } from './virus-scanner';
@@ -74,9 +69,11 @@ export async function scanContent(
 /**
  * The attachment-policy findings for one tenant's policy: each attachment's name and type, and
  * the entries of any zip (opened with bounds; EICAR inside is a virus whatever the policy).
+ * All the message's archives, nested ones included, share one inflate budget (ZIP_LIMITS).
  */
 export function scanAttachments(mail: ParsedMail, policy: AttachmentPolicy): Finding[] {
   const findings: Finding[] = [];
+  const budget = new InflateBudget();
   mail.attachments.forEach((attachment, i) => {
     const number = i + 1;
     const blocked = (check: string, detail: string): Finding => ({
@@ -90,8 +87,8 @@ export function scanAttachments(mail: ParsedMail, policy: AttachmentPolicy): Fin
     if (violation) findings.push(blocked(violation.check, violation.detail));
     if (!looksLikeZip(attachment.content, attachment.filename)) return;
     try {
-      for (const entry of zipEntries(attachment.content)) {
-        if (containsEicar(entry.content)) {
+      for (const entry of zipEntries(attachment.content, budget)) {
+        if (entry.eicar) {
           findings.push({
             source: 'content',
             verdict: 'virus',

@@ -1,3 +1,5 @@
+import { truncateUtf8 } from '../mime/truncate-utf8';
+
 /**
  * The scanning verdict model. Every check adds findings; the verdict is the worst finding and
  * the folder follows from the verdict alone (folderFor), so the rule is in one place.
@@ -32,6 +34,8 @@ export interface ScanReport {
 
 /** The most findings a message item keeps: a thousand blocked attachments must still fit it. */
 export const MAX_RECORDED_FINDINGS = 100;
+/** A finding's detail as stored: it may quote a sender-chosen name (a zip entry's, up to 64 KB). */
+export const MAX_FINDING_DETAIL_BYTES = 512;
 
 const RANK: Record<Verdict, number> = { clean: 0, suspicious: 1, spam: 2, blocked: 3, virus: 4 };
 
@@ -65,13 +69,20 @@ const flagRank = (finding: Finding): number => (finding.quarantine ? 2 : finding
  * Decide the folder on the full report; this is for the record.
  */
 export function recordedReport(report: ScanReport): ScanReport {
-  if (report.findings.length <= MAX_RECORDED_FINDINGS) return report;
+  const bounded = (findings: Finding[]) =>
+    findings.map((finding) => ({
+      ...finding,
+      detail: truncateUtf8(finding.detail, MAX_FINDING_DETAIL_BYTES),
+    }));
+  if (report.findings.length <= MAX_RECORDED_FINDINGS) {
+    return { ...report, findings: bounded(report.findings) };
+  }
   const ranked = [...report.findings].sort(
     (a, b) => RANK[b.verdict] - RANK[a.verdict] || flagRank(b) - flagRank(a),
   );
   return {
     verdict: report.verdict,
-    findings: ranked.slice(0, MAX_RECORDED_FINDINGS),
+    findings: bounded(ranked.slice(0, MAX_RECORDED_FINDINGS)),
     omittedFindings: report.findings.length - MAX_RECORDED_FINDINGS,
   };
 }

@@ -3,7 +3,6 @@ import { DEFAULT_TIERS } from '@shared/config/tiers';
 import { buildApp } from '../../infra/build-app';
 import {
   CONTEXT_KEYS,
-  DEFAULT_INGEST_MAX_RECEIVE_COUNT,
   DEFAULT_REGION,
   readSesameConfig,
   SesameConfigError,
@@ -18,14 +17,12 @@ describe('the cdk.json context', () => {
     const config = read(cdkJsonContext());
     expect(config.region).toBe('eu-west-1');
     expect(config.hostedDomains.length).toBeGreaterThan(0);
-    expect(config.ingestMaxReceiveCount).toBe(5);
   });
 
-  it('falls back to eu-west-1, 5 receives and the default tiers', () => {
+  it('falls back to eu-west-1 and the default tiers', () => {
     expect(read(valid)).toEqual({
       region: DEFAULT_REGION,
       hostedDomains: ['mail.sesame.example'],
-      ingestMaxReceiveCount: DEFAULT_INGEST_MAX_RECEIVE_COUNT,
       tiers: DEFAULT_TIERS,
     });
   });
@@ -33,11 +30,9 @@ describe('the cdk.json context', () => {
   it('accepts lists and numbers given as `-c key=value` strings', () => {
     const config = read({
       [CONTEXT_KEYS.hostedDomains]: 'a.example, b.example',
-      [CONTEXT_KEYS.ingestMaxReceiveCount]: '3',
       [CONTEXT_KEYS.tiers]: '{"premium":{"maxLinkDays":45}}',
     });
     expect(config.hostedDomains).toEqual(['a.example', 'b.example']);
-    expect(config.ingestMaxReceiveCount).toBe(3);
     expect(config.tiers.premium.maxLinkDays).toBe(45);
     expect(read({ [CONTEXT_KEYS.hostedDomains]: '["c.example"]' }).hostedDomains).toEqual([
       'c.example',
@@ -58,11 +53,6 @@ describe('the cdk.json context', () => {
     ],
     ['a duplicate domain', { [CONTEXT_KEYS.hostedDomains]: ['a.example', 'A.example'] }, /unique/],
     ['a malformed region', { ...valid, [CONTEXT_KEYS.region]: 'Ireland' }, /sesame:region/],
-    [
-      'a zero receive count',
-      { ...valid, [CONTEXT_KEYS.ingestMaxReceiveCount]: 0 },
-      /sesame:ingestMaxReceiveCount/,
-    ],
     [
       'a negative quota',
       { ...valid, [CONTEXT_KEYS.tiers]: { commodity: { mailboxBytes: -1 } } },

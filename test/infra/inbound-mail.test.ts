@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { RAW_MAIL_PREFIX } from '@shared/config/resource-names';
+import { INGEST_MAX_RECEIVE_COUNT } from '@shared/config/ingest-queue';
 import { CONTEXT_KEYS } from '../../infra/config';
 import { STORE_LOGICAL_IDS } from '../../infra/constructs/mail-store';
 import {
@@ -131,17 +132,26 @@ describe('the inbound topic', () => {
 });
 
 describe('the ingest queue', () => {
-  it('parks a message in the DLQ after the configured number of receives', () => {
+  it('parks a message in the DLQ after the receives the ingest function counts on', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: {
         deadLetterTargetArn: getAttArn(dlqId),
-        maxReceiveCount: config.ingestMaxReceiveCount,
+        maxReceiveCount: INGEST_MAX_RECEIVE_COUNT,
       },
     });
-    synthSesame({ [CONTEXT_KEYS.ingestMaxReceiveCount]: 3 }).template.hasResourceProperties(
-      'AWS::SQS::Queue',
-      { RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }) },
-    );
+  });
+
+  it('raises an alarm as soon as one notification is parked', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('hides a message for at least six times the ingest timeout', () => {

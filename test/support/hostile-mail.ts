@@ -147,3 +147,63 @@ export function manyPartsWithAttachment(
     Buffer.from(`--${boundary}--\r\n`),
   ]);
 }
+
+/**
+ * About 605 KB of headers that are mostly display names: a From name of 200 KB and 100 To and
+ * 100 Cc addresses with names of 2 KB each. Every list is under the count limit; only a bound
+ * in bytes keeps the item under DynamoDB's 400 KB.
+ */
+export function longDisplayNamesMail(subject = 'Long display names'): Buffer {
+  const name = (letter: string, bytes: number) => `"${letter.repeat(bytes)}"`;
+  const list = (prefix: string) =>
+    Array.from(
+      { length: 100 },
+      (_, i) => `${name(prefix, 2_000)} <${prefix.toLowerCase()}${i}@ward.example>`,
+    ).join(',\r\n ');
+  return Buffer.from(
+    [
+      `From: ${name('M', 200_000)} <mallory@partner.example>`,
+      'To: alice@demo.test,\r\n ' + list('T'),
+      `Cc: ${list('C')}`,
+      `Subject: ${subject}`,
+      `Message-ID: <hostile-${++sequence}@partner.example>`,
+      'Date: Fri, 20 Nov 2026 09:14:00 +0000',
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Names everywhere.',
+      '',
+    ].join('\r\n'),
+  );
+}
+
+/**
+ * A zip of zips of zips, about 2.5 KB, that inflates to 360 MB: three archives of four archives
+ * of one 30 MB file of zeros. Each archive is small and under every per-archive limit on its
+ * own; only a budget shared by all levels stops it.
+ */
+export function nestedZipBomb(): Uint8Array {
+  const innermost = zipSync({ 'zeros.bin': new Uint8Array(30 * 1024 * 1024) }, { level: 9 });
+  const middle = zipSync(
+    Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`part-${i}.zip`, innermost])),
+    { level: 9 },
+  );
+  return zipSync(
+    Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`box-${i}.zip`, middle])),
+    { level: 9 },
+  );
+}
+
+export const zipBombMail = (subject = 'Nested zip bomb') =>
+  mailWithAttachments(subject, [
+    { filename: 'archive.zip', contentType: 'application/zip', content: nestedZipBomb() },
+  ]);
+
+/** An HTML-only mail whose body is `count` bytes of `<`: quadratic for a `/<[^>]*>/` regex. */
+export function ltHtmlMail(count = 400 * 1024, subject = 'HTML of less-than signs'): Buffer {
+  return Buffer.from(
+    [...head(subject), 'Content-Type: text/html; charset=utf-8', '', '<'.repeat(count), ''].join(
+      '\r\n',
+    ),
+  );
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSesRecord } from '@shared/inbound/ses-notification';
-import { DEFAULT_INGEST_MAX_RECEIVE_COUNT } from '../../infra/config';
+import { INGEST_MAX_RECEIVE_COUNT } from '@shared/config/ingest-queue';
 import { startIngestQueue, type IngestQueue } from '../../infra/local/ingest-queue';
 import { buildSesNotification } from '../../infra/local/ses-envelope';
 
@@ -90,11 +90,11 @@ describe('the local ingest queue', () => {
     const sqsId = await queue.enqueue(notification('doomed-1'));
     await queue.idle();
 
-    expect(calls).toBe(DEFAULT_INGEST_MAX_RECEIVE_COUNT);
+    expect(calls).toBe(INGEST_MAX_RECEIVE_COUNT);
     const parked = JSON.parse(readFileSync(join(dataDir, 'dead-letter', `${sqsId}.json`), 'utf8'));
     expect(parked).toMatchObject({
       sqsMessageId: sqsId,
-      attempts: DEFAULT_INGEST_MAX_RECEIVE_COUNT,
+      attempts: INGEST_MAX_RECEIVE_COUNT,
       lastReason: expect.stringContaining('raw object is missing'),
       notification: { mail: { messageId: 'doomed-1' } },
     });
