@@ -17,6 +17,7 @@ import { S3_CHECKSUMS } from '@shared/aws/s3-options';
 import { ENV, LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { keyAttributeNames, TABLE_SCHEMA } from '@shared/store/table-schema';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
+import { startCognitoEmulator, type CognitoEmulator } from './cognito-emulator';
 
 const DYNAMO_READY_TIMEOUT_MS = 60_000;
 /** How long DynamoDB Local gets to exit on SIGTERM before it is killed outright. */
@@ -39,11 +40,17 @@ export interface StandInOptions {
   persistDynamo?: boolean;
   dynamoPort?: number;
   s3Port?: number;
+  /** The Cognito emulator's port; fixed by `npm start` so its tokens' issuer stays put. */
+  cognitoPort?: number;
+  /** Start the Cognito emulator (default true); tests that touch no account leave it out. */
+  cognito?: boolean;
 }
 
 export interface StandIns {
   dynamoEndpoint: string;
   s3Endpoint: string;
+  /** The Cognito-API emulator with the user pool, app client and role groups provisioned. */
+  cognito?: CognitoEmulator;
   /** The env a handler needs to talk to these stand-ins, as Lambda's env would in AWS. */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -179,8 +186,8 @@ export async function provisionResources(
 }
 
 /**
- * Starts DynamoDB Local (a Java child process) and s3rver, and provisions the table and
- * buckets. `stop()` ends both; the caller must call it, also on Ctrl-C.
+ * Starts DynamoDB Local (a Java child process), s3rver and the Cognito emulator (a Node child
+ * process), and provisions the table, buckets, user pool, app client and role groups. `stop()` ends both; the caller must call it, also on Ctrl-C.
  */
 export async function startStandIns(options: StandInOptions): Promise<StandIns> {
   assertJava();
@@ -203,19 +210,33 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
     directory: s3Dir,
     silent: true,
   });
+  // Started beside the JVM (both take a second or two), stopped with it.
+  const cognitoStart =
+    options.cognito === false
+      ? Promise.resolve(undefined)
+      : startCognitoEmulator({ dataDir, port: options.cognitoPort ?? (await freePort()) });
+  // Awaited below; until then a failure must not count as unhandled (it stops itself).
+  cognitoStart.catch(() => undefined);
   const stop = async () => {
-    await Promise.all([stopChild(dynamo), s3rver.close().catch(() => undefined)]);
+    await Promise.all([
+      stopChild(dynamo),
+      s3rver.close().catch(() => undefined),
+      cognitoStart.then((cognito) => cognito?.stop()).catch(() => undefined),
+    ]);
   };
   try {
     const { port: s3Port } = await s3rver.run();
     const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
     const s3Endpoint = `http://127.0.0.1:${s3Port}`;
     await waitForDynamo(dynamoEndpoint, dynamo);
+    const cognito = await cognitoStart;
     await provisionResources(dynamoEndpoint, s3Endpoint);
     return {
       dynamoEndpoint,
       s3Endpoint,
+      ...(cognito && { cognito }),
       env: {
+        ...cognito?.env,
         AWS_REGION: LOCAL_REGION,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -228,6 +249,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       stop,
       kill: () => {
         dynamo.kill();
+        cognito?.kill();
       },
     };
   } catch (error) {

@@ -7,6 +7,7 @@ import type { MessageSummary } from '@shared/mailbox/model';
 import type { LocalRuntime } from '../../infra/local/local-runtime';
 import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
 import { blockedAttachmentMail, eicarZipMail, gtubeMail } from '@test/support/hostile-mail';
+import { emulatorToken } from '@test/support/emulator-token';
 
 /** Polling bounds for SMTP ▶ S3 ▶ queue ▶ ingest ▶ DynamoDB; not a timing assertion. */
 const POLLS = 150;
@@ -19,7 +20,7 @@ let alice: string;
 
 beforeAll(async () => {
   ({ sesame, dataDir } = await startTestSesame('inbound'));
-  alice = await sesame.issuer.sign({ address: 'alice@demo.test', tenantId: 'demo' });
+  alice = await emulatorToken(sesame, { address: 'alice@demo.test', tenantId: 'demo' });
 });
 
 afterAll(async () => {
