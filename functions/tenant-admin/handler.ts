@@ -1,15 +1,27 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { dynamo, s3 } from '@shared/aws/clients';
 import { S3ImportFiles } from '@shared/blob/s3-import-files';
-import { loadRuntimeConfig } from '@shared/config/app-config';
+import { loadRuntimeConfig, loadUserPoolId } from '@shared/config/app-config';
+import { ENV } from '@shared/config/resource-names';
+import { CognitoIdentities } from '@shared/sign-in/cognito-identities';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { createTenantAdminHandler } from './tenant-admin-api';
 
 const config = loadRuntimeConfig();
+// Built here, not in shared/aws/clients: only this function manages sign-in accounts. Which
+// world it talks to is the SDK's endpoint setting (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER
+// locally), as for DynamoDB and S3.
+const cognito = new CognitoIdentityProviderClient({});
+const signOutOnDisable = process.env[ENV.globalSignOut] !== 'false';
 
 /** API Gateway v2 (JWT authorizer) ▶ the tenant admin API. */
 export const handler = createTenantAdminHandler({
   store: new DynamoTenancyStore(dynamo, config.tableName),
+  identities: new CognitoIdentities(cognito, {
+    userPoolId: loadUserPoolId(),
+    signOutOnDisable,
+  }),
   mail: new DynamoMailStore(dynamo, config.tableName),
   // Uploads share the attachments bucket, under imports/ (the only prefix this function may touch).
   files: new S3ImportFiles(s3, config.attachmentsBucket),

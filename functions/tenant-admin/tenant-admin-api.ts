@@ -9,6 +9,7 @@ import type { Tenant } from '@shared/tenancy/model';
 import { administeredTenant } from '@shared/tenancy/administered-tenant';
 import { signedIn, type SignedInDeps } from '@shared/http/signed-in';
 import { jsonBody } from '@shared/http/json-body';
+import type { Identities } from '@shared/sign-in/identities';
 import { getImport, runImport, startImport, type ImportFiles } from '@shared/tenancy/csv-import';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 import { tenantUsage, usageCsv } from '@shared/tenancy/usage';
@@ -50,6 +51,8 @@ const runSchema = z.object({ dryRun: z.boolean().default(false) }).strict();
 
 export interface TenantAdminApiDeps extends SignedInDeps {
   store: TenancyStore;
+  /** Sign-in accounts: created, regrouped, disabled and moved with the users. */
+  identities: Identities;
   files: ImportFiles;
   tiers: TierTable;
 }
@@ -69,7 +72,7 @@ export function createTenantAdminHandler(deps: TenantAdminApiDeps) {
   return routedHandler('tenant-admin', administeredOf, {
     'POST /tenants/{tenantId}/users': async (event, tenant) => {
       const input = createUserSchema.parse(jsonBody(event));
-      const user = await createUser(deps.store, deps.tiers, tenant, input, now());
+      const user = await createUser(deps.store, deps.identities, deps.tiers, tenant, input, now());
       return json(201, userView(user), {
         location: `/tenants/${tenant.id}/users/${encodeURIComponent(user.address)}`,
       });
@@ -79,6 +82,7 @@ export function createTenantAdminHandler(deps: TenantAdminApiDeps) {
       const changes = patchUserSchema.parse(jsonBody(event));
       const user = await updateUser(
         deps.store,
+        deps.identities,
         deps.tiers,
         tenant,
         address,
@@ -95,6 +99,7 @@ export function createTenantAdminHandler(deps: TenantAdminApiDeps) {
       // (a known gap, see the README): its id must be known, as ids are random.
       const plan = await transferUser(
         deps.store,
+        deps.identities,
         deps.tiers,
         from,
         address,

@@ -43,6 +43,23 @@ export const ROLE_GROUPS = ['tenant-admin', 'platform-admin'] as const satisfies
 /** The custom attribute (claim `custom:tenantId`) that ties a user to a tenant. */
 export const TENANT_ID_ATTRIBUTE = 'tenantId';
 
+/**
+ * What the Cognito adapter (shared/sign-in/cognito-identities.ts) calls, on this pool only. No
+ * listing: reconcile, which lists the pool, is an operator's tool, not a function's.
+ */
+export const SIGN_IN_ACCOUNT_ACTIONS = [
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminUpdateUserAttributes',
+  'cognito-idp:AdminListGroupsForUser',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminEnableUser',
+  'cognito-idp:AdminUserGlobalSignOut',
+  'cognito-idp:AdminDeleteUser',
+] as const;
+
 /** Stage-wide ceilings that keep a runaway client from exhausting Lambda and DynamoDB capacity. */
 const THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 
@@ -138,6 +155,12 @@ export class MailApi extends Construct {
       }
     }
     this.functions = functions;
+    // Sign-in accounts follow the directory (shared/sign-in): only tenant-admin changes users.
+    const tenantAdmin = functions.get('tenant-admin');
+    if (tenantAdmin) {
+      tenantAdmin.addEnvironment(ENV.userPoolId, this.userPool.userPoolId);
+      this.userPool.grant(tenantAdmin, ...SIGN_IN_ACCOUNT_ACTIONS);
+    }
   }
 
   private buildUserPool(): UserPool {

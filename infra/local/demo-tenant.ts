@@ -1,6 +1,7 @@
 import type { TierTable } from '@shared/config/tiers';
 import { AlreadyExistsError } from '@shared/errors/common-errors';
 import type { Tenant } from '@shared/tenancy/model';
+import { accountStateOf, type Identities } from '@shared/sign-in/identities';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 import { createUser } from '@shared/tenancy/users';
 
@@ -23,10 +24,13 @@ async function unlessThere(create: () => Promise<unknown>): Promise<void> {
 /**
  * Gives a fresh local install something to send mail to: tenant `demo` (commodity) on
  * `demo.test` with two ordinary users, created as the tenant admin API creates them (directory
- * and member listing included). Safe to run on every start; what is there already is left alone.
+ * and member listing included), sign-in accounts too. Safe to run on every start; what is there
+ * already is left alone, except that each demo user's account is set to what the directory
+ * says (a data dir from before the emulator, or one whose emulator data was removed).
  */
 export async function seedDemoTenant(
   store: TenancyStore,
+  identities: Identities,
   tiers: TierTable,
   now: Date = new Date(),
 ): Promise<void> {
@@ -41,6 +45,8 @@ export async function seedDemoTenant(
   };
   await unlessThere(() => store.createTenant(tenant));
   for (const user of DEMO_USERS) {
-    await unlessThere(() => createUser(store, tiers, tenant, user, now));
+    await unlessThere(() => createUser(store, identities, tiers, tenant, user, now));
+    const mailbox = await store.getMailbox(user.address);
+    if (mailbox) await identities.putAccount(accountStateOf(mailbox));
   }
 }

@@ -6,13 +6,15 @@ import { loadRuntimeConfig } from '@shared/config/app-config';
 import { ENV, FUNCTION_IDS, LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
+import { CognitoIdentities } from '@shared/sign-in/cognito-identities';
 import type { TierTable } from '@shared/config/tiers';
 import { seedDemoTenant } from './demo-tenant';
 import { PRIVATE_DIR_MODE } from './durable-write';
 import { startHttpGateway, DEFAULT_API_PORT } from './http-gateway';
 import { startFunctionWorkers, type FunctionWorkersOptions } from './function-workers';
 import { startIngestQueue, type IngestQueue, type IngestQueueOptions } from './ingest-queue';
-import { loadOrCreateIssuer, type LocalIssuer } from './local-issuer';
+import type { CognitoEmulator } from './cognito-emulator';
+import { localCognitoClient } from './cognito-emulator';
 import { DEFAULT_LOCAL_VERDICTS, parseLocalVerdicts, type LocalVerdicts } from './local-verdicts';
 import { readRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
 import { localDynamoClient, localS3Client, LOOPBACK, startStandIns } from './stand-ins';
@@ -29,6 +31,8 @@ export interface LocalOptions {
   persistDynamo?: boolean;
   dynamoPort?: number;
   s3Port?: number;
+  /** The Cognito emulator's port (its tokens name it in `iss`); default a free one. */
+  cognitoPort?: number;
   queue?: Pick<IngestQueueOptions, 'maxReceiveCount' | 'backoffMs'>;
   /** The tier table; default the DESIGN numbers (main.ts reads the SESAME_TIERS file). */
   tiers?: TierTable;
@@ -48,7 +52,8 @@ export interface LocalRuntime {
   dataDir: string;
   smtp: { host: string; port: number };
   api: { url: string; port: number };
-  issuer: LocalIssuer;
+  /** The Cognito emulator: the API's token issuer, where `signIn` gets a real ID token. */
+  cognito: CognitoEmulator;
   queue: IngestQueue;
   /** Stops listening, lets the batch in flight finish, then stops the stand-ins. */
   stop(): Promise<void>;
@@ -87,6 +92,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       persistDynamo: options.persistDynamo ?? true,
       ...(options.dynamoPort !== undefined && { dynamoPort: options.dynamoPort }),
       ...(options.s3Port !== undefined && { s3Port: options.s3Port }),
+      ...(options.cognitoPort !== undefined && { cognitoPort: options.cognitoPort }),
     });
     undo.push(() => standIns.stop());
     // However this process ends (a crash mid-start-up included), the JVM must not outlive it.
@@ -123,8 +129,19 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       s3.destroy();
     });
     const store = new DynamoMailStore(dynamo, LOCAL_RESOURCE_NAMES.table);
-    await seedDemoTenant(new DynamoTenancyStore(dynamo, LOCAL_RESOURCE_NAMES.table), tiers);
-    const issuer = await loadOrCreateIssuer(dataDir);
+    const cognito = standIns.cognito;
+    if (!cognito) throw new Error('the stand-ins started without the Cognito emulator');
+    const cognitoClient = localCognitoClient(cognito.endpoint);
+    undo.push(async () => cognitoClient.destroy());
+    await seedDemoTenant(
+      new DynamoTenancyStore(dynamo, LOCAL_RESOURCE_NAMES.table),
+      new CognitoIdentities(cognitoClient, {
+        userPoolId: cognito.userPoolId,
+        signOutOnDisable: false,
+        invite: false,
+      }),
+      tiers,
+    );
     const functions = await functionsStarting;
 
     const queue = await startIngestQueue({
@@ -148,7 +165,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       host: HOST,
       port: options.apiPort ?? DEFAULT_API_PORT,
       handlers: Object.fromEntries(API_FUNCTION_IDS.map((id) => [id, functions.apiHandler(id)])),
-      verifyToken: (token) => issuer.verify(token),
+      // The JWT authorizer: the emulator's JWKS, its issuer and app client, as in AWS.
+      verifyToken: (token) => cognito.verify(token),
     });
     undo.push(() => api.close());
 
@@ -157,6 +175,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       startedAt: new Date().toISOString(),
       dynamoEndpoint: standIns.dynamoEndpoint,
       s3Endpoint: standIns.s3Endpoint,
+      cognito: {
+        endpoint: cognito.endpoint,
+        userPoolId: cognito.userPoolId,
+        clientId: cognito.clientId,
+      },
       smtp: { host: HOST, port: smtp.port },
       api: { url: api.url, port: api.port },
     });
@@ -166,7 +189,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       dataDir,
       smtp: { host: HOST, port: smtp.port },
       api: { url: api.url, port: api.port },
-      issuer,
+      cognito,
       queue,
       stop: unwind,
     };

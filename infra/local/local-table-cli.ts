@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
-import { dataDirFromEnv, readRuntimeInfo } from './runtime-file';
+import { dataDirFromEnv, readRuntimeInfo, type RuntimeInfo } from './runtime-file';
 import { localDynamoClient, localS3Client } from './stand-ins';
 
 /** The running local sesame's table (and its S3), as a command reads it. */
@@ -9,6 +9,8 @@ export interface LocalTable {
   documents: DynamoDBDocumentClient;
   tableName: string;
   s3: S3Client;
+  /** Where the running sesame's stand-ins listen (the Cognito emulator's endpoint and pool). */
+  runtime: RuntimeInfo;
 }
 
 export interface LocalTableCommand<Options> {
@@ -52,6 +54,7 @@ async function runCommand<Options>(command: LocalTableCommand<Options>): Promise
       documents: DynamoDBDocumentClient.from(client),
       tableName: LOCAL_RESOURCE_NAMES.table,
       s3,
+      runtime,
     };
     return await command.run(table, options);
   } finally {

@@ -3,12 +3,14 @@
  *
  *   SESAME_SMTP_PORT  SMTP listener port (2525)
  *   SESAME_API_PORT   API port (3000)
- *   SESAME_DATA_DIR   where DynamoDB Local, the local S3, the queue and the issuer key live (.data)
+ *   SESAME_COGNITO_PORT  the Cognito emulator's port (9229; its tokens' issuer names it)
+ *   SESAME_DATA_DIR   where DynamoDB Local, the local S3, the queue and the Cognito emulator live (.data)
  *   SESAME_TIERS      a JSON tier table file (partial; the rest keeps the DESIGN defaults)
  *   SESAME_LOCAL_VERDICTS  the SPF/DKIM/DMARC verdicts the listener reports: pass (default),
  *                          gray, fail, or JSON per verdict (infra/local/local-verdicts)
  */
 import { isAbsolute, relative } from 'node:path';
+import { DEMO_USERS } from './demo-tenant';
 import { DEFAULT_API_PORT } from './http-gateway';
 import { startLocal, type LocalRuntime } from './local-runtime';
 import { localVerdictsFromEnv } from './local-verdicts';
@@ -16,6 +18,9 @@ import { dataDirFromEnv } from './runtime-file';
 import { JavaMissingError } from './stand-ins';
 import { DEFAULT_SMTP_PORT } from './smtp-listener';
 import { tiersFromEnv } from './tiers-file';
+
+/** cognito-local's own default; fixed so that tokens (their `iss` names it) survive a restart. */
+const DEFAULT_COGNITO_PORT = 9229;
 
 /** Exit code of a process ended by SIGINT, what a shell expects after a second Ctrl-C. */
 const FORCED_EXIT_CODE = 130;
@@ -73,13 +78,15 @@ async function main(): Promise<void> {
   const dataDir = dataDirFromEnv();
   const smtpPort = portFromEnv('SESAME_SMTP_PORT', DEFAULT_SMTP_PORT);
   const apiPort = portFromEnv('SESAME_API_PORT', DEFAULT_API_PORT);
+  const cognitoPort = portFromEnv('SESAME_COGNITO_PORT', DEFAULT_COGNITO_PORT);
   const tiers = tiersFromEnv();
   const verdicts = localVerdictsFromEnv();
-  runtime = await startLocal({ dataDir, smtpPort, apiPort, tiers, verdicts });
+  runtime = await startLocal({ dataDir, smtpPort, apiPort, cognitoPort, tiers, verdicts });
   if (stopRequested) return void (await stopAndExit());
   console.log(
     `sesame is ready: SMTP on ${runtime.smtp.host}:${runtime.smtp.port}, ` +
-      `API on ${runtime.api.url} (data in ${shown(runtime.dataDir)})`,
+      `API on ${runtime.api.url} (data in ${shown(runtime.dataDir)}); ` +
+      `a token: npm run -s token -- ${DEMO_USERS[0].address}`,
   );
 }
 

@@ -4,18 +4,24 @@
  * `--repair` it sets the recorded totals to the real ones (each only if no delivery changed
  * them meanwhile; such a mailbox is reported and a second run settles it). Then the objects:
  * purges a crash left pending, and orphans (objects of stored messages nobody refers to, older
- * than the longest a notification can wait in the queues); `--repair` deletes both.
+ * than the longest a notification can wait in the queues); `--repair` deletes both. It also
+ * reports every disagreement between the directory and the user pool's sign-in accounts (never
+ * repaired here: doing the tenancy operation again brings the account in line).
  */
 import { parseArgs } from 'node:util';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
 import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { reconcileUsage } from '@shared/quota/reconcile';
 import { reconcileObjects } from '@shared/quota/reconcile-objects';
+import { findAccountDrift } from '@shared/sign-in/account-drift';
+import { CognitoIdentities } from '@shared/sign-in/cognito-identities';
+import { DynamoMailboxAccounts } from '@shared/store/dynamo-mailbox-accounts';
 import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
 import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
+import { localCognitoClient } from './cognito-emulator';
 import { runLocalTableCommand } from './local-table-cli';
 
-/** Exit code when drift, a pending purge or an orphan was found and not repaired. */
+/** Exit code when drift, a pending purge, an orphan or an account disagreement is left. */
 const DRIFT_LEFT = 3;
 
 runLocalTableCommand({
@@ -23,7 +29,7 @@ runLocalTableCommand({
   usage: 'usage: npm run reconcile [-- --repair]',
   parse: (args) =>
     parseArgs({ args, options: { repair: { type: 'boolean' } } }).values.repair ?? false,
-  async run({ documents, tableName, s3 }, repair) {
+  async run({ documents, tableName, s3, runtime }, repair) {
     const store = new DynamoQuotaStore(documents, tableName);
     const references = new Set<string>();
     const report = await reconcileUsage(store, {
@@ -41,6 +47,7 @@ runLocalTableCommand({
     console.log(
       `${report.mailboxes} mailboxes checked, ${report.drifted.length} drifted${repair ? '' : ' (run with --repair to fix)'}`,
     );
+
     const objects = await reconcileObjects(
       {
         ledger: new DynamoStoredMessages(documents, tableName),
@@ -60,10 +67,31 @@ runLocalTableCommand({
     console.log(
       `${objects.pendingPurges.length} pending purges, ${objects.orphans.length} orphaned objects${repair ? '' : ' (run with --repair to delete them)'}`,
     );
-    const settled =
-      report.drifted.every((d) => d.result === 'repaired') &&
-      objects.pendingPurges.every((p) => p.result === 'purged') &&
-      objects.orphans.every((o) => o.result === 'deleted');
-    return settled ? 0 : DRIFT_LEFT;
+
+    const cognito = localCognitoClient(runtime.cognito.endpoint);
+    try {
+      const accounts = await findAccountDrift(
+        new DynamoMailboxAccounts(documents, tableName),
+        new CognitoIdentities(cognito, { userPoolId: runtime.cognito.userPoolId }),
+      );
+      for (const drift of accounts.drift) {
+        console.log(
+          `${drift.address}: sign-in account ${drift.problem}: directory ${drift.directory ?? '(no mailbox)'}, ` +
+            `user pool ${drift.identityProvider ?? '(no account)'}`,
+        );
+      }
+      console.log(
+        `${accounts.mailboxes} mailboxes and ${accounts.accounts} sign-in accounts compared, ` +
+          `${accounts.drift.length} disagreements`,
+      );
+      const settled =
+        report.drifted.every((d) => d.result === 'repaired') &&
+        objects.pendingPurges.every((p) => p.result === 'purged') &&
+        objects.orphans.every((o) => o.result === 'deleted') &&
+        accounts.drift.length === 0;
+      return settled ? 0 : DRIFT_LEFT;
+    } finally {
+      cognito.destroy();
+    }
   },
 });

@@ -13,6 +13,8 @@ export interface RuntimeInfo {
   startedAt: string;
   dynamoEndpoint: string;
   s3Endpoint: string;
+  /** Where `npm run token` signs in (the Cognito emulator, its pool and app client). */
+  cognito: { endpoint: string; userPoolId: string; clientId: string };
   smtp: { host: string; port: number };
   api: { url: string; port: number };
 }

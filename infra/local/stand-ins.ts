@@ -17,6 +17,7 @@ import { keyAttributeNames, TABLE_SCHEMA } from '@shared/store/table-schema';
 import { PRIVATE_DIR_MODE } from './durable-write';
 import { spawnDynamoLocal } from './dynamo-local';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
+import { startCognitoEmulator, type CognitoEmulator } from './cognito-emulator';
 
 export { JavaMissingError } from './dynamo-local';
 
@@ -34,11 +35,17 @@ export interface StandInOptions {
   persistDynamo?: boolean;
   dynamoPort?: number;
   s3Port?: number;
+  /** The Cognito emulator's port; fixed by `npm start` so its tokens' issuer stays put. */
+  cognitoPort?: number;
+  /** Start the Cognito emulator (default true); tests that touch no account leave it out. */
+  cognito?: boolean;
 }
 
 export interface StandIns {
   dynamoEndpoint: string;
   s3Endpoint: string;
+  /** The Cognito-API emulator with the user pool, app client and role groups provisioned. */
+  cognito?: CognitoEmulator;
   /** The env a handler needs to talk to these stand-ins, as Lambda's env would in AWS. */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -169,8 +176,8 @@ export async function provisionResources(
 }
 
 /**
- * Starts DynamoDB Local (a Java child process) and s3rver, and provisions the table and
- * buckets. `stop()` ends both; the caller must call it, also on Ctrl-C.
+ * Starts DynamoDB Local (a Java child process), s3rver and the Cognito emulator (a Node child
+ * process), and provisions the table, buckets, user pool, app client and role groups. `stop()` ends both; the caller must call it, also on Ctrl-C.
  */
 export async function startStandIns(options: StandInOptions): Promise<StandIns> {
   const dataDir = resolve(options.dataDir);
@@ -190,19 +197,33 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
     directory: s3Dir,
     silent: true,
   });
+  // Started beside the JVM (both take a second or two), stopped with it.
+  const cognitoStart =
+    options.cognito === false
+      ? Promise.resolve(undefined)
+      : startCognitoEmulator({ dataDir, port: options.cognitoPort ?? (await freePort()) });
+  // Awaited below; until then a failure must not count as unhandled (it stops itself).
+  cognitoStart.catch(() => undefined);
   const stop = async () => {
-    await Promise.all([stopChild(dynamo), s3rver.close().catch(() => undefined)]);
+    await Promise.all([
+      stopChild(dynamo),
+      s3rver.close().catch(() => undefined),
+      cognitoStart.then((cognito) => cognito?.stop()).catch(() => undefined),
+    ]);
   };
   try {
     const { port: s3Port } = await s3rver.run();
     const dynamoEndpoint = `http://${LOOPBACK}:${dynamoPort}`;
     const s3Endpoint = `http://${LOOPBACK}:${s3Port}`;
     await waitForDynamo(dynamoEndpoint, dynamo);
+    const cognito = await cognitoStart;
     await provisionResources(dynamoEndpoint, s3Endpoint);
     return {
       dynamoEndpoint,
       s3Endpoint,
+      ...(cognito && { cognito }),
       env: {
+        ...cognito?.env,
         AWS_REGION: LOCAL_REGION,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -215,6 +236,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       stop,
       kill: () => {
         dynamo.kill();
+        cognito?.kill();
       },
     };
   } catch (error) {

@@ -1,6 +1,10 @@
 /**
- * `npm run -s token -- <address> [--role tenant-admin|platform-admin]...`: prints a bearer token
- * for a mailbox of the running local sesame, signed by its local issuer and valid for an hour.
+ * `npm run -s token -- <address> [--role tenant-admin|platform-admin]...`: prints an ID token for
+ * a mailbox of the running local sesame, from a real sign-in (USER_PASSWORD_AUTH) at its Cognito
+ * emulator. Local only, it first sets the account's password to the dev password
+ * (AdminSetUserPassword), so users created through the API can sign in too; `--role` adds the
+ * account to that group first, as an operator would in the Cognito console (a tenant admin's
+ * rights still need the stored role). The emulator's tokens last 24 hours.
  *
  *   TOKEN=$(npm run -s token -- alice@demo.test)
  *   curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:3000/mailboxes/me/messages
@@ -11,7 +15,8 @@ import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { normaliseAddress } from '@shared/address/address';
 import type { Role } from '@shared/identity/caller';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
-import { loadIssuer } from './local-issuer';
+import { AdminAddUserToGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { emulatorSession, localCognitoClient } from './cognito-emulator';
 import { dataDirFromEnv, readRuntimeInfo } from './runtime-file';
 import { localDynamoClient } from './stand-ins';
 
@@ -62,9 +67,22 @@ async function main(): Promise<void> {
     if (!mailbox) throw new CliError(`no mailbox ${address} in the local sesame`);
     if (mailbox.status !== 'active')
       throw new CliError(`${address} is a ${mailbox.status}, not an active mailbox`);
-    const issuer = await loadIssuer(dataDir);
-    const token = await issuer.sign({ address, tenantId: mailbox.tenantId, groups });
-    process.stdout.write(`${token}\n`);
+    const cognito = localCognitoClient(runtime.cognito.endpoint);
+    try {
+      for (const GroupName of groups) {
+        await cognito.send(
+          new AdminAddUserToGroupCommand({
+            UserPoolId: runtime.cognito.userPoolId,
+            Username: address,
+            GroupName,
+          }),
+        );
+      }
+      const token = await emulatorSession(cognito, runtime.cognito).signIn(address);
+      process.stdout.write(`${token}\n`);
+    } finally {
+      cognito.destroy();
+    }
   } finally {
     client.destroy();
   }

@@ -28,3 +28,8 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     tiers: resolveTiers(tiersJson ? JSON.parse(tiersJson) : undefined),
   };
 }
+
+/** The user pool id, for the function that keeps sign-in accounts (tenant-admin). */
+export function loadUserPoolId(env: NodeJS.ProcessEnv = process.env): string {
+  return required(env, ENV.userPoolId);
+}

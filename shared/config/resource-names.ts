@@ -11,6 +11,10 @@ export const ENV = {
   tiers: 'SESAME_TIERS_JSON',
   /** Set on one machine: bounces and other outbound mail become .eml files there, not SES sends. */
   outboxDir: 'SESAME_OUTBOX_DIR',
+  /** The Cognito user pool whose sign-in accounts follow the directory (tenant-admin function). */
+  userPoolId: 'SESAME_USER_POOL_ID',
+  /** `false` on one machine only: the Cognito emulator has no AdminUserGlobalSignOut. */
+  globalSignOut: 'SESAME_COGNITO_GLOBAL_SIGN_OUT',
   /** `host:port` of a clamd to scan every inbound message with; unset: our own checks only. */
   clamdAddress: 'SESAME_CLAMD',
 } as const;

@@ -6,6 +6,7 @@ import type { TierTable } from '../config/tiers';
 import { AlreadyExistsError } from '../errors/common-errors';
 import { domainOf, normaliseAddress } from '../address/address';
 import type { Tenant } from './model';
+import type { Identities } from '../sign-in/identities';
 import {
   ImportInvalidError,
   ImportNotUploadedError,
@@ -43,6 +44,8 @@ export interface ImportFiles {
 
 export interface ImportDeps {
   store: TenancyStore;
+  /** Each created user's sign-in account, made as createUser makes it. */
+  identities: Identities;
   files: ImportFiles;
   tiers: TierTable;
 }
@@ -198,7 +201,7 @@ export async function runImport(
         rows.slice(start, start + APPLY_CONCURRENCY).map(async (row) => {
           if (row.outcome === 'would-keep' || !row.user) return void (row.outcome = 'unchanged');
           try {
-            await createUser(deps.store, deps.tiers, tenant, row.user, now);
+            await createUser(deps.store, deps.identities, deps.tiers, tenant, row.user, now);
             row.outcome = 'created';
           } catch (error) {
             // Created meanwhile by someone else (another run of the same file): nothing to do.

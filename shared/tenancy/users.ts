@@ -4,6 +4,7 @@ import { AlreadyExistsError } from '../errors/common-errors';
 import { domainOf, normaliseAddress } from '../address/address';
 import type { Mailbox, Tenant } from './model';
 import { ForbiddenError, isPlatformAdmin, requireMayManage } from '../identity/access-rules';
+import { accountStateOf, groupsFor, type Identities } from '../sign-in/identities';
 import { directoryEntriesOf } from './directory-terms';
 import {
   ForeignDomainError,
@@ -70,16 +71,40 @@ export function newMailbox(tiers: TierTable, tenant: Tenant, input: NewUser, now
   };
 }
 
-/** Creates a mailbox, its folders and directory entries in one transaction. */
+/**
+ * Creates the sign-in account, then the mailbox, its folders and directory entries in one
+ * transaction. The account comes first because creating it is idempotent: if the table write
+ * fails, the account can do nothing (every request needs an active mailbox) and doing the
+ * create again converges; a create that fails after making the account removes it again.
+ * The other order could leave a mailbox nobody can sign in to, which a retry (409
+ * AlreadyExists) would never mend.
+ */
 export async function createUser(
   store: TenancyStore,
+  identities: Identities,
   tiers: TierTable,
   tenant: Tenant,
   input: NewUser,
   now: Date,
 ): Promise<Mailbox> {
   const mailbox = newMailbox(tiers, tenant, input, now);
-  await store.createMailbox(mailbox, directoryEntriesOf(mailbox, tenant.name));
+  // Someone else's address (in any tenant): refused before their account is touched.
+  if (await store.getMailbox(mailbox.address)) {
+    throw new AlreadyExistsError(`${mailbox.address} already exists`);
+  }
+  const { created } = await identities.putAccount(accountStateOf(mailbox));
+  try {
+    await store.createMailbox(mailbox, directoryEntriesOf(mailbox, tenant.name));
+  } catch (error) {
+    const winner = await store.getMailbox(mailbox.address).catch(() => undefined);
+    if (winner) {
+      // Created meanwhile (a concurrent create or import): the account follows that mailbox.
+      await identities.putAccount(accountStateOf(winner));
+    } else if (created) {
+      await identities.deleteAccount(mailbox.address);
+    }
+    throw error;
+  }
   return mailbox;
 }
 
@@ -88,9 +113,15 @@ export async function createUser(
  * of its own (the other fields are ignored). Otherwise what can be checked is checked first
  * (the caller may, the user is active, the tenant is premium) and profile, directory and add-on
  * are written in one transaction that also holds the seat conditions, so a 409 changes nothing.
+ *
+ * The sign-in account follows after the table (its groups on a role change; disabled and signed
+ * out for a leaver): the table is what every request checks, so a demotion or a leaver takes
+ * effect at once even if the identity provider fails, and the same PATCH again finishes the
+ * account (the table writes are idempotent, the account is set again every time).
  */
 export async function updateUser(
   store: TenancyStore,
+  identities: Identities,
   tiers: TierTable,
   tenant: Tenant,
   address: string,
@@ -105,13 +136,16 @@ export async function updateUser(
     const mailbox = await memberOf(store, tenant, address);
     requireMayManage(by, mailbox);
     if (changes.status === 'leaver') {
+      // A leaver already (an earlier attempt): nothing is written, the account is still set.
       await store.markLeaver(
         mailbox.address,
         tenant.id,
         now.toISOString(),
         quotaFor(tiers, tenant.tier, false),
       );
-      return memberOf(store, tenant, mailbox.address);
+      const left = await memberOf(store, tenant, mailbox.address);
+      await identities.putAccount({ ...accountStateOf(left), groups: undefined });
+      return left;
     }
     if (mailbox.status !== 'active') throw new NotActiveError();
     const { largeMailbox, status: _status, ...fields } = changes;
@@ -136,7 +170,13 @@ export async function updateUser(
       }),
       ...(seat && { seat }),
     });
-    if (written) return memberOf(store, tenant, mailbox.address);
+    if (written) {
+      const user = await memberOf(store, tenant, mailbox.address);
+      if (profile.role !== undefined) {
+        await identities.putAccount(accountStateOf(user));
+      }
+      return user;
+    }
     if (attempt >= UPDATE_ATTEMPTS) {
       throw new Error(`${mailbox.address}: the add-on kept changing during the update`);
     }
@@ -160,9 +200,16 @@ export interface TransferPlan {
  * domain keeps routing it, because ingest finds the mailbox by address. The add-on does not
  * travel (it is the old tenant's seat), nor does the role: the user arrives as a plain user.
  * `dryRun` shows the plan and changes nothing. `by`: as in updateUser.
+ *
+ * The sign-in account moves first (tenant attribute, no role groups), then the table. Until the
+ * table follows, the account's new tokens name a tenant its mailbox is not in (403) and the
+ * role group is gone (fails closed); the same transfer again converges, since the mailbox is
+ * still in the old tenant. The other order would strand it: a retry from the old tenant finds
+ * no such user there. A transfer the table refuses puts the account back as the table says.
  */
 export async function transferUser(
   store: TenancyStore,
+  identities: Identities,
   tiers: TierTable,
   from: Tenant,
   address: string,
@@ -193,13 +240,26 @@ export async function transferUser(
     applied: false,
   };
   if (dryRun) return plan;
-  await store.transferMailbox({
+  await identities.putAccount({
     address: mailbox.address,
-    fromTenantId: from.id,
-    toTenantId: to.id,
-    quotaBytes,
-    returnsSeat: plan.seatReturned,
-    directory: directoryEntriesOf({ ...mailbox, tenantId: to.id }, to.name),
+    tenantId: to.id,
+    groups: groupsFor('user'),
+    enabled: true,
   });
+  try {
+    await store.transferMailbox({
+      address: mailbox.address,
+      fromTenantId: from.id,
+      toTenantId: to.id,
+      quotaBytes,
+      returnsSeat: plan.seatReturned,
+      directory: directoryEntriesOf({ ...mailbox, tenantId: to.id }, to.name),
+    });
+  } catch (error) {
+    // Refused (the user left or moved meanwhile): the account follows the table again.
+    const current = await store.getMailbox(mailbox.address).catch(() => undefined);
+    if (current) await identities.putAccount(accountStateOf(current));
+    throw error;
+  }
   return { ...plan, applied: true };
 }

@@ -9,6 +9,7 @@ import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
 import { readRuntimeInfo } from '../../infra/local/runtime-file';
 import { localDynamoClient } from '../../infra/local/stand-ins';
 import { httpClient } from '@test/support/http-client';
+import { emulatorToken } from '@test/support/emulator-token';
 
 const SECRET_SUBJECT = 'Victim-only subject 7f3a';
 
@@ -24,7 +25,7 @@ beforeAll(async () => {
   api = httpClient(sesame.api.url);
   const info = readRuntimeInfo(dataDir);
   documents = DynamoDBDocumentClient.from(localDynamoClient(info?.dynamoEndpoint ?? ''));
-  const platform = await sesame.issuer.sign({
+  const platform = await emulatorToken(sesame, {
     address: 'alice@demo.test',
     tenantId: 'demo',
     groups: ['platform-admin'],
@@ -49,7 +50,7 @@ beforeAll(async () => {
   await user(other, 'oadmin@other.test', 'tenant-admin');
   await user(other, 'ouser@other.test');
 
-  const vicAdmin = await sesame.issuer.sign({
+  const vicAdmin = await emulatorToken(sesame, {
     address: 'vicadmin@victim.test',
     tenantId: victim.tenantId,
     groups: ['tenant-admin'],
@@ -69,27 +70,27 @@ beforeAll(async () => {
     text: 'private',
   });
   await sesame.queue.idle();
-  const vic = await sesame.issuer.sign({ address: victim.address, tenantId: victim.tenantId });
+  const vic = await emulatorToken(sesame, { address: victim.address, tenantId: victim.tenantId });
   const [message] = (
     await api<{ items: { id: string; threadId: string }[] }>('GET', '/mailboxes/me/messages', vic)
   ).body.items;
   victim.messageId = message?.id ?? '';
   victim.threadId = message?.threadId ?? '';
 
-  tokens['another tenant’s admin'] = await sesame.issuer.sign({
+  tokens['another tenant’s admin'] = await emulatorToken(sesame, {
     address: 'oadmin@other.test',
     tenantId: other,
     groups: ['tenant-admin'],
   });
-  tokens['another tenant’s user'] = await sesame.issuer.sign({
+  tokens['another tenant’s user'] = await emulatorToken(sesame, {
     address: 'ouser@other.test',
     tenantId: other,
   });
-  tokens['another user of the tenant'] = await sesame.issuer.sign({
+  tokens['another user of the tenant'] = await emulatorToken(sesame, {
     address: 'colleague@victim.test',
     tenantId: victim.tenantId,
   });
-  tokens['a forged tenant claim'] = await sesame.issuer.sign({
+  tokens['a forged tenant claim'] = await emulatorToken(sesame, {
     address: 'oadmin@other.test',
     tenantId: victim.tenantId,
     groups: ['tenant-admin'],
@@ -177,14 +178,14 @@ describe('every admin and mailbox endpoint, driven with the wrong tokens', () =>
   });
 
   it('while the victim’s own admin gets through (the matrix is not refusing everything)', async () => {
-    const vicAdmin = await sesame.issuer.sign({
+    const vicAdmin = await emulatorToken(sesame, {
       address: 'vicadmin@victim.test',
       tenantId: victim.tenantId,
       groups: ['tenant-admin'],
     });
     const job = await api('GET', `/tenants/${victim.tenantId}/imports/${victim.jobId}`, vicAdmin);
     expect(job.status).toBe(200);
-    const vic = await sesame.issuer.sign({ address: victim.address, tenantId: victim.tenantId });
+    const vic = await emulatorToken(sesame, { address: victim.address, tenantId: victim.tenantId });
     expect(
       (await api('GET', `/mailboxes/me/messages/${victim.messageId}`, vic)).body,
     ).toMatchObject({ subject: SECRET_SUBJECT });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../infra/local/local-runtime';
+import { emulatorToken } from '@test/support/emulator-token';
 import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
 import { RELEASE_MARKER, STARTED_MARKER } from '@test/support/functions/runaway-function';
 
@@ -53,7 +54,7 @@ describe('one function cannot stall another', () => {
     await until(() => existsSync(join(dataDir, STARTED_MARKER)), 'the ingest invocation');
 
     // Ingest is spinning now, and stays so until released below.
-    const token = await sesame.issuer.sign({ address: 'alice@demo.test', tenantId: 'demo' });
+    const token = await emulatorToken(sesame, { address: 'alice@demo.test', tenantId: 'demo' });
     const response = await fetch(`${sesame.api.url}/mailboxes/me/messages`, {
       headers: { authorization: `Bearer ${token}` },
     });

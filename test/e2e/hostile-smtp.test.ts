@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageSummary } from '@shared/mailbox/model';
 import type { LocalRuntime } from '../../infra/local/local-runtime';
 import { longDisplayNamesMail, ltHtmlMail, zipBombMail } from '@test/support/hostile-mail';
+import { emulatorToken } from '@test/support/emulator-token';
 import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
 
 /**
@@ -15,7 +16,7 @@ let alice: string;
 
 beforeAll(async () => {
   ({ sesame, dataDir } = await startTestSesame('hostile'));
-  alice = await sesame.issuer.sign({ address: 'alice@demo.test', tenantId: 'demo' });
+  alice = await emulatorToken(sesame, { address: 'alice@demo.test', tenantId: 'demo' });
 });
 
 afterAll(async () => {

@@ -10,6 +10,7 @@ import type { LocalRuntime } from '../../infra/local/local-runtime';
 import { parseLocalVerdicts } from '../../infra/local/local-verdicts';
 import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
 import { blockedAttachmentMail, eicarZipMail, gtubeMail } from '@test/support/hostile-mail';
+import { emulatorToken } from '@test/support/emulator-token';
 
 /** Polling bounds for SMTP ▶ S3 ▶ queue ▶ ingest ▶ DynamoDB; not a timing assertion. */
 const POLLS = 150;
@@ -26,7 +27,7 @@ beforeAll(async () => {
   ({ sesame, dataDir } = await startTestSesame('inbound', {
     verdicts: parseLocalVerdicts('pass'),
   }));
-  alice = await sesame.issuer.sign({ address: 'alice@demo.test', tenantId: 'demo' });
+  alice = await emulatorToken(sesame, { address: 'alice@demo.test', tenantId: 'demo' });
 });
 
 afterAll(async () => {

@@ -4,6 +4,7 @@ import type { LocalRuntime } from '../../infra/local/local-runtime';
 import { LAMBDA_RESPONSE_MAX_BYTES } from '../../infra/local/http-gateway';
 import { htmlMail, longTextMail } from '@test/support/big-mail';
 import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
+import { emulatorToken } from '@test/support/emulator-token';
 
 /**
  * Large but ordinary mail, from a plain SMTP client to the API on the local gateway, which
@@ -22,7 +23,7 @@ let token: string;
 
 beforeAll(async () => {
   ({ sesame, dataDir } = await startTestSesame('large-mail'));
-  token = await sesame.issuer.sign({ address: 'alice@demo.test', tenantId: 'demo' });
+  token = await emulatorToken(sesame, { address: 'alice@demo.test', tenantId: 'demo' });
 });
 
 afterAll(async () => {

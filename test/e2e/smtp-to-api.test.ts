@@ -8,6 +8,7 @@ import { PROBLEM_CONTENT_TYPE } from '@shared/http/problem';
 import type { MessageSummary } from '@shared/mailbox/model';
 import { startLocal, type LocalRuntime } from '../../infra/local/local-runtime';
 import { freePort } from '../../infra/local/stand-ins';
+import { emulatorToken } from '@test/support/emulator-token';
 
 /** How long a sent message may take to show up in the API: SMTP ▶ S3 ▶ queue ▶ ingest ▶ DynamoDB. */
 const ARRIVAL_POLLS = 150;
@@ -17,23 +18,24 @@ const SLOW_TEST_MS = 60_000;
 const TSX = join('node_modules', '.bin', 'tsx');
 
 let dataDir: string;
-let ports: { dynamoPort: number; s3Port: number };
+let ports: { dynamoPort: number; s3Port: number; cognitoPort: number };
 let sesame: LocalRuntime;
 let alice: string;
 let bob: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'sesame-e2e-'));
-  // Fixed back-end ports, so the restart at the end finds the same endpoints the handlers hold.
-  ports = { dynamoPort: await freePort(), s3Port: await freePort() };
+  // Fixed back-end ports, so the restart at the end finds the same endpoints the handlers hold
+  // (and the Cognito emulator the same issuer URL, which its tokens name).
+  ports = { dynamoPort: await freePort(), s3Port: await freePort(), cognitoPort: await freePort() };
   sesame = await startLocal({
     dataDir,
     smtpPort: await freePort(),
     apiPort: await freePort(),
     ...ports,
   });
-  alice = await sesame.issuer.sign({ address: 'alice@demo.test', tenantId: 'demo' });
-  bob = await sesame.issuer.sign({ address: 'bob@demo.test', tenantId: 'demo' });
+  alice = await emulatorToken(sesame, { address: 'alice@demo.test', tenantId: 'demo' });
+  bob = await emulatorToken(sesame, { address: 'bob@demo.test', tenantId: 'demo' });
 });
 
 afterAll(async () => {
@@ -239,7 +241,7 @@ describe('sesame on one machine, from SMTP to the API', () => {
         ...ports,
       });
 
-      // The token signed before the restart still verifies: the issuer key was kept.
+      // The token issued before the restart still verifies: same pool, issuer and key.
       expect((await inbox(alice)).map((message) => message.subject)).toContain(subject);
       const again = uniqueSubject('After restart');
       await sendMail({ to: ['bob@demo.test'], subject: again, text: 'Still here.' });

@@ -8,6 +8,7 @@ import type { LocalRuntime } from '../../infra/local/local-runtime';
 import { parseLocalVerdicts } from '../../infra/local/local-verdicts';
 import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
 import { httpClient } from '@test/support/http-client';
+import { emulatorToken } from '@test/support/emulator-token';
 
 /** Tiny tiers, so a quota fills with a handful of 100 KB messages. */
 const QUOTA = 1_000_000;
@@ -31,7 +32,7 @@ beforeAll(async () => {
   }));
   api = httpClient(sesame.api.url);
   // The demo tenant's alice, made platform admin by her token's group (a Cognito group in AWS).
-  platform = await sesame.issuer.sign({
+  platform = await emulatorToken(sesame, {
     address: 'alice@demo.test',
     tenantId: 'demo',
     groups: ['platform-admin'],
@@ -119,7 +120,7 @@ describe('a tenant created and filled through the API only', () => {
       role: 'tenant-admin',
     });
     expect(boss.status).toBe(201);
-    admin = await sesame.issuer.sign({
+    admin = await emulatorToken(sesame, {
       address: 'boss@elsewhere.test',
       tenantId,
       groups: ['tenant-admin'],
@@ -230,7 +231,7 @@ describe('a tenant created and filled through the API only', () => {
     transport.close();
     await sesame.queue.idle();
 
-    const ben = await sesame.issuer.sign({ address: 'ben@elsewhere.test', tenantId });
+    const ben = await emulatorToken(sesame, { address: 'ben@elsewhere.test', tenantId });
     const me = await api<{
       usedBytes: number;
       quotaBytes: number;
@@ -260,7 +261,7 @@ describe('a tenant created and filled through the API only', () => {
     const ben = await api<{ usedBytes: number }>(
       'GET',
       '/me',
-      await sesame.issuer.sign({ address: 'ben@elsewhere.test', tenantId }),
+      await emulatorToken(sesame, { address: 'ben@elsewhere.test', tenantId }),
     );
     expect(usage.body).toMatchObject({
       tenantId,
@@ -290,7 +291,7 @@ describe('a tenant created and filled through the API only', () => {
       status: 'leaver',
     });
     expect(left.body).toMatchObject({ status: 'leaver' });
-    const cat = await sesame.issuer.sign({ address: 'cat@elsewhere.test', tenantId });
+    const cat = await emulatorToken(sesame, { address: 'cat@elsewhere.test', tenantId });
     expect((await api('GET', '/me', cat)).status).toBe(403);
 
     const plan = await api(
@@ -312,7 +313,7 @@ describe('a tenant created and filled through the API only', () => {
       { toTenantId: 'demo' },
     );
     expect(moved.body).toMatchObject({ applied: true });
-    const ann = await sesame.issuer.sign({ address: 'ann@elsewhere.test', tenantId: 'demo' });
+    const ann = await emulatorToken(sesame, { address: 'ann@elsewhere.test', tenantId: 'demo' });
     expect((await api('GET', '/me', ann)).body).toMatchObject({
       address: 'ann@elsewhere.test',
       tenantId: 'demo',

@@ -4,6 +4,7 @@ import { TENANTS_PARTITION } from '@shared/store/dynamo-tenancy-store';
 import type { LocalRuntime } from '../../infra/local/local-runtime';
 import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
 import { httpClient } from '@test/support/http-client';
+import { emulatorToken } from '@test/support/emulator-token';
 
 let dataDir: string;
 let sesame: LocalRuntime;
@@ -15,12 +16,12 @@ let boss: string;
 
 /** A token as Cognito would issue it: the groups are what the user pool says, not the table. */
 const token = (address: string, tenantId: string, admin = true) =>
-  sesame.issuer.sign({ address, tenantId, ...(admin && { groups: ['tenant-admin'] }) });
+  emulatorToken(sesame, { address, tenantId, ...(admin && { groups: ['tenant-admin'] }) });
 
 beforeAll(async () => {
   ({ sesame, dataDir } = await startTestSesame('rights'));
   api = httpClient(sesame.api.url);
-  platform = await sesame.issuer.sign({
+  platform = await emulatorToken(sesame, {
     address: 'alice@demo.test',
     tenantId: 'demo',
     groups: ['platform-admin'],

@@ -12,7 +12,13 @@ import {
   TOMBSTONE_ATTRIBUTES,
   STORED_PARTITIONS,
 } from '../../infra/constructs/api-function-access';
-import { MailApi, ROLE_GROUPS, TENANT_ID_ATTRIBUTE } from '../../infra/constructs/mail-api';
+import {
+  MailApi,
+  ROLE_GROUPS,
+  SIGN_IN_ACCOUNT_ACTIONS,
+  TENANT_ID_ATTRIBUTE,
+} from '../../infra/constructs/mail-api';
+import { ENV } from '@shared/config/resource-names';
 import { MailStore } from '../../infra/constructs/mail-store';
 import {
   actionsOf,
@@ -299,6 +305,33 @@ describe.each(['admin', 'tenant-admin'] as const)('the %s function', (functionId
     );
     const fn = api.functions.get(functionId);
     expect(template.toJSON().Resources[logicalIdOf(fn!)].Properties.Timeout).toBe(29);
+  });
+});
+
+describe('sign-in accounts', () => {
+  const cognitoActions = (functionId: Parameters<typeof statementsOf>[0]) =>
+    actionsOf(statementsOf(functionId)).filter((a) => a.startsWith('cognito-idp:'));
+
+  it('tenant-admin may call exactly what the Cognito adapter calls, on the user pool only', () => {
+    expect(cognitoActions('tenant-admin').sort()).toEqual([...SIGN_IN_ACCOUNT_ACTIONS].sort());
+    const statements = statementsOf('tenant-admin').filter((s) =>
+      actionsOf([s]).some((a) => a.startsWith('cognito-idp:')),
+    );
+    for (const statement of statements) {
+      expect(statement.Resource).toEqual({
+        'Fn::GetAtt': [logicalIdOf(api.userPool), 'Arn'],
+      });
+    }
+    const fn = api.functions.get('tenant-admin');
+    expect(
+      template.toJSON().Resources[logicalIdOf(fn!)].Properties.Environment.Variables[
+        ENV.userPoolId
+      ],
+    ).toEqual({ Ref: logicalIdOf(api.userPool) });
+  });
+
+  it.each(['mailbox', 'account', 'admin'] as const)('%s may not touch accounts', (functionId) => {
+    expect(cognitoActions(functionId)).toEqual([]);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Identities } from '@shared/sign-in/identities';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveTiers } from '@shared/config/tiers';
 import type { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
@@ -10,8 +11,10 @@ const tiers = resolveTiers({ commodity: { mailboxBytes: 1_000_000 } });
 const now = TEST_NOW;
 
 let store: DynamoTenancyStore;
+let identities: Identities;
 useLocalWorld((started) => {
   store = started.tenancy;
+  identities = started.identities;
 });
 
 const caller = plainCaller;
@@ -32,6 +35,7 @@ describe('the directory', () => {
     tenantId = a.id;
     await createUser(
       store,
+      identities,
       tiers,
       a,
       { address: 'zoe.jonsson@dira.test', displayName: 'Zoë Jönsson', jobTitle: 'Ward sister' },
@@ -39,6 +43,7 @@ describe('the directory', () => {
     );
     await createUser(
       store,
+      identities,
       tiers,
       a,
       { address: 'zack@dira.test', displayName: 'Zack Quill' },
@@ -46,6 +51,7 @@ describe('the directory', () => {
     );
     await createUser(
       store,
+      identities,
       tiers,
       b,
       { address: 'zora@dirb.test', displayName: 'Zora Quince' },
@@ -108,6 +114,7 @@ describe('the directory', () => {
     if (!tenant) throw new Error('no tenant');
     await updateUser(
       store,
+      identities,
       tiers,
       tenant,
       'zoe.jonsson@dira.test',
@@ -122,7 +129,15 @@ describe('the directory', () => {
         (i) => i.displayName,
       ),
     ).toEqual(['Zoë Smith']);
-    await updateUser(store, tiers, tenant, 'zoe.jonsson@dira.test', { status: 'leaver' }, now);
+    await updateUser(
+      store,
+      identities,
+      tiers,
+      tenant,
+      'zoe.jonsson@dira.test',
+      { status: 'leaver' },
+      now,
+    );
     expect(
       (await searchDirectory(store, me, { q: 'zo', scope: 'national', limit: 10 })).items.map(
         (i) => i.address,

@@ -1,3 +1,4 @@
+import type { Identities } from '@shared/sign-in/identities';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -31,12 +32,14 @@ const now = new Date('2026-11-20T09:00:00Z');
 
 let world: LocalWorld;
 let tenancy: DynamoTenancyStore;
+let identities: Identities;
 let quota: DynamoQuotaStore;
 let tenant: Tenant;
 
 beforeAll(async () => {
-  world = await startLocalWorld();
+  world = await startLocalWorld({ identities: true });
   tenancy = world.tenancy;
+  identities = world.identities;
   quota = new DynamoQuotaStore(world.documents, world.names.table);
   tenant = await createTenant(
     tenancy,
@@ -66,7 +69,7 @@ async function ingestUntilSettled(
 describe('quota at ingest', () => {
   it('50 concurrent deliveries of 100 KB to a 1 MB mailbox: indexed + bounced = sent, used <= quota, used = sum of sizes', async () => {
     const address = 'full@quota.test';
-    await createUser(tenancy, tiers, tenant, { address, displayName: 'Full Up' }, now);
+    await createUser(tenancy, identities, tiers, tenant, { address, displayName: 'Full Up' }, now);
     const deps = ingestDepsOf(world, { notices: quota });
     const notifications = await Promise.all(
       Array.from({ length: DELIVERIES }, (_, i) =>
@@ -132,7 +135,14 @@ function record(address: string, size: number): MessageRecord {
 describe('quota notices', () => {
   it('tells the owner at 80, 90 and 100 %, once per crossing, and again after usage fell', async () => {
     const address = 'watch@quota.test';
-    await createUser(tenancy, tiers, tenant, { address, displayName: 'Watch Ful' }, now);
+    await createUser(
+      tenancy,
+      identities,
+      tiers,
+      tenant,
+      { address, displayName: 'Watch Ful' },
+      now,
+    );
     const deps = {
       store: world.store,
       notices: quota,
@@ -184,7 +194,7 @@ describe('quota notices', () => {
 describe('reconcile', () => {
   it('reports drift, repairs it with --repair, and then finds none', async () => {
     const address = 'drift@quota.test';
-    await createUser(tenancy, tiers, tenant, { address, displayName: 'Dri Ft' }, now);
+    await createUser(tenancy, identities, tiers, tenant, { address, displayName: 'Dri Ft' }, now);
     await world.store.indexMessage(record(address, 1234), QUOTA);
     await world.documents.send(
       new UpdateCommand({
@@ -220,8 +230,15 @@ describe('reconcile', () => {
 describe('a leaver at ingest', () => {
   it('still gets mail during the grace period, and bounces it (5.1.1) after', async () => {
     const address = 'gone@quota.test';
-    await createUser(tenancy, tiers, tenant, { address, displayName: 'Gone Soon' }, now);
-    await updateUser(tenancy, tiers, tenant, address, { status: 'leaver' }, now);
+    await createUser(
+      tenancy,
+      identities,
+      tiers,
+      tenant,
+      { address, displayName: 'Gone Soon' },
+      now,
+    );
+    await updateUser(tenancy, identities, tiers, tenant, address, { status: 'leaver' }, now);
     const at = (ms: number) => ingestDepsOf(world, { now: () => new Date(now.getTime() + ms) });
 
     const during = await ingestMessage(

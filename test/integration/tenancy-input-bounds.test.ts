@@ -1,3 +1,4 @@
+import type { Identities } from '@shared/sign-in/identities';
 import { describe, expect, it } from 'vitest';
 import { S3ImportFiles } from '@shared/blob/s3-import-files';
 import { resolveTiers } from '@shared/config/tiers';
@@ -25,9 +26,11 @@ const DYNAMODB_ITEM_BYTES = 400 * 1024;
 
 let world: LocalWorld;
 let store: DynamoTenancyStore;
+let identities: Identities;
 useLocalWorld((started) => {
   world = started;
   store = started.tenancy;
+  identities = started.identities;
 });
 
 const cursorOf = (key: Record<string, string>) =>
@@ -48,7 +51,7 @@ describe('an import job', () => {
       now,
     );
     const files = new S3ImportFiles(world.s3, world.names.attachmentsBucket);
-    const deps = { store, files, tiers };
+    const deps = { store, identities, files, tiers };
     const { job } = await startImport(deps, tenant, now);
     // Every unexpected column is named again in every row's error: ~3 KB of errors per row.
     const extra = Array.from(

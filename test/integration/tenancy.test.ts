@@ -1,3 +1,4 @@
+import type { Identities } from '@shared/sign-in/identities';
 import { describe, expect, it } from 'vitest';
 import { AlreadyExistsError } from '@shared/errors/common-errors';
 import type { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
@@ -20,9 +21,11 @@ const now = TEST_NOW;
 
 let world: LocalWorld;
 let store: DynamoTenancyStore;
+let identities: Identities;
 useLocalWorld((started) => {
   world = started;
   store = started.tenancy;
+  identities = started.identities;
 });
 
 const caller = plainCaller;
@@ -75,6 +78,7 @@ describe('users', () => {
     );
     const user = await createUser(
       store,
+      identities,
       tiers,
       tenant,
       { address: 'Ann.Lee@East.test', displayName: 'Ann Lee' },
@@ -87,10 +91,24 @@ describe('users', () => {
       status: 'active',
     });
     await expect(
-      createUser(store, tiers, tenant, { address: 'ann.lee@east.test', displayName: 'Again' }, now),
+      createUser(
+        store,
+        identities,
+        tiers,
+        tenant,
+        { address: 'ann.lee@east.test', displayName: 'Again' },
+        now,
+      ),
     ).rejects.toBeInstanceOf(AlreadyExistsError);
     await expect(
-      createUser(store, tiers, tenant, { address: 'x@west.test', displayName: 'X' }, now),
+      createUser(
+        store,
+        identities,
+        tiers,
+        tenant,
+        { address: 'x@west.test', displayName: 'X' },
+        now,
+      ),
     ).rejects.toBeInstanceOf(ForeignDomainError);
     expect(await store.getMailbox('x@west.test')).toBeUndefined();
   });
@@ -104,16 +122,22 @@ describe('large-mailbox seats', () => {
       now,
     );
     const addresses = Array.from({ length: 22 }, (_, i) => `user${i}@race.test`);
-    for (const address of addresses)
-      await createUser(store, tiers, tenant, { address, displayName: address }, now);
+    // At once: each create is also a sign-in account (a few emulator calls).
+    await Promise.all(
+      addresses.map((address) =>
+        createUser(store, identities, tiers, tenant, { address, displayName: address }, now),
+      ),
+    );
     // Two seats taken before the race: 5 left.
     for (const address of addresses.slice(20))
-      await updateUser(store, tiers, tenant, address, { largeMailbox: true }, now);
+      await updateUser(store, identities, tiers, tenant, address, { largeMailbox: true }, now);
 
     const results = await Promise.allSettled(
       addresses
         .slice(0, 20)
-        .map((address) => updateUser(store, tiers, tenant, address, { largeMailbox: true }, now)),
+        .map((address) =>
+          updateUser(store, identities, tiers, tenant, address, { largeMailbox: true }, now),
+        ),
     );
 
     const granted = results.filter((r) => r.status === 'fulfilled' && r.value.largeMailbox);
@@ -136,14 +160,29 @@ describe('large-mailbox seats', () => {
       { name: 'Give', tier: 'premium', domains: ['give.test'], largeMailboxSeats: 1 },
       now,
     );
-    await createUser(store, tiers, tenant, { address: 'a@give.test', displayName: 'A' }, now);
-    await createUser(store, tiers, tenant, { address: 'b@give.test', displayName: 'B' }, now);
-    await updateUser(store, tiers, tenant, 'a@give.test', { largeMailbox: true }, now);
+    await createUser(
+      store,
+      identities,
+      tiers,
+      tenant,
+      { address: 'a@give.test', displayName: 'A' },
+      now,
+    );
+    await createUser(
+      store,
+      identities,
+      tiers,
+      tenant,
+      { address: 'b@give.test', displayName: 'B' },
+      now,
+    );
+    await updateUser(store, identities, tiers, tenant, 'a@give.test', { largeMailbox: true }, now);
     await expect(
-      updateUser(store, tiers, tenant, 'b@give.test', { largeMailbox: true }, now),
+      updateUser(store, identities, tiers, tenant, 'b@give.test', { largeMailbox: true }, now),
     ).rejects.toBeInstanceOf(NoSeatLeftError);
     const back = await updateUser(
       store,
+      identities,
       tiers,
       tenant,
       'a@give.test',
@@ -151,11 +190,19 @@ describe('large-mailbox seats', () => {
       now,
     );
     expect(back).toMatchObject({ largeMailbox: false, quotaBytes: 2_000_000 });
-    await updateUser(store, tiers, tenant, 'b@give.test', { largeMailbox: true }, now);
+    await updateUser(store, identities, tiers, tenant, 'b@give.test', { largeMailbox: true }, now);
     await expect(
       updateTenant(store, tiers, tenant, { largeMailboxSeats: 0 }),
     ).rejects.toBeInstanceOf(SeatsInUseError);
-    const left = await updateUser(store, tiers, tenant, 'b@give.test', { status: 'leaver' }, now);
+    const left = await updateUser(
+      store,
+      identities,
+      tiers,
+      tenant,
+      'b@give.test',
+      { status: 'leaver' },
+      now,
+    );
     expect(left).toMatchObject({
       status: 'leaver',
       leftAt: now.toISOString(),
@@ -168,9 +215,16 @@ describe('large-mailbox seats', () => {
       { name: 'Plain', tier: 'commodity', domains: ['plain.test'], largeMailboxSeats: 0 },
       now,
     );
-    await createUser(store, tiers, commodity, { address: 'c@plain.test', displayName: 'C' }, now);
+    await createUser(
+      store,
+      identities,
+      tiers,
+      commodity,
+      { address: 'c@plain.test', displayName: 'C' },
+      now,
+    );
     await expect(
-      updateUser(store, tiers, commodity, 'c@plain.test', { largeMailbox: true }, now),
+      updateUser(store, identities, tiers, commodity, 'c@plain.test', { largeMailbox: true }, now),
     ).rejects.toBeInstanceOf(NotPremiumError);
   });
 });
@@ -185,6 +239,7 @@ describe('tier changes and transfers', () => {
     for (const n of [1, 2, 3])
       await createUser(
         store,
+        identities,
         tiers,
         tenant,
         { address: `u${n}@up.test`, displayName: `U${n}` },
@@ -212,10 +267,17 @@ describe('tier changes and transfers', () => {
       { name: 'New', tier: 'commodity', domains: ['new.test'], largeMailboxSeats: 0 },
       now,
     );
-    await createUser(store, tiers, from, { address: 'mover@old.test', displayName: 'Mo Ver' }, now);
-    await updateUser(store, tiers, from, 'mover@old.test', { largeMailbox: true }, now);
+    await createUser(
+      store,
+      identities,
+      tiers,
+      from,
+      { address: 'mover@old.test', displayName: 'Mo Ver' },
+      now,
+    );
+    await updateUser(store, identities, tiers, from, 'mover@old.test', { largeMailbox: true }, now);
 
-    const plan = await transferUser(store, tiers, from, 'mover@old.test', to.id, true);
+    const plan = await transferUser(store, identities, tiers, from, 'mover@old.test', to.id, true);
     expect(plan).toMatchObject({
       applied: false,
       seatReturned: true,
@@ -224,7 +286,7 @@ describe('tier changes and transfers', () => {
     });
     expect((await store.getMailbox('mover@old.test'))?.tenantId).toBe(from.id);
 
-    const done = await transferUser(store, tiers, from, 'mover@old.test', to.id, false);
+    const done = await transferUser(store, identities, tiers, from, 'mover@old.test', to.id, false);
     expect(done.applied).toBe(true);
     expect(await store.getMailbox('mover@old.test')).toMatchObject({
       tenantId: to.id,
@@ -255,13 +317,14 @@ describe('usage', () => {
     for (const n of [1, 2, 3])
       await createUser(
         store,
+        identities,
         tiers,
         tenant,
         { address: `b${n}@bill.test`, displayName: `B${n}` },
         now,
       );
-    await updateUser(store, tiers, tenant, 'b1@bill.test', { largeMailbox: true }, now);
-    await updateUser(store, tiers, tenant, 'b3@bill.test', { status: 'leaver' }, now);
+    await updateUser(store, identities, tiers, tenant, 'b1@bill.test', { largeMailbox: true }, now);
+    await updateUser(store, identities, tiers, tenant, 'b3@bill.test', { status: 'leaver' }, now);
     await world.store.markSeen(
       'b1@bill.test',
       '2026-11-19T09:00:00.000Z',

@@ -1,3 +1,4 @@
+import type { Identities } from '@shared/sign-in/identities';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { Tenant } from '@shared/tenancy/model';
@@ -15,9 +16,11 @@ const now = TEST_NOW;
 
 let world: LocalWorld;
 let store: DynamoTenancyStore;
+let identities: Identities;
 useLocalWorld((started) => {
   world = started;
   store = started.tenancy;
+  identities = started.identities;
 });
 
 /** Every item of a mailbox's partition (profile, folders, directory entries), as stored. */
@@ -45,7 +48,14 @@ async function tenantWithUsers(
     now,
   );
   for (const address of addresses) {
-    await createUser(store, tiers, tenant, { address, displayName: `Was ${address}` }, now);
+    await createUser(
+      store,
+      identities,
+      tiers,
+      tenant,
+      { address, displayName: `Was ${address}` },
+      now,
+    );
   }
   return tenant;
 }
@@ -70,6 +80,7 @@ describe('a PATCH that is refused', () => {
     await expect(
       updateUser(
         store,
+        identities,
         tiers,
         tenant,
         'pat@plain-patch.test',
@@ -87,13 +98,22 @@ describe('a PATCH that is refused', () => {
       'holder@full-patch.test',
       'pat@full-patch.test',
     ]);
-    await updateUser(store, tiers, tenant, 'holder@full-patch.test', { largeMailbox: true }, now);
+    await updateUser(
+      store,
+      identities,
+      tiers,
+      tenant,
+      'holder@full-patch.test',
+      { largeMailbox: true },
+      now,
+    );
     const before = await partitionOf('pat@full-patch.test');
     const tenantBefore = await store.getTenant(tenant.id);
 
     await expect(
       updateUser(
         store,
+        identities,
         tiers,
         tenant,
         'pat@full-patch.test',
@@ -110,6 +130,7 @@ describe('a PATCH that is refused', () => {
     const tenant = await tenantWithUsers('Room', 'premium', 1, ['pat@room-patch.test']);
     const user = await updateUser(
       store,
+      identities,
       tiers,
       tenant,
       'pat@room-patch.test',
@@ -134,7 +155,15 @@ describe('a tier change racing a seat grant', () => {
     expect(stalePage.items[0]).toMatchObject({ largeMailbox: false, quotaBytes: 1_000_000 });
     // ... the tenant turns premium and, before the member's quota is set, Gus gets a seat.
     const premium = await store.updateTenant(tenant.id, { tier: 'premium', largeMailboxSeats: 1 });
-    await updateUser(store, tiers, premium, 'gus@race-tier.test', { largeMailbox: true }, now);
+    await updateUser(
+      store,
+      identities,
+      tiers,
+      premium,
+      'gus@race-tier.test',
+      { largeMailbox: true },
+      now,
+    );
     const listingFirst: TenancyStore = Object.assign(Object.create(store) as TenancyStore, {
       listMembers: async () => stalePage,
     });
@@ -149,7 +178,15 @@ describe('a tier change racing a seat grant', () => {
 
   it('sets a quota only while the add-on flag is what the caller read', async () => {
     const tenant = await tenantWithUsers('Flag', 'premium', 1, ['fay@flag-tier.test']);
-    await updateUser(store, tiers, tenant, 'fay@flag-tier.test', { largeMailbox: true }, now);
+    await updateUser(
+      store,
+      identities,
+      tiers,
+      tenant,
+      'fay@flag-tier.test',
+      { largeMailbox: true },
+      now,
+    );
     expect(await store.setQuota('fay@flag-tier.test', tenant.id, 2_000_000, false)).toBe(false);
     expect((await store.getMailbox('fay@flag-tier.test'))?.quotaBytes).toBe(50_000_000);
     expect(await store.setQuota('fay@flag-tier.test', tenant.id, 60_000_000, true)).toBe(true);
@@ -159,11 +196,20 @@ describe('a tier change racing a seat grant', () => {
 describe('a seat counter that drifted to 0 while a mailbox holds the add-on', () => {
   it('still lets the user leave: leaver, add-on cleared, quota lowered, counter left at 0', async () => {
     const tenant = await tenantWithUsers('Drift', 'premium', 2, ['lee@drift-leave.test']);
-    await updateUser(store, tiers, tenant, 'lee@drift-leave.test', { largeMailbox: true }, now);
+    await updateUser(
+      store,
+      identities,
+      tiers,
+      tenant,
+      'lee@drift-leave.test',
+      { largeMailbox: true },
+      now,
+    );
     await driftSeatCounter(tenant.id, 0);
 
     const left = await updateUser(
       store,
+      identities,
       tiers,
       tenant,
       'lee@drift-leave.test',
@@ -177,11 +223,20 @@ describe('a seat counter that drifted to 0 while a mailbox holds the add-on', ()
 
   it('still takes the add-on away when asked', async () => {
     const tenant = await tenantWithUsers('Drift2', 'premium', 2, ['rae@drift-revoke.test']);
-    await updateUser(store, tiers, tenant, 'rae@drift-revoke.test', { largeMailbox: true }, now);
+    await updateUser(
+      store,
+      identities,
+      tiers,
+      tenant,
+      'rae@drift-revoke.test',
+      { largeMailbox: true },
+      now,
+    );
     await driftSeatCounter(tenant.id, 0);
 
     const user = await updateUser(
       store,
+      identities,
       tiers,
       tenant,
       'rae@drift-revoke.test',
@@ -198,9 +253,17 @@ describe('a transfer', () => {
   it('lands the user as a plain user: a tenant admin’s role does not travel', async () => {
     const from = await tenantWithUsers('From', 'commodity', 0, ['bob@from-role.test']);
     const to = await tenantWithUsers('To', 'commodity', 0, ['someone@to-role.test']);
-    await updateUser(store, tiers, from, 'bob@from-role.test', { role: 'tenant-admin' }, now);
+    await updateUser(
+      store,
+      identities,
+      tiers,
+      from,
+      'bob@from-role.test',
+      { role: 'tenant-admin' },
+      now,
+    );
 
-    await transferUser(store, tiers, from, 'bob@from-role.test', to.id, false);
+    await transferUser(store, identities, tiers, from, 'bob@from-role.test', to.id, false);
 
     expect(await store.getMailbox('bob@from-role.test')).toMatchObject({
       tenantId: to.id,

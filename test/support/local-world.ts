@@ -9,6 +9,8 @@ import { DEFAULT_TIERS } from '@shared/config/tiers';
 import type { Mailbox } from '@shared/tenancy/model';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
+import { CognitoIdentities } from '@shared/sign-in/cognito-identities';
+import { localCognitoClient } from '../../infra/local/cognito-emulator';
 import { directoryEntriesOf } from '@shared/tenancy/directory-terms';
 import { buildSesNotification, type ReceivedMail } from '../../infra/local/ses-envelope';
 import {
@@ -27,6 +29,11 @@ export interface LocalWorld {
   store: DynamoMailStore;
   /** Tenants and users as the admin APIs create them (domains, folders, directory, members). */
   tenancy: DynamoTenancyStore;
+  /**
+   * Sign-in accounts in the stand-ins' Cognito emulator, through the adapter AWS uses; only in
+   * a world started with `identities: true` (the emulator is a Node process of its own).
+   */
+  identities: CognitoIdentities;
   blobs: S3BlobStore;
   s3: S3Client;
   documents: DynamoDBDocumentClient;
@@ -49,9 +56,9 @@ let sequence = 0;
  */
 export const AUTHENTICATED = { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' } as const;
 
-export async function startLocalWorld(): Promise<LocalWorld> {
+export async function startLocalWorld(options: { identities?: boolean } = {}): Promise<LocalWorld> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sesame-test-'));
-  const standIns = await startStandIns({ dataDir });
+  const standIns = await startStandIns({ dataDir, cognito: options.identities ?? false });
   const documents = DynamoDBDocumentClient.from(localDynamoClient(standIns.dynamoEndpoint), {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -59,10 +66,22 @@ export async function startLocalWorld(): Promise<LocalWorld> {
   const store = new DynamoMailStore(documents, LOCAL_RESOURCE_NAMES.table);
   const tenancy = new DynamoTenancyStore(documents, LOCAL_RESOURCE_NAMES.table);
   const blobs = new S3BlobStore(s3);
+  const cognito = standIns.cognito && localCognitoClient(standIns.cognito.endpoint);
+  const identities =
+    cognito &&
+    new CognitoIdentities(cognito, {
+      userPoolId: standIns.cognito?.userPoolId ?? '',
+      signOutOnDisable: false,
+      invite: false,
+    });
   return {
     standIns,
     store,
     tenancy,
+    get identities() {
+      if (!identities) throw new Error('start the world with { identities: true }');
+      return identities;
+    },
     blobs,
     s3,
     documents,
@@ -108,6 +127,7 @@ export async function startLocalWorld(): Promise<LocalWorld> {
       return mailbox;
     },
     async stop() {
+      cognito?.destroy();
       documents.destroy();
       s3.destroy();
       await standIns.stop();

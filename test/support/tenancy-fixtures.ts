@@ -19,11 +19,11 @@ export const plainCaller = (address: string, tenantId: string): Caller => ({
   roles: ['user'],
 });
 
-/** Fresh local stand-ins for this test file: started before its tests, stopped after. */
+/** Fresh local stand-ins for this test file (Cognito emulator included): started before its tests, stopped after. */
 export function useLocalWorld(ready: (world: LocalWorld) => void): void {
   let world: LocalWorld | undefined;
   beforeAll(async () => {
-    world = await startLocalWorld();
+    world = await startLocalWorld({ identities: true });
     ready(world);
   });
   afterAll(async () => {

@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { generateKeyPair, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHandler } from '@shared/http/http-stack';
@@ -12,7 +10,44 @@ import {
   startHttpGateway,
   type HttpGateway,
 } from '../../infra/local/http-gateway';
-import { loadOrCreateIssuer, type LocalIssuer } from '../../infra/local/local-issuer';
+
+/**
+ * A key pair and its verifier: the gateway is tested with whatever authorizer it is handed
+ * (locally the Cognito emulator's JWKS; infra/local/cognito-emulator).
+ */
+interface TestIssuer {
+  sign(claims: { address: string; tenantId: string; groups?: string[] }): Promise<string>;
+  verify(token: string): Promise<JWTPayload>;
+}
+
+async function testIssuer(): Promise<TestIssuer> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  return {
+    sign: ({ address, tenantId, groups = [] }) =>
+      new SignJWT({
+        [CLAIMS.address]: address,
+        [CLAIMS.tenantId]: tenantId,
+        email_verified: true,
+        token_use: 'id',
+        ...(groups.length > 0 && { [CLAIMS.groups]: groups }),
+      })
+        .setProtectedHeader({ alg: 'ES256' })
+        .setIssuer('urn:test-issuer')
+        .setAudience('test-client')
+        .setSubject(address)
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(privateKey),
+    verify: async (token) =>
+      (
+        await jwtVerify(token, publicKey, {
+          issuer: 'urn:test-issuer',
+          audience: 'test-client',
+          requiredClaims: ['exp', 'sub'],
+        })
+      ).payload,
+  };
+}
 
 /** A route table of the same shape as ROUTES, with the cases the matcher has to get right. */
 const ROUTES: Route[] = [
@@ -25,10 +60,9 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/huge/{bytes}', function: 'mailbox', auth: 'public' },
 ];
 
-const dirs: string[] = [];
 let gateway: HttpGateway;
-let issuer: LocalIssuer;
-let strangerIssuer: LocalIssuer;
+let issuer: TestIssuer;
+let strangerIssuer: TestIssuer;
 let lastEvent: APIGatewayProxyEventV2WithJWTAuthorizer | undefined;
 
 /** Stands in for a function: answers with the event it was given. */
@@ -53,9 +87,8 @@ const echo: ApiHandler = async (event) => {
 };
 
 beforeAll(async () => {
-  for (let i = 0; i < 2; i++) dirs.push(mkdtempSync(join(tmpdir(), 'sesame-gateway-')));
-  issuer = await loadOrCreateIssuer(dirs[0] as string);
-  strangerIssuer = await loadOrCreateIssuer(dirs[1] as string);
+  issuer = await testIssuer();
+  strangerIssuer = await testIssuer();
   gateway = await startHttpGateway({
     port: 0,
     routes: ROUTES,
@@ -66,7 +99,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 const aliceToken = () =>
