@@ -1,6 +1,7 @@
 import { dynamo, s3 } from '@shared/aws/clients';
 import { S3ImportFiles } from '@shared/blob/s3-import-files';
 import { loadRuntimeConfig } from '@shared/config/app-config';
+import { identitiesFromEnv } from '@shared/domains/identities-from-env';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { createTenantAdminHandler } from './tenant-admin-api';
@@ -14,4 +15,5 @@ export const handler = createTenantAdminHandler({
   // Uploads share the attachments bucket, under imports/ (the only prefix this function may touch).
   files: new S3ImportFiles(s3, config.attachmentsBucket),
   tiers: config.tiers,
+  ...identitiesFromEnv(),
 });

@@ -11,6 +11,8 @@ export const ENV = {
   tiers: 'SESAME_TIERS_JSON',
   /** Set on one machine: bounces and other outbound mail become .eml files there, not SES sends. */
   outboxDir: 'SESAME_OUTBOX_DIR',
+  /** Set on one machine: tenant domains are verified at once (no DNS, no SES identities). */
+  localDomains: 'SESAME_LOCAL_DOMAINS',
   /** `host:port` of a clamd to scan every inbound message with; unset: our own checks only. */
   clamdAddress: 'SESAME_CLAMD',
 } as const;
@@ -20,6 +22,12 @@ export const LOCAL_RESOURCE_NAMES = {
   rawMailBucket: 'sesame-raw-mail',
   attachmentsBucket: 'sesame-attachments',
 } as const;
+
+/**
+ * The only senders the ingest function may use, at any tenant's domain: bounces come from
+ * MAILER-DAEMON, quota notices from postmaster. CDK turns them into `ses:FromAddress` conditions.
+ */
+export const SYSTEM_SENDERS = { bounces: 'MAILER-DAEMON', notices: 'postmaster' } as const;
 
 /** Prefix under which SES (and the local SMTP listener) writes each received message. */
 export const RAW_MAIL_PREFIX = 'inbound/';
