@@ -12,6 +12,7 @@ import { jsonBody } from '@shared/http/json-body';
 import type { EmailIdentities } from '@shared/domains/email-identities';
 import {
   addDomain,
+  createIdentities,
   MAX_DOMAINS_PER_TENANT,
   removeDomain,
   type DomainDeps,
@@ -73,8 +74,7 @@ export function createAdminHandler(deps: AdminApiDeps) {
     'POST /admin/tenants': async (event) => {
       const input = createSchema.parse(jsonBody(event));
       const tenant = await createTenant(deps.store, input, now());
-      // The domains are claimed with the tenant; each becomes an identity as an added one does.
-      for (const domain of tenant.domains) await domains.identities.ensure(domain);
+      await createIdentities(domains, tenant.domains);
       return json(201, tenantView(tenant), { location: `/admin/tenants/${tenant.id}` });
     },
     'GET /admin/tenants': async (event) => {

@@ -2,7 +2,9 @@ import type { Tenant } from '../tenancy/model';
 import { DomainInUseError, NoSuchDomainError } from '../tenancy/errors';
 import type { TenancyStore } from '../tenancy/tenancy-store';
 import { dnsRecordsFor, type DnsRecord } from './dns-records';
+import { logger } from '../log/logger';
 import {
+  IdentityServiceError,
   mailFromDomainOf,
   type DomainState,
   type EmailIdentities,
@@ -60,6 +62,25 @@ export async function addDomain(
   const claimed = await deps.store.claimDomain(tenant.id, domain, MAX_DOMAINS_PER_TENANT);
   const status = await deps.identities.ensure(domain);
   return { created: claimed === 'claimed', view: domainView(domain, deps.region, status) };
+}
+
+/**
+ * The identities of the domains a new tenant was created with (claimed with it). The tenant
+ * exists whatever SES says: a domain whose identity failed is listed as `failed`, and adding it
+ * again (a 200) creates the identity.
+ */
+export async function createIdentities(deps: DomainDeps, domains: string[]): Promise<void> {
+  for (const domain of domains) {
+    try {
+      await deps.identities.ensure(domain);
+    } catch (error) {
+      if (!(error instanceof IdentityServiceError)) throw error;
+      logger.warn('tenant created without the identity of one of its domains', {
+        domain,
+        error,
+      });
+    }
+  }
 }
 
 /** The tenant's domains with their state and DNS records, in name order. */

@@ -100,8 +100,12 @@ const addDomain = (tenantId: string, domain: unknown, identities?: EmailIdentiti
     body: { domain },
   });
 
-const listDomains = (tenantId: string, caller: Parameters<typeof apiEvent>[0]['caller']) =>
-  call(apis().tenantAdmin, {
+const listDomains = (
+  tenantId: string,
+  caller: Parameters<typeof apiEvent>[0]['caller'],
+  identities?: EmailIdentities,
+) =>
+  call(apis(identities).tenantAdmin, {
     routeKey: 'GET /tenants/{tenantId}/domains',
     caller,
     pathParameters: { tenantId },
@@ -200,6 +204,31 @@ describe('adding a domain', () => {
     const retried = await addDomain('t-south', 'retry.south.example');
     expect(retried.status).toBe(200);
     expect(retried.body.state).toBe('verified');
+  });
+
+  it('creates a tenant even when SES fails; its domain is failed until added again', async () => {
+    await seed();
+    const noSes: EmailIdentities = {
+      ensure: async () => {
+        throw new IdentityServiceError('SES could not create the identity');
+      },
+      describe: async () => undefined,
+      remove: async () => undefined,
+    };
+    const created = await call(apis(noSes).admin, {
+      routeKey: 'POST /admin/tenants',
+      caller: OPERATOR,
+      body: { name: 'East', tier: 'commodity', domains: ['east.example'] },
+    });
+    expect(created.status).toBe(201);
+    const tenantId = created.body.id as string;
+
+    const listed = await listDomains(tenantId, OPERATOR, noSes);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ domain: 'east.example', state: 'failed' }),
+    ]);
+    const again = await addDomain(tenantId, 'east.example');
+    expect([again.status, again.body.state]).toEqual([200, 'verified']);
   });
 
   it(`stops at the domain limit (${MAX_DOMAINS_PER_TENANT} a tenant) with TooManyDomains`, async () => {
