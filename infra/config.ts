@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { DOMAIN_NAME_PATTERN } from '@shared/address/address';
 import { resolveTiers, TierConfigError, type TierTable } from '@shared/config/tiers';
 
 /** The cdk.json context keys the app reads; `cdk synth -c <key>=<value>` overrides them. */
 export const CONTEXT_KEYS = {
   region: 'sesame:region',
-  hostedDomains: 'sesame:hostedDomains',
   tiers: 'sesame:tiers',
 } as const;
 
@@ -15,7 +13,6 @@ export const DEFAULT_REGION = 'eu-west-1';
 /** Everything the stacks need from configuration, validated once. */
 export interface SesameConfig {
   region: string;
-  hostedDomains: string[];
   tiers: TierTable;
 }
 
@@ -23,30 +20,24 @@ export class SesameConfigError extends Error {
   readonly code = 'InvalidCdkContext';
 }
 
-/** A DNS name of at least two labels, lower case (SES matches recipients case-insensitively). */
-const domainSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(DOMAIN_NAME_PATTERN, 'must be a domain name such as mail.example.org');
+/**
+ * The static list of hosted domains that the table replaced: a deployment still giving it would
+ * expect it to do something, so it is refused rather than ignored.
+ */
+export const REMOVED_HOSTED_DOMAINS_KEY = 'sesame:hostedDomains';
 
 const contextSchema = z.object({
   region: z
     .string()
     .regex(/^[a-z]{2}(?:-[a-z]+)+-\d+$/, 'must be an AWS region such as eu-west-1')
     .default(DEFAULT_REGION),
-  hostedDomains: z
-    .array(domainSchema)
-    .min(1, 'at least one hosted domain is required')
-    .refine((domains) => new Set(domains).size === domains.length, 'domains must be unique'),
 });
 
 /**
- * `-c key=value` on the command line always gives a string; cdk.json gives JSON values. Lists and
- * objects given on the command line are therefore accepted as JSON text (a bare comma-separated
- * list of domains too).
+ * `-c key=value` on the command line always gives a string; cdk.json gives JSON values. Objects
+ * given on the command line are therefore accepted as JSON text.
  */
-function fromCommandLine(value: unknown, { allowCsv }: { allowCsv: boolean }): unknown {
+function fromCommandLine(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const text = value.trim();
   if (text.startsWith('[') || text.startsWith('{')) {
@@ -56,7 +47,7 @@ function fromCommandLine(value: unknown, { allowCsv }: { allowCsv: boolean }): u
       return value; // let the schema report the bad value
     }
   }
-  return allowCsv ? text.split(',').filter((part) => part.trim() !== '') : value;
+  return value;
 }
 
 /**
@@ -64,9 +55,14 @@ function fromCommandLine(value: unknown, { allowCsv }: { allowCsv: boolean }): u
  * throws a SesameConfigError naming the context key, so `cdk synth` fails before building anything.
  */
 export function readSesameConfig(tryGetContext: (key: string) => unknown): SesameConfig {
+  if (tryGetContext(REMOVED_HOSTED_DOMAINS_KEY) !== undefined) {
+    throw new SesameConfigError(
+      `cdk context ${REMOVED_HOSTED_DOMAINS_KEY} is no longer read: tenant domains live in the ` +
+        'table; add them with POST /admin/tenants/{tenantId}/domains',
+    );
+  }
   const parsed = contextSchema.safeParse({
     region: tryGetContext(CONTEXT_KEYS.region),
-    hostedDomains: fromCommandLine(tryGetContext(CONTEXT_KEYS.hostedDomains), { allowCsv: true }),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -80,7 +76,7 @@ export function readSesameConfig(tryGetContext: (key: string) => unknown): Sesam
 
   let tiers: TierTable;
   try {
-    tiers = resolveTiers(fromCommandLine(tryGetContext(CONTEXT_KEYS.tiers), { allowCsv: false }));
+    tiers = resolveTiers(fromCommandLine(tryGetContext(CONTEXT_KEYS.tiers)));
   } catch (error) {
     if (!(error instanceof TierConfigError)) throw error;
     throw new SesameConfigError(`invalid cdk context ${CONTEXT_KEYS.tiers}: ${error.message}`);

@@ -9,11 +9,21 @@ import { administeredTenant } from '@shared/tenancy/administered-tenant';
 import { requirePlatformAdmin } from '@shared/identity/access-rules';
 import { signedIn, type SignedInDeps } from '@shared/http/signed-in';
 import { jsonBody } from '@shared/http/json-body';
+import type { EmailIdentities } from '@shared/domains/email-identities';
+import {
+  addDomain,
+  createIdentities,
+  MAX_DOMAINS_PER_TENANT,
+  removeDomain,
+  type DomainDeps,
+} from '@shared/domains/tenant-domains';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 import { createTenant, tenantView, updateTenant } from '@shared/tenancy/tenants';
 import { platformUsage, usageCsv } from '@shared/tenancy/usage';
 import { csv } from '@shared/http/csv-response';
 import {
+  addDomainSchema,
+  domainPathSchema,
   domainSchema,
   formatSchema,
   pageQuerySchema,
@@ -27,7 +37,8 @@ const createSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     tier: z.enum(TIER_NAMES),
-    domains: z.array(domainSchema).min(1).max(50),
+    /** Optional: domains can be added later (POST /admin/tenants/{tenantId}/domains). */
+    domains: z.array(domainSchema).max(MAX_DOMAINS_PER_TENANT).default([]),
     largeMailboxSeats: z.number().int().min(0).max(MAX_SEATS).default(0),
   })
   .strict();
@@ -45,11 +56,15 @@ const patchSchema = z
 export interface AdminApiDeps extends SignedInDeps {
   store: TenancyStore;
   tiers: TierTable;
+  emailIdentities: EmailIdentities;
+  /** The SES region, named in the DNS records a domain needs. */
+  region: string;
 }
 
-/** The platform operator's API: tenants, tiers, seats, usage. Role platform-admin only. */
+/** The platform operator's API: tenants, tiers, seats, domains, usage. Platform-admin only. */
 export function createAdminHandler(deps: AdminApiDeps) {
   const now = deps.now ?? (() => new Date());
+  const domains: DomainDeps = deps;
   const platformAdminOf = async (event: ApiEvent): Promise<[Caller, Mailbox]> => {
     const { caller, own } = await signedIn(deps, event);
     requirePlatformAdmin(caller);
@@ -59,6 +74,7 @@ export function createAdminHandler(deps: AdminApiDeps) {
     'POST /admin/tenants': async (event) => {
       const input = createSchema.parse(jsonBody(event));
       const tenant = await createTenant(deps.store, input, now());
+      await createIdentities(domains, tenant.domains);
       return json(201, tenantView(tenant), { location: `/admin/tenants/${tenant.id}` });
     },
     'GET /admin/tenants': async (event) => {
@@ -72,6 +88,21 @@ export function createAdminHandler(deps: AdminApiDeps) {
       const tenant = await administeredTenant(deps.store, caller, own, tenantId);
       const result = await updateTenant(deps.store, deps.tiers, tenant, changes);
       return json(200, { ...tenantView(result.tenant), quotasUpdated: result.quotasUpdated });
+    },
+    'POST /admin/tenants/{tenantId}/domains': async (event, caller, own) => {
+      const { tenantId } = tenantPathSchema.parse(event.pathParameters ?? {});
+      const { domain } = addDomainSchema.parse(jsonBody(event));
+      const tenant = await administeredTenant(deps.store, caller, own, tenantId);
+      const { created, view } = await addDomain(domains, tenant, domain);
+      return json(created ? 201 : 200, view, {
+        location: `/tenants/${tenant.id}/domains`,
+      });
+    },
+    'DELETE /admin/tenants/{tenantId}/domains/{domain}': async (event, caller, own) => {
+      const { tenantId, domain } = domainPathSchema.parse(event.pathParameters ?? {});
+      const tenant = await administeredTenant(deps.store, caller, own, tenantId);
+      await removeDomain(domains, tenant, domain);
+      return { statusCode: 204 };
     },
     'GET /admin/usage': async (event) => {
       const { format } = formatSchema.parse(event.queryStringParameters ?? {});

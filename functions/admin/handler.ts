@@ -1,5 +1,6 @@
 import { dynamo } from '@shared/aws/clients';
 import { loadRuntimeConfig } from '@shared/config/app-config';
+import { identitiesFromEnv } from '@shared/domains/identities-from-env';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { createAdminHandler } from './admin-api';
@@ -11,4 +12,5 @@ export const handler = createAdminHandler({
   store: new DynamoTenancyStore(dynamo, config.tableName),
   mail: new DynamoMailStore(dynamo, config.tableName),
   tiers: config.tiers,
+  ...identitiesFromEnv(),
 });

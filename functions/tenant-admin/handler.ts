@@ -4,6 +4,7 @@ import { S3ImportFiles } from '@shared/blob/s3-import-files';
 import { loadRuntimeConfig, loadUserPoolId } from '@shared/config/app-config';
 import { ENV } from '@shared/config/resource-names';
 import { CognitoIdentities } from '@shared/sign-in/cognito-identities';
+import { identitiesFromEnv } from '@shared/domains/identities-from-env';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { createTenantAdminHandler } from './tenant-admin-api';
@@ -26,4 +27,5 @@ export const handler = createTenantAdminHandler({
   // Uploads share the attachments bucket, under imports/ (the only prefix this function may touch).
   files: new S3ImportFiles(s3, config.attachmentsBucket),
   tiers: config.tiers,
+  ...identitiesFromEnv(),
 });

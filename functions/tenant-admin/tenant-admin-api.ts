@@ -10,6 +10,8 @@ import { administeredTenant } from '@shared/tenancy/administered-tenant';
 import { signedIn, type SignedInDeps } from '@shared/http/signed-in';
 import { jsonBody } from '@shared/http/json-body';
 import type { Identities } from '@shared/sign-in/identities';
+import type { EmailIdentities } from '@shared/domains/email-identities';
+import { listDomains } from '@shared/domains/tenant-domains';
 import { getImport, runImport, startImport, type ImportFiles } from '@shared/tenancy/csv-import';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 import { tenantUsage, usageCsv } from '@shared/tenancy/usage';
@@ -55,10 +57,13 @@ export interface TenantAdminApiDeps extends SignedInDeps {
   identities: Identities;
   files: ImportFiles;
   tiers: TierTable;
+  emailIdentities: EmailIdentities;
+  /** The SES region, named in the DNS records a domain needs. */
+  region: string;
 }
 
 /**
- * A tenant administrator's API: users, bulk import, leavers, transfers, add-ons, usage. A
+ * A tenant administrator's API: users, bulk import, leavers, transfers, add-ons, domains, usage. A
  * tenant admin acts on their own tenant, a platform admin on any; everyone else gets 403 on
  * their own tenant and 404 on another's, before any input is looked at.
  */
@@ -127,6 +132,9 @@ export function createTenantAdminHandler(deps: TenantAdminApiDeps) {
       const { jobId } = jobPath.parse(event.pathParameters ?? {});
       const { dryRun } = runSchema.parse(jsonBody(event));
       return json(200, await runImport(deps, tenant, jobId, dryRun, now()));
+    },
+    'GET /tenants/{tenantId}/domains': async (_event, tenant) => {
+      return json(200, { items: await listDomains(deps, tenant) });
     },
     'GET /tenants/{tenantId}/usage': async (event, tenant) => {
       const { format } = formatSchema.parse(event.queryStringParameters ?? {});

@@ -12,6 +12,7 @@ import {
   type FunctionId,
 } from '@shared/config/resource-names';
 import { STORED_ITEM_ATTRIBUTES, TABLE_SCHEMA } from '@shared/store/table-schema';
+import { sesIdentitiesArn, sesIdentitiesFinding } from './ses-identities';
 import type { SesameFunction } from './sesame-function';
 
 /**
@@ -20,16 +21,64 @@ import type { SesameFunction } from './sesame-function';
  */
 export type ApiFunctionId = Exclude<FunctionId, 'ingest'>;
 
+/** What each API function may do with SES identities (tenant domains, shared/domains). */
+export type IdentityAccess = 'none' | 'read' | 'manage';
+
 /** What each API function may touch. */
 export const FUNCTION_ACCESS: Record<
   ApiFunctionId,
-  { table: 'RO' | 'RW'; mailBuckets: boolean; imports: boolean; purge: boolean }
+  {
+    table: 'RO' | 'RW';
+    mailBuckets: boolean;
+    imports: boolean;
+    purge: boolean;
+    identities: IdentityAccess;
+  }
 > = {
-  mailbox: { table: 'RO', mailBuckets: true, imports: false, purge: true },
-  account: { table: 'RO', mailBuckets: false, imports: false, purge: false },
-  admin: { table: 'RW', mailBuckets: false, imports: false, purge: false },
-  'tenant-admin': { table: 'RW', mailBuckets: false, imports: true, purge: false },
+  mailbox: { table: 'RO', mailBuckets: true, imports: false, purge: true, identities: 'none' },
+  account: { table: 'RO', mailBuckets: false, imports: false, purge: false, identities: 'none' },
+  admin: { table: 'RW', mailBuckets: false, imports: false, purge: false, identities: 'manage' },
+  'tenant-admin': {
+    table: 'RW',
+    mailBuckets: false,
+    imports: true,
+    purge: false,
+    identities: 'read',
+  },
 };
+
+/**
+ * The SES v2 calls of shared/domains/ses-email-identities: the platform admin adds (Easy DKIM,
+ * custom MAIL FROM) and removes tenant domains; the tenant admin reads their status.
+ */
+export const IDENTITY_ACTIONS: Record<Exclude<IdentityAccess, 'none'>, string[]> = {
+  read: ['ses:GetEmailIdentity'],
+  manage: [
+    'ses:CreateEmailIdentity',
+    'ses:PutEmailIdentityMailFromAttributes',
+    'ses:GetEmailIdentity',
+    'ses:DeleteEmailIdentity',
+  ],
+};
+
+export function grantIdentities(fn: SesameFunction, access: IdentityAccess): void {
+  if (access === 'none') return;
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: IDENTITY_ACTIONS[access],
+      resources: [sesIdentitiesArn(fn)],
+    }),
+  );
+  if (fn.role) {
+    Validations.of(fn.role).acknowledge({
+      id: sesIdentitiesFinding(fn),
+      reason:
+        'Tenant domains are SES identities named at run time (POST /admin/tenants/{id}/domains), ' +
+        `so no list can be fixed at deploy; only ${IDENTITY_ACTIONS[access].join(', ')} on ` +
+        "this account's identities in this region.",
+    });
+  }
+}
 
 /**
  * What deleting a message for good writes (shared/store/dynamo-quota-store purgeMessage): the

@@ -11,10 +11,11 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_LIMITS } from '@shared/config/function-limits';
 import { INGEST_MAX_RECEIVE_COUNT } from '@shared/config/ingest-queue';
-import { ENV, RAW_MAIL_PREFIX } from '@shared/config/resource-names';
+import { ENV, RAW_MAIL_PREFIX, SYSTEM_SENDERS } from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
 import { grantObjectPurge } from './api-function-access';
 import type { MailStore } from './mail-store';
+import { sesIdentitiesArn, sesIdentitiesFinding } from './ses-identities';
 import { SesameFunction } from './sesame-function';
 
 /** Lambda's guidance for SQS sources: visibility timeout at least six times the function's. */
@@ -27,8 +28,6 @@ const DLQ_ALARM_PERIOD = Duration.minutes(5);
 
 export interface InboundMailProps {
   store: MailStore;
-  /** SES accepts mail for every address of these domains. */
-  hostedDomains: string[];
   tiers: TierTable;
 }
 
@@ -145,22 +144,31 @@ export class InboundMail extends Construct {
       .bindBucket(store.attachmentsBucket, ENV.attachmentsBucket, 'RW');
     // Mail that no recipient kept (every one bounced or refused) leaves no bytes behind.
     grantObjectPurge(this.ingestFunction, store.rawMailBucket, store.attachmentsBucket);
-    // Bounces (5.1.1 no such mailbox, 5.2.2 mailbox full) go out from MAILER-DAEMON@<hosted
-    // domain>: sending is allowed from those verified identities only.
+    // Bounces (5.1.1 no such mailbox, 5.2.2 mailbox full) go out from MAILER-DAEMON@<tenant
+    // domain>, quota notices from postmaster@<tenant domain>. Tenant domains come and go at run
+    // time, so the grant names the senders, not the domains; SES itself refuses any identity of
+    // the account that is not verified.
     this.ingestFunction.addToRolePolicy(
       new PolicyStatement({
-        sid: 'SendBouncesFromHostedDomains',
+        sid: 'SendBouncesAndNoticesFromVerifiedDomains',
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: props.hostedDomains.map((domain) =>
-          Stack.of(this).formatArn({
-            service: 'ses',
-            resource: 'identity',
-            resourceName: domain,
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        ),
+        resources: [sesIdentitiesArn(this)],
+        conditions: {
+          StringLike: {
+            'ses:FromAddress': Object.values(SYSTEM_SENDERS).map((local) => `${local}@*`),
+          },
+        },
       }),
     );
+    if (this.ingestFunction.role) {
+      Validations.of(this.ingestFunction.role).acknowledge({
+        id: sesIdentitiesFinding(this.ingestFunction),
+        reason:
+          'Tenant domains are SES identities added at run time through the API, so no list can ' +
+          'be fixed at deploy; the ses:FromAddress condition keeps sending to MAILER-DAEMON@ and ' +
+          'postmaster@, and SES sends only from verified identities.',
+      });
+    }
 
     this.queue = new Queue(this, 'IngestQueue', {
       encryption: QueueEncryption.KMS,
@@ -182,8 +190,10 @@ export class InboundMail extends Construct {
       }),
     );
 
+    // No recipients: SES then "matches all recipients on all verified domains", so a tenant's
+    // domain receives mail as soon as it verifies, with no redeploy. Who is hosted is decided by
+    // the table (ingest looks every recipient up; a stray one is logged and left alone).
     this.rule = this.ruleSet.addRule('HostedDomains', {
-      recipients: props.hostedDomains,
       enabled: true,
       scanEnabled: true,
       tlsPolicy: TlsPolicy.REQUIRE,

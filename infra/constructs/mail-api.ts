@@ -29,6 +29,7 @@ import type { Role } from '@shared/identity/caller';
 import type { MailStore } from './mail-store';
 import {
   FUNCTION_ACCESS,
+  grantIdentities,
   grantImports,
   grantLastSeen,
   grantObjectPurge,
@@ -234,6 +235,7 @@ export class MailApi extends Construct {
       fn.addEnvironment(ENV.attachmentsBucket, props.store.attachmentsBucket.bucketName);
     }
     if (access.imports) grantImports(fn, props.store.attachmentsBucket);
+    grantIdentities(fn, access.identities);
     return fn;
   }
 }

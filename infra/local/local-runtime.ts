@@ -111,6 +111,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       ...process.env,
       ...standIns.env,
       [ENV.outboxDir]: join(dataDir, 'outbox'),
+      // No DNS here: a tenant's domain is verified (and receives mail) as soon as it is added.
+      [ENV.localDomains]: '1',
       // The tier table (SESAME_TIERS file, or a test's tiny tiers), as CDK hands it to Lambda.
       ...(options.tiers && { [ENV.tiers]: JSON.stringify(options.tiers) }),
     };

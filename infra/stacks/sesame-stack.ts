@@ -23,7 +23,6 @@ export class SesameStack extends Stack {
     this.store = new MailStore(this, 'MailStore');
     this.inbound = new InboundMail(this, 'InboundMail', {
       store: this.store,
-      hostedDomains: config.hostedDomains,
       tiers: config.tiers,
     });
     this.api = new MailApi(this, 'MailApi', {

@@ -15,6 +15,8 @@ export const ENV = {
   userPoolId: 'SESAME_USER_POOL_ID',
   /** `false` on one machine only: the Cognito emulator has no AdminUserGlobalSignOut. */
   globalSignOut: 'SESAME_COGNITO_GLOBAL_SIGN_OUT',
+  /** Set on one machine: tenant domains are verified at once (no DNS, no SES identities). */
+  localDomains: 'SESAME_LOCAL_DOMAINS',
   /** `host:port` of a clamd to scan every inbound message with; unset: our own checks only. */
   clamdAddress: 'SESAME_CLAMD',
 } as const;
@@ -24,6 +26,12 @@ export const LOCAL_RESOURCE_NAMES = {
   rawMailBucket: 'sesame-raw-mail',
   attachmentsBucket: 'sesame-attachments',
 } as const;
+
+/**
+ * The only senders the ingest function may use, at any tenant's domain: bounces come from
+ * MAILER-DAEMON, quota notices from postmaster. CDK turns them into `ses:FromAddress` conditions.
+ */
+export const SYSTEM_SENDERS = { bounces: 'MAILER-DAEMON', notices: 'postmaster' } as const;
 
 /** Prefix under which SES (and the local SMTP listener) writes each received message. */
 export const RAW_MAIL_PREFIX = 'inbound/';

@@ -39,6 +39,10 @@ export const PROBLEM_CODES = {
   ImportInvalid: { status: 409, title: 'Some rows of the import are not valid' },
   ImportTooLarge: { status: 413, title: 'The import file is too large' },
   ForeignDomain: { status: 400, title: 'The address is not on a domain of the tenant' },
+  // Tenant domains (shared/domains).
+  NoSuchDomain: { status: 404, title: 'No such domain' },
+  DomainInUse: { status: 409, title: 'Mailboxes use the domain' },
+  TooManyDomains: { status: 409, title: 'The tenant holds as many domains as it may' },
   // Inbound mail: downloads and threads (shared/mailbox/download-message).
   NoSuchAttachment: { status: 404, title: 'No such attachment' },
   NoSuchThread: { status: 404, title: 'No such thread' },

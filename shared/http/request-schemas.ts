@@ -8,6 +8,9 @@ export const domainSchema = z
   .toLowerCase()
   .regex(DOMAIN_NAME_PATTERN, 'must be a domain name such as trust.nhs.example');
 
+/** The body of POST /admin/tenants/{tenantId}/domains. */
+export const addDomainSchema = z.object({ domain: domainSchema }).strict();
+
 export const PAGE_LIMITS = { min: 1, max: 100, default: 25 } as const;
 
 /** The paging fields every list route takes: `limit` (1..100, default 25) and `cursor`. */
@@ -24,5 +27,8 @@ export const pageFields = {
 export const pageQuerySchema = z.object(pageFields).strict();
 
 export const tenantPathSchema = z.object({ tenantId: z.string().min(1).max(64) });
+
+/** The path of DELETE /admin/tenants/{tenantId}/domains/{domain}. */
+export const domainPathSchema = tenantPathSchema.extend({ domain: domainSchema });
 
 export const formatSchema = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();

@@ -34,6 +34,15 @@ export const ROUTES = [
   { method: 'GET', path: '/admin/tenants', function: 'admin', auth: 'jwt' },
   { method: 'PATCH', path: '/admin/tenants/{tenantId}', function: 'admin', auth: 'jwt' },
   { method: 'GET', path: '/admin/usage', function: 'admin', auth: 'jwt' },
+  // Tenant domains (issue 8): the platform admin adds and removes, the tenant admin reads.
+  { method: 'POST', path: '/admin/tenants/{tenantId}/domains', function: 'admin', auth: 'jwt' },
+  {
+    method: 'DELETE',
+    path: '/admin/tenants/{tenantId}/domains/{domain}',
+    function: 'admin',
+    auth: 'jwt',
+  },
+  { method: 'GET', path: '/tenants/{tenantId}/domains', function: 'tenant-admin', auth: 'jwt' },
   { method: 'POST', path: '/tenants/{tenantId}/users', function: 'tenant-admin', auth: 'jwt' },
   {
     method: 'PATCH',

@@ -9,8 +9,9 @@ export type RecipientDecision =
   | { kind: 'deliver'; mailbox: Mailbox }
   | { kind: 'bounce'; reason: BounceReason }
   /**
-   * SES accepted it for a verified domain that no tenant holds (released, or not yet claimed):
-   * recorded as refused for an operator to see (shared/inbound/refusals), never silently dropped.
+   * SES accepts every verified domain of the account (the receipt rule names none); one no
+   * tenant holds in the table (released, or not yet claimed) is recorded as refused for an
+   * operator to see (shared/inbound/refusals), never silently dropped.
    */
   | { kind: 'not-hosted' };
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SYSTEM_SENDERS } from '../config/resource-names';
 
 /**
  * Why a recipient is bounced, with its RFC 3463 status and the SMTP text it would have got.
@@ -39,7 +40,7 @@ export interface BounceInput {
 }
 
 export function mailerDaemon(domain: string): string {
-  return `MAILER-DAEMON@${domain}`;
+  return `${SYSTEM_SENDERS.bounces}@${domain}`;
 }
 
 /** Mail to nobody, or to a daemon, would loop or vanish: it is never bounced. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SYSTEM_SENDERS } from '../config/resource-names';
 import type { BlobStore } from '../blob/blob-store';
 import { domainOf } from '../address/address';
 import type { Mailbox } from '../tenancy/model';
@@ -87,7 +88,10 @@ async function deliverNotice(
 ): Promise<IndexOutcome> {
   const sesMessageId = `sesame-quota-${level}-${now.getTime()}-${randomUUID()}`;
   const id = deriveMessageId(sesMessageId, mailbox.address);
-  const from = { name: 'sesame', address: `postmaster@${domainOf(mailbox.address)}` };
+  const from = {
+    name: 'sesame',
+    address: `${SYSTEM_SENDERS.notices}@${domainOf(mailbox.address)}`,
+  };
   const { subject, text } = noticeText(mailbox, level);
   // Named after its (made-up) SES message id, like every stored message: reconcile maps each
   // object back to the reference item of that id (shared/quota/reconcile-objects).

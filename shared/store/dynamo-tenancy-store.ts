@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { domainOf } from '../address/address';
 import { AlreadyExistsError } from '../errors/common-errors';
 import type { Mailbox, Tenant } from '../tenancy/model';
 import { FOLDERS } from '../mailbox/model';
@@ -7,13 +8,21 @@ import type { DirectoryEntry, DirectoryView } from '../tenancy/directory-terms';
 import { logger } from '../log/logger';
 import {
   DomainTakenError,
+  ForeignDomainError,
   NoSeatLeftError,
   NoSuchUserError,
   NotActiveError,
   NotPremiumError,
   SeatsInUseError,
 } from '../tenancy/errors';
-import type { ImportJob, Page, TenancyStore, UserUpdate } from '../tenancy/tenancy-store';
+import type {
+  DomainClaim,
+  ImportJob,
+  Page,
+  TenancyStore,
+  UserUpdate,
+} from '../tenancy/tenancy-store';
+import { DynamoDomainClaims } from './dynamo-domain-claims';
 import { queryPartition } from './gsi3-query';
 import { conditionalUpdate } from './conditional-update';
 import { keys } from './keys';
@@ -69,6 +78,20 @@ export class DynamoTenancyStore extends DynamoAccountReads implements TenancySto
 
   async listTenants(limit: number, cursor?: string): Promise<Page<Tenant>> {
     return this.page<Tenant>(TENANTS_PARTITION, limit, cursor);
+  }
+
+  private readonly domainClaims = new DynamoDomainClaims(this.client, this.tableName);
+
+  claimDomain(tenantId: string, domain: string, maxDomains: number) {
+    return this.domainClaims.claimDomain(tenantId, domain, maxDomains);
+  }
+
+  getDomain(domain: string): Promise<DomainClaim | undefined> {
+    return this.domainClaims.getDomain(domain);
+  }
+
+  releaseDomain(tenantId: string, domain: string): Promise<void> {
+    return this.domainClaims.releaseDomain(tenantId, domain);
   }
 
   async updateTenant(
@@ -151,6 +174,17 @@ export class DynamoTenancyStore extends DynamoAccountReads implements TenancySto
         },
         'attribute_not_exists(PK)',
       ),
+      // Counted on its domain, which the tenant must still hold: a domain is released only while
+      // its count is zero, so the two cannot cross.
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.domain(domainOf(mailbox.address)),
+          UpdateExpression: 'ADD mailboxCount :one',
+          ConditionExpression: 'tenantId = :tenant',
+          ExpressionAttributeValues: { ':one': 1, ':tenant': mailbox.tenantId },
+        },
+      },
       ...FOLDERS.map((folder) =>
         putItem(this.tableName, {
           ...keys.folder(mailbox.address, folder),
@@ -162,6 +196,9 @@ export class DynamoTenancyStore extends DynamoAccountReads implements TenancySto
       ),
       ...directoryWrites(this.tableName, mailbox.address, directory),
     ]);
+    if (failedItem === 1) {
+      throw new ForeignDomainError(`${mailbox.address} is not on a domain of the tenant.`);
+    }
     if (failedItem !== undefined) throw new AlreadyExistsError(`${mailbox.address} already exists`);
   }
 

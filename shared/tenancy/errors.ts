@@ -49,3 +49,16 @@ export class ImportNotUploadedError extends domainError(
 export class ImportTooLargeError extends domainError('ImportTooLarge') {}
 
 export class ImportInvalidError extends domainError('ImportInvalid') {}
+
+export class NoSuchDomainError extends domainError(
+  'NoSuchDomain',
+  'There is no such domain in this tenant.',
+) {}
+
+export class DomainInUseError extends domainError('DomainInUse') {
+  constructor(domain: string) {
+    super(`Mailboxes use ${domain}; it stays until none does.`);
+  }
+}
+
+export class TooManyDomainsError extends domainError('TooManyDomains') {}

@@ -44,6 +44,14 @@ export interface UserUpdate {
   seat?: { grant: boolean; quotaBytes: number };
 }
 
+/** A domain's claim: which tenant hosts it, and how many mailboxes were created on it. */
+export interface DomainClaim {
+  domain: string;
+  tenantId: string;
+  /** Mailboxes created on the domain (wherever they moved since); absent: none. */
+  mailboxCount?: number;
+}
+
 /**
  * The tenancy port. Every method that changes more than one item does so in one DynamoDB
  * transaction (DynamoTenancyStore); conditions there, not reads here, decide races.
@@ -52,6 +60,22 @@ export interface TenancyStore extends AccountReads {
   /** Tenant and its domain claims; AlreadyExistsError or DomainTakenError. */
   createTenant(tenant: Tenant): Promise<void>;
   listTenants(limit: number, cursor?: string): Promise<Page<Tenant>>;
+  /**
+   * Claims a domain for a tenant and adds it to the tenant's list, at most `maxDomains` in all.
+   * `already-ours` if the tenant holds it already; DomainTakenError if another does;
+   * NoSuchTenantError; TooManyDomainsError.
+   */
+  claimDomain(
+    tenantId: string,
+    domain: string,
+    maxDomains: number,
+  ): Promise<'claimed' | 'already-ours'>;
+  getDomain(domain: string): Promise<DomainClaim | undefined>;
+  /**
+   * Drops the claim and takes the domain off the tenant's list, only while no mailbox was
+   * created on it: DomainInUseError; NoSuchDomainError if the tenant does not hold it.
+   */
+  releaseDomain(tenantId: string, domain: string): Promise<void>;
   /** SeatsInUseError if the seats would drop below those held. */
   updateTenant(
     tenantId: string,
@@ -68,7 +92,11 @@ export interface TenancyStore extends AccountReads {
     quotaBytes: number,
     largeMailbox: boolean,
   ): Promise<boolean>;
-  /** Mailbox, folders and directory entries; AlreadyExistsError if the address is taken. */
+  /**
+   * Mailbox, folders and directory entries, and one more mailbox counted on its domain;
+   * AlreadyExistsError if the address is taken, ForeignDomainError if the tenant does not hold
+   * the domain (any more).
+   */
   createMailbox(mailbox: Mailbox, directory: DirectoryEntry[]): Promise<void>;
   /**
    * Profile, directory and add-on in one transaction. NoSuchUserError, NotActiveError,

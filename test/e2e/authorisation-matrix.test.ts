@@ -109,6 +109,7 @@ function requestFor(route: (typeof ROUTES)[number]) {
     address: victim.address,
     id: route.path.includes('/threads/') ? victim.threadId : victim.messageId,
     jobId: victim.jobId,
+    domain: 'victim.test',
     n: '1',
   };
   const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
@@ -117,6 +118,7 @@ function requestFor(route: (typeof ROUTES)[number]) {
   const bodies: Record<string, unknown> = {
     'POST /admin/tenants': { name: 'Evil', tier: 'commodity', domains: ['evil.test'] },
     'PATCH /admin/tenants/{tenantId}': { tier: 'commodity', largeMailboxSeats: 0 },
+    'POST /admin/tenants/{tenantId}/domains': { domain: 'planted.victim.test' },
     'POST /tenants/{tenantId}/users': { address: 'planted@victim.test', displayName: 'Planted' },
     'PATCH /tenants/{tenantId}/users/{address}': { displayName: 'Hacked', status: 'leaver' },
     'POST /tenants/{tenantId}/users/{address}/transfer': { toTenantId: 'demo' },
@@ -171,6 +173,10 @@ describe('every admin and mailbox endpoint, driven with the wrong tokens', () =>
       `PATCH /tenants/{tenantId}/users/{address} as another user of the tenant: 403`,
     );
     expect(refusals).toContain(`POST /admin/tenants as another tenant’s admin: 403`);
+    expect(refusals).toContain(`GET /tenants/{tenantId}/domains as another tenant’s admin: 404`);
+    expect(refusals).toContain(
+      `DELETE /admin/tenants/{tenantId}/domains/{domain} as another tenant’s admin: 403`,
+    );
     expect(refusals).toContain(
       `GET /mailboxes/me/messages/{id} as another user of the tenant: 404`,
     );

@@ -5,53 +5,41 @@ import {
   CONTEXT_KEYS,
   DEFAULT_REGION,
   readSesameConfig,
+  REMOVED_HOSTED_DOMAINS_KEY,
   SesameConfigError,
 } from '../../infra/config';
 import { cdkJsonContext, SKIP_BUNDLING } from './synth-sesame';
 
-const valid = { [CONTEXT_KEYS.hostedDomains]: ['mail.sesame.example'] };
+const valid = {};
 const read = (context: Record<string, unknown>) => readSesameConfig((key) => context[key]);
 
 describe('the cdk.json context', () => {
   it('is valid as checked in, and its app command runs infra/app.ts', () => {
     const config = read(cdkJsonContext());
     expect(config.region).toBe('eu-west-1');
-    expect(config.hostedDomains.length).toBeGreaterThan(0);
+    expect(cdkJsonContext()).not.toHaveProperty([REMOVED_HOSTED_DOMAINS_KEY]);
   });
 
   it('falls back to eu-west-1 and the default tiers', () => {
     expect(read(valid)).toEqual({
       region: DEFAULT_REGION,
-      hostedDomains: ['mail.sesame.example'],
       tiers: DEFAULT_TIERS,
     });
   });
 
-  it('accepts lists and numbers given as `-c key=value` strings', () => {
+  it('accepts objects and numbers given as `-c key=value` strings', () => {
     const config = read({
-      [CONTEXT_KEYS.hostedDomains]: 'a.example, b.example',
       [CONTEXT_KEYS.tiers]: '{"premium":{"maxLinkDays":45}}',
     });
-    expect(config.hostedDomains).toEqual(['a.example', 'b.example']);
     expect(config.tiers.premium.maxLinkDays).toBe(45);
-    expect(read({ [CONTEXT_KEYS.hostedDomains]: '["c.example"]' }).hostedDomains).toEqual([
-      'c.example',
-    ]);
   });
 
   it.each([
     [
-      'no hosted domains',
-      { [CONTEXT_KEYS.hostedDomains]: [] },
-      /sesame:hostedDomains.*at least one/,
+      'the removed static list of hosted domains',
+      { [REMOVED_HOSTED_DOMAINS_KEY]: ['mail.sesame.example'] },
+      /sesame:hostedDomains is no longer read.*POST \/admin\/tenants/,
     ],
-    ['missing hosted domains', {}, /sesame:hostedDomains/],
-    [
-      'a malformed domain',
-      { [CONTEXT_KEYS.hostedDomains]: ['not a domain'] },
-      /sesame:hostedDomains \(at 0\)/,
-    ],
-    ['a duplicate domain', { [CONTEXT_KEYS.hostedDomains]: ['a.example', 'A.example'] }, /unique/],
     ['a malformed region', { ...valid, [CONTEXT_KEYS.region]: 'Ireland' }, /sesame:region/],
     [
       'a negative quota',
@@ -66,7 +54,7 @@ describe('the cdk.json context', () => {
   });
 
   it('stops buildApp before any stack is built', () => {
-    const context = { ...cdkJsonContext(), ...SKIP_BUNDLING, [CONTEXT_KEYS.hostedDomains]: [] };
-    expect(() => buildApp({ context })).toThrow(/invalid cdk context sesame:hostedDomains/);
+    const context = { ...cdkJsonContext(), ...SKIP_BUNDLING, [CONTEXT_KEYS.region]: 'Ireland' };
+    expect(() => buildApp({ context })).toThrow(/invalid cdk context sesame:region/);
   });
 });

@@ -2,7 +2,6 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { RAW_MAIL_PREFIX } from '@shared/config/resource-names';
 import { INGEST_MAX_RECEIVE_COUNT } from '@shared/config/ingest-queue';
-import { CONTEXT_KEYS } from '../../infra/config';
 import { STORE_LOGICAL_IDS } from '../../infra/constructs/mail-store';
 import {
   actionsOf,
@@ -12,7 +11,7 @@ import {
   synthSesame,
 } from './synth-sesame';
 
-const { template, stack, config } = synthSesame();
+const { template, stack } = synthSesame();
 const { inbound } = stack;
 const topicId = logicalIdOf(inbound.topic);
 const queueId = logicalIdOf(inbound.queue);
@@ -21,13 +20,13 @@ const ingestId = logicalIdOf(inbound.ingestFunction);
 const getAttArn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 
 describe('the SES receipt rule', () => {
-  it('accepts the hosted domains, scans for spam and viruses and requires TLS', () => {
+  it('names no recipients (every verified domain), scans for spam and viruses, requires TLS', () => {
     template.resourceCountIs('AWS::SES::ReceiptRuleSet', 1);
     template.resourceCountIs('AWS::SES::ReceiptRule', 1);
     template.hasResourceProperties('AWS::SES::ReceiptRule', {
       RuleSetName: { Ref: logicalIdOf(inbound.ruleSet) },
       Rule: Match.objectLike({
-        Recipients: config.hostedDomains,
+        Recipients: Match.absent(),
         Enabled: true,
         ScanEnabled: true,
         TlsPolicy: 'Require',
@@ -81,14 +80,6 @@ describe('the SES receipt rule', () => {
         ]),
       },
     });
-  });
-
-  it('follows the hosted domains of the context', () => {
-    const domains = ['mail.one.example', 'mail.two.example'];
-    synthSesame({ [CONTEXT_KEYS.hostedDomains]: domains }).template.hasResourceProperties(
-      'AWS::SES::ReceiptRule',
-      { Rule: Match.objectLike({ Recipients: domains }) },
-    );
   });
 });
 
@@ -223,14 +214,15 @@ describe('the ingest function', () => {
     expect(actionsOf(deletes)).toEqual(['s3:DeleteObject']);
   });
 
-  it('may send bounces only from the hosted domains, no other identity', () => {
+  it('may send only as MAILER-DAEMON@ or postmaster@ of a verified identity, fixed at no list', () => {
     const statements = allowStatementsOfFunction(template, ingestId);
     const sending = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('ses:')));
 
     expect(sending).toHaveLength(1);
     expect(actionsOf(sending).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
-    const resources = JSON.stringify(sending[0]?.Resource);
-    for (const domain of config.hostedDomains) expect(resources).toContain(`:identity/${domain}`);
-    expect(resources).not.toContain('*');
+    expect(JSON.stringify(sending[0]?.Resource)).toContain(':identity/*');
+    expect(sending[0]?.Condition).toEqual({
+      StringLike: { 'ses:FromAddress': ['MAILER-DAEMON@*', 'postmaster@*'] },
+    });
   });
 });

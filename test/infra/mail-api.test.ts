@@ -2,6 +2,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import type { FunctionId } from '@shared/config/resource-names';
 import { DEFAULT_TIERS } from '@shared/config/tiers';
 import { ROUTES, routeKey, type Route } from '@shared/http/routes';
 import { STORED_ITEM_ATTRIBUTES } from '@shared/store/table-schema';
@@ -20,6 +21,7 @@ import {
 } from '../../infra/constructs/mail-api';
 import { ENV } from '@shared/config/resource-names';
 import { MailStore } from '../../infra/constructs/mail-store';
+import { sesIdentitiesArn } from '../../infra/constructs/ses-identities';
 import {
   actionsOf,
   allowStatementsOfFunction,
@@ -361,6 +363,34 @@ describe('S3 access of the admin functions', () => {
     expect(listing[0]?.Resource).toEqual({
       'Fn::GetAtt': [logicalIdOf(stack.store.attachmentsBucket), 'Arn'],
     });
+  });
+});
+
+describe('SES identity access (tenant domains)', () => {
+  const identityArn = stack.resolve(sesIdentitiesArn(stack));
+  const sesStatements = (functionId: FunctionId) =>
+    statementsOf(functionId).filter((s) => actionsOf([s]).some((a) => a.startsWith('ses:')));
+
+  it('admin may create, configure, read and delete identities, and nothing else of SES', () => {
+    const statements = sesStatements('admin');
+    expect(statements).toHaveLength(1);
+    expect(actionsOf(statements).sort()).toEqual([
+      'ses:CreateEmailIdentity',
+      'ses:DeleteEmailIdentity',
+      'ses:GetEmailIdentity',
+      'ses:PutEmailIdentityMailFromAttributes',
+    ]);
+    expect(statements[0]?.Resource).toEqual(identityArn);
+  });
+
+  it('tenant-admin may only read identities', () => {
+    const statements = sesStatements('tenant-admin');
+    expect(actionsOf(statements)).toEqual(['ses:GetEmailIdentity']);
+    expect(statements[0]?.Resource).toEqual(identityArn);
+  });
+
+  it.each(['mailbox', 'account'] as const)('%s has no SES access', (functionId) => {
+    expect(sesStatements(functionId)).toEqual([]);
   });
 });
 
