@@ -130,15 +130,14 @@ describe('sesame on one machine keeps to itself', () => {
     expect(exposed).toEqual([]);
   });
 
-  it('keeps its data dir and folders owner-only, and the signing key owner-only', () => {
+  it("keeps its data dir and folders owner-only, the sign-in emulator's included", () => {
     expect(modeOf(dataDir).toString(8)).toBe('700');
-    for (const folder of ['dynamodb', 's3', 'queue', 'dead-letter']) {
+    for (const folder of ['dynamodb', 's3', 'queue', 'dead-letter', 'cognito']) {
       expect({ folder, mode: modeOf(join(dataDir, folder)).toString(8) }).toEqual({
         folder,
         mode: '700',
       });
     }
-    expect(modeOf(join(dataDir, 'issuer.json')).toString(8)).toBe('600');
   });
 });
 
