@@ -2,9 +2,10 @@ import type { BlobStore } from '../blob/blob-store';
 import { normaliseAddress } from '../address/address';
 import type { IndexOutcome, MailStore } from '../mailbox/mail-store';
 import { deriveMessageId } from '../mailbox/message-id';
-import type { MessageRecord, Verdicts } from '../mailbox/model';
+import { HTML_POLICY_VERSION, type MessageRecord, type Verdicts } from '../mailbox/model';
 import { deriveThreadId } from '../mailbox/thread-id';
 import { parseMessage, type ParsedMail } from '../mime/parse-message';
+import { sanitiseHtml } from '../mime/sanitise-html';
 import { noticeQuotaThresholds, type QuotaNoticeStore } from '../quota/quota-notices';
 import { resolveAttachmentPolicy } from '../scan/attachment-policy';
 import { scanAttachments, scanContent, scanUnparsedAttachments } from '../scan/scan-message';
@@ -90,7 +91,10 @@ export async function ingestMessage(
   const raw = await deps.blobs.get(receipt.action.bucketName, receipt.action.objectKey);
   const parsed = await parseMessage(raw);
   const attachments = await storeAttachments(parsed, mail.messageId, deps);
-  const parts = await placeMessageParts(parsed, attachments, mail.messageId, deps);
+  // Sanitised once, at ingest, for every recipient and for a linked large body alike; the scan
+  // below still sees the HTML as sent, and the raw message keeps it.
+  const shown = parsed.html ? { ...parsed, html: sanitiseHtml(parsed.html) } : parsed;
+  const parts = await placeMessageParts(shown, attachments, mail.messageId, deps);
   const contentFindings = await scanContent(notification, raw, parsed, deps.scanner);
   // Unparsed mail has no decoded attachments: the policy looks at what its raw bytes announce.
   const markers = parsed.parsed ? undefined : findAttachmentMarkers(raw);
@@ -140,7 +144,7 @@ export async function ingestMessage(
       scan: recordedReport(scan),
       receivedAt: receipt.timestamp,
       ...(parsed.from && { from: parsed.from }),
-      snippet: snippetOf(parsed),
+      snippet: snippetOf(shown),
       size: raw.byteLength,
       unread: true,
       threadId,
@@ -150,6 +154,7 @@ export async function ingestMessage(
       ...(parsed.messageId && { messageIdHeader: parsed.messageId }),
       ...(parsed.date && { date: parsed.date }),
       ...parts,
+      ...(shown.html !== undefined && { htmlPolicy: HTML_POLICY_VERSION }),
       ...(!parsed.parsed && { unparsed: { reason: parsed.unparsedReason ?? 'unknown' } }),
       verdicts,
       raw: { bucket: receipt.action.bucketName, key: receipt.action.objectKey },
