@@ -2,7 +2,7 @@ import { NoSuchObjectError, type BlobStore } from '../blob/blob-store';
 import { normaliseAddress } from '../address/address';
 import type { IndexOutcome, MailStore } from '../mailbox/mail-store';
 import { deriveMessageId } from '../mailbox/message-id';
-import type { MessageRecord, Verdicts } from '../mailbox/model';
+import { HTML_POLICY_VERSION, type MessageRecord, type Verdicts } from '../mailbox/model';
 import {
   purgeStoredObjects,
   type StoredMessageStore,
@@ -11,6 +11,7 @@ import {
 import { deriveThreadId } from '../mailbox/thread-id';
 import { htmlToSnippetText } from '../mime/html-text';
 import { parseMessage, type ParsedMail } from '../mime/parse-message';
+import { sanitiseHtml } from '../mime/sanitise-html';
 import { noticeQuotaThresholds, type QuotaNoticeStore } from '../quota/quota-notices';
 import { resolveAttachmentPolicy } from '../scan/attachment-policy';
 import { scanAttachments, scanContent, scanUnparsedAttachments } from '../scan/scan-message';
@@ -137,7 +138,10 @@ export async function ingestMessage(
     raw: { bucket: receipt.action.bucketName, key: receipt.action.objectKey },
     partCount: attachments.length,
   };
-  const parts = await placeMessageParts(parsed, attachments, mail.messageId, deps);
+  // Sanitised once, at ingest, for every recipient and for a linked large body alike; the scan
+  // below still sees the HTML as sent, and the raw message keeps it.
+  const shown = parsed.html ? { ...parsed, html: sanitiseHtml(parsed.html) } : parsed;
+  const parts = await placeMessageParts(shown, attachments, mail.messageId, deps);
   const contentFindings = lastResort
     ? [...sesFindings(notification), lastResortFinding(lastResort.reason)]
     : await scanContent(notification, raw, parsed, deps.scanner);
@@ -188,7 +192,7 @@ export async function ingestMessage(
       verdict: scan.verdict,
       scan: recordedReport(scan),
       receivedAt: receipt.timestamp,
-      snippet: snippetOf(parsed),
+      snippet: snippetOf(shown),
       size: raw.byteLength,
       unread: true,
       threadId,
@@ -200,6 +204,7 @@ export async function ingestMessage(
       }),
       ...(parsed.date && { date: truncateUtf8(parsed.date, STRING_BYTE_LIMITS.date) }),
       ...parts,
+      ...(shown.html !== undefined && { htmlPolicy: HTML_POLICY_VERSION }),
       ...(!parsed.parsed && {
         unparsed: {
           reason: truncateUtf8(

@@ -35,6 +35,13 @@ export interface MessageSummary {
   verdict?: Verdict;
 }
 
+/**
+ * The version of the HTML sanitiser policy (shared/mime/sanitise-html) stored bodies are
+ * cleaned with. Bump it when that policy changes. Kept here, apart from the sanitiser, so that
+ * the API can check it without bundling the sanitiser.
+ */
+export const HTML_POLICY_VERSION = 1;
+
 /** A message as indexed for one recipient. */
 export interface MessageRecord extends MessageSummary {
   mailbox: string;
@@ -58,6 +65,11 @@ export interface MessageRecord extends MessageSummary {
    */
   textKey?: string;
   htmlKey?: string;
+  /**
+   * The sanitiser policy (HTML_POLICY_VERSION) that `html` / `htmlKey` passed at ingest. HTML
+   * stored without it, or under an older policy, is not returned: the raw message still is.
+   */
+  htmlPolicy?: number;
   /** Set when the parser gave up on the message; the raw .eml is the message. */
   unparsed?: { reason: string };
   attachments: AttachmentMeta[];

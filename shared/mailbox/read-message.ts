@@ -3,7 +3,7 @@ import { domainError } from '../errors/domain-error';
 import type { Mailbox } from '../tenancy/model';
 import { LINKED_BODY_TYPES, signDownload, type DownloadLinkDeps } from './download-link';
 import type { MailStore } from './mail-store';
-import type { MessageRecord } from './model';
+import { HTML_POLICY_VERSION, type MessageRecord } from './model';
 
 export class NoSuchMessageError extends domainError(
   'NoSuchMessage',
@@ -23,7 +23,7 @@ export interface BodyLinks {
 /** What the API shows of a message: everything but where we keep it. */
 export type MessageView = Omit<
   MessageRecord,
-  'mailbox' | 'tenantId' | 'sesMessageId' | 'raw' | 'bodyKey' | 'textKey' | 'htmlKey'
+  'mailbox' | 'tenantId' | 'sesMessageId' | 'raw' | 'bodyKey' | 'textKey' | 'htmlKey' | 'htmlPolicy'
 > &
   BodyLinks;
 
@@ -67,6 +67,16 @@ async function bodyLinks(
   return links;
 }
 
+/**
+ * HTML is only ever returned as ingest sanitised it (shared/mime/sanitise-html). A body stored
+ * before that, or under an older policy, is left out; the text body and the raw message remain.
+ */
+function withoutUncleanHtml(record: MessageRecord): MessageRecord {
+  if (record.htmlPolicy === HTML_POLICY_VERSION) return record;
+  const { html: _html, htmlKey: _htmlKey, ...rest } = record;
+  return rest;
+}
+
 export async function readMessage(
   deps: { store: MailStore } & MessagePartsDeps & DownloadLinkDeps,
   mailbox: Mailbox,
@@ -74,7 +84,7 @@ export async function readMessage(
 ): Promise<MessageView> {
   const stored = await deps.store.getMessage(mailbox.address, id);
   if (!stored) throw new NoSuchMessageError();
-  const record = await withMovedParts(deps, stored);
+  const record = withoutUncleanHtml(await withMovedParts(deps, stored));
   const {
     mailbox: _m,
     tenantId: _t,
@@ -83,6 +93,7 @@ export async function readMessage(
     bodyKey: _b,
     textKey: _tk,
     htmlKey: _hk,
+    htmlPolicy: _hp,
     ...view
   } = record;
   return { ...view, ...(await bodyLinks(deps, record)) };

@@ -157,7 +157,7 @@ describe('bodies too large to answer inline', () => {
     expect(Date.parse(message.json.bodyUrlsExpireAt)).toBeGreaterThan(Date.now());
     const download = await fetch(message.json.htmlUrl);
     expect(download.status).toBe(200);
-    expect(download.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(download.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(download.headers.get('content-disposition')).toMatch(/^attachment;/);
     const lines = (text: string) => text.replace(/\r\n/g, '\n').trim();
     expect(lines(await download.text())).toBe(lines(html));
