@@ -16,6 +16,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { ENV } from '@shared/config/resource-names';
 import { TENANT_ATTRIBUTE } from '@shared/sign-in/cognito-identities';
 import { ROLE_GROUPS } from '@shared/sign-in/identities';
+import { stopChild } from './stop-child';
 
 /** Names of what provisioning creates in the emulator; found again by name on every start. */
 export const LOCAL_USER_POOL = 'sesame-local';
@@ -27,7 +28,6 @@ export const LOCAL_APP_CLIENT = 'sesame-local-api';
  */
 export const LOCAL_DEV_PASSWORD = 'Sesame-local-dev-1!';
 const READY_TIMEOUT_MS = 30_000;
-const STOP_GRACE_MS = 5_000;
 /** Credentials are not checked by the emulator; the SDK wants some. */
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 const REGION = 'eu-west-1';
@@ -50,18 +50,6 @@ export interface CognitoEmulator {
 
 export function localCognitoClient(endpoint: string): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({ endpoint, region: REGION, credentials: CREDENTIALS });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-    child.once('exit', () => {
-      clearTimeout(force);
-      done();
-    });
-    child.kill();
-  });
 }
 
 async function waitUntilReady(client: CognitoIdentityProviderClient, child: ChildProcess) {

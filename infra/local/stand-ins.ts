@@ -18,6 +18,7 @@ import { PRIVATE_DIR_MODE } from './durable-write';
 import { spawnDynamoLocal } from './dynamo-local';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 import { startCognitoEmulator, type CognitoEmulator } from './cognito-emulator';
+import { stopChild } from './stop-child';
 
 export { JavaMissingError } from './dynamo-local';
 
@@ -25,8 +26,6 @@ export { JavaMissingError } from './dynamo-local';
 export const LOOPBACK = '127.0.0.1';
 
 const DYNAMO_READY_TIMEOUT_MS = 60_000;
-/** How long DynamoDB Local gets to exit on SIGTERM before it is killed outright. */
-const DYNAMO_STOP_GRACE_MS = 5_000;
 
 export interface StandInOptions {
   /** Where DynamoDB Local and s3rver keep their files; omit for in-memory DynamoDB and a temp S3 folder. */
@@ -63,22 +62,6 @@ export async function freePort(): Promise<number> {
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => done(port));
     });
-  });
-}
-
-/**
- * Resolves once the child has exited, so its port and data files are free when stop() returns
- * (a restart on the same data dir must not race the old JVM).
- */
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), DYNAMO_STOP_GRACE_MS);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill();
   });
 }
 

@@ -3,13 +3,8 @@ import { DomainInUseError, NoSuchDomainError } from '../tenancy/errors';
 import type { TenancyStore } from '../tenancy/tenancy-store';
 import { dnsRecordsFor, type DnsRecord } from './dns-records';
 import { logger } from '../log/logger';
-import {
-  IdentityServiceError,
-  mailFromDomainOf,
-  type DomainState,
-  type EmailIdentities,
-  type IdentityStatus,
-} from './email-identities';
+import { IdentityServiceError, mailFromDomainOf } from './email-identities';
+import type { DomainState, EmailIdentities, IdentityStatus } from './email-identities';
 
 /** Domains one tenant may hold: a sanity bound (an organisation has a handful), not a price. */
 export const MAX_DOMAINS_PER_TENANT = 50;

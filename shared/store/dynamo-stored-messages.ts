@@ -1,16 +1,11 @@
-import {
-  GetCommand,
-  ScanCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { PendingPurge, StoredMessageStore, StoredObjects } from '../mailbox/stored-objects';
 import type { StoredObjectsLedger } from '../quota/reconcile-objects';
 import { keys } from './keys';
 import { TABLE_SCHEMA } from './table-schema';
 
-import { decodePageCursor, encodePageCursor } from './page-cursor';
+import { scanPage } from './scan-page';
 import type { TransactItems } from './transact-write';
 
 /**
@@ -18,8 +13,6 @@ import type { TransactItems } from './transact-write';
  * time SQS can still redeliver its notification, so a late redelivery finds it and stops.
  */
 export const PURGED_MARKER_TTL_SECONDS = 14 * 24 * 60 * 60;
-/** Reference items read per page by reconcile's sweep. */
-const SCAN_PAGE = 100;
 /** Conditional writes on one reference item retried after a concurrent change, at most. */
 export const STORED_ITEM_ATTEMPTS = 10;
 
@@ -179,20 +172,17 @@ export class DynamoStoredMessages implements StoredMessageStore, StoredObjectsLe
 
   /** Reconcile's sweep: purges left pending by a crash between the transaction and S3. */
   async listPendingPurges(cursor?: string) {
-    const start = cursor ? decodePageCursor(cursor, ['PK', 'SK']) : undefined;
-    const result = await this.client.send(
-      new ScanCommand({
+    const page = await scanPage<StoredItem>(
+      this.client,
+      {
         TableName: this.tableName,
-        Limit: SCAN_PAGE,
         ConsistentRead: true,
         FilterExpression: 'begins_with(PK, :stored) AND purge = :pending',
         ExpressionAttributeValues: { ':stored': 'STORED#', ':pending': 'pending' },
-        ...(start && { ExclusiveStartKey: start }),
-      }),
+      },
+      cursor,
     );
-    const items = (result.Items ?? []).map((item) => purgeOf(item as StoredItem));
-    const next = encodePageCursor(result.LastEvaluatedKey);
-    return { items, ...(next && { next }) };
+    return { ...page, items: page.items.map(purgeOf) };
   }
 
   /** Marks objects nobody refers to for purging; false when a reference came meanwhile. */

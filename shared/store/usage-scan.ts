@@ -1,15 +1,7 @@
-import {
-  GetCommand,
-  QueryCommand,
-  ScanCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RecordedUsage, UsageTotals } from '../quota/reconcile';
 import { keys } from './keys';
-import { decodePageCursor, encodePageCursor } from './page-cursor';
-
-/** Mailboxes read per page by the reconcile scan. */
-const SCAN_PAGE = 100;
+import { scanPage } from './scan-page';
 
 /**
  * A full scan, filtered to mailbox items: an operator's command, not a request path. Only the
@@ -20,21 +12,18 @@ export async function listMailboxes(
   tableName: string,
   cursor?: string,
 ) {
-  const start = cursor ? decodePageCursor(cursor, ['PK', 'SK']) : undefined;
-  const result = await client.send(
-    new ScanCommand({
+  const page = await scanPage<{ address: string }>(
+    client,
+    {
       TableName: tableName,
-      Limit: SCAN_PAGE,
       ConsistentRead: true,
       FilterExpression: 'SK = :profile AND begins_with(PK, :mbx)',
       ProjectionExpression: 'address',
       ExpressionAttributeValues: { ':profile': 'PROFILE', ':mbx': 'MBX#' },
-      ...(start && { ExclusiveStartKey: start }),
-    }),
+    },
+    cursor,
   );
-  const items = (result.Items ?? []).map((item) => item.address as string);
-  const next = encodePageCursor(result.LastEvaluatedKey);
-  return { items, ...(next && { next }) };
+  return { ...page, items: page.items.map((item) => item.address) };
 }
 
 export async function readUsage(
