@@ -67,7 +67,7 @@ export function createAdminHandler(deps: AdminApiDeps) {
   const domains: DomainDeps = deps;
   const platformAdminOf = async (event: ApiEvent): Promise<[Caller, Mailbox]> => {
     const { caller, own } = await signedIn(deps, event);
-    requirePlatformAdmin(caller);
+    requirePlatformAdmin(caller, own);
     return [caller, own];
   };
   return routedHandler('admin', platformAdminOf, {

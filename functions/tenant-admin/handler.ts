@@ -7,6 +7,7 @@ import { CognitoIdentities } from '@shared/sign-in/cognito-identities';
 import { identitiesFromEnv } from '@shared/domains/identities-from-env';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
+import { DynamoTransferOffers } from '@shared/store/dynamo-transfer-offers';
 import { createTenantAdminHandler } from './tenant-admin-api';
 
 const config = loadRuntimeConfig();
@@ -23,6 +24,7 @@ export const handler = createTenantAdminHandler({
     userPoolId: loadUserPoolId(),
     signOutOnDisable,
   }),
+  offers: new DynamoTransferOffers(dynamo, config.tableName),
   mail: new DynamoMailStore(dynamo, config.tableName),
   // Uploads share the attachments bucket, under imports/ (the only prefix this function may touch).
   files: new S3ImportFiles(s3, config.attachmentsBucket),

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { TierTable } from '@shared/config/tiers';
 import { csv } from '@shared/http/csv-response';
-import { formatSchema, tenantPathSchema } from '@shared/http/request-schemas';
+import { formatSchema, pageQuerySchema, tenantPathSchema } from '@shared/http/request-schemas';
 import { json, type ApiEvent } from '@shared/http/http-stack';
 import { routedHandler } from '@shared/http/route-dispatch';
-import type { Caller } from '@shared/identity/caller';
+import type { Actor } from '@shared/identity/access-rules';
 import type { Tenant } from '@shared/tenancy/model';
 import { administeredTenant } from '@shared/tenancy/administered-tenant';
 import { signedIn, type SignedInDeps } from '@shared/http/signed-in';
@@ -15,7 +15,16 @@ import { listDomains } from '@shared/domains/tenant-domains';
 import { getImport, runImport, startImport, type ImportFiles } from '@shared/tenancy/csv-import';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 import { tenantUsage, usageCsv } from '@shared/tenancy/usage';
-import { createUser, transferUser, updateUser, userView } from '@shared/tenancy/users';
+import type { TransferOfferStore } from '@shared/tenancy/transfer-offer-store';
+import {
+  acceptTransfer,
+  closeTransfer,
+  getTransfer,
+  listTransfers,
+  offerTransfer,
+  offerView,
+} from '@shared/tenancy/transfers';
+import { createUser, updateUser, userView } from '@shared/tenancy/users';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const role = z.enum(['user', 'tenant-admin']);
@@ -24,6 +33,7 @@ const storedRole = z.enum(['user', 'tenant-admin', 'platform-admin']);
 
 const userPath = tenantPathSchema.extend({ address: z.email().max(254) });
 const jobPath = tenantPathSchema.extend({ jobId: z.uuid() });
+const offerPath = tenantPathSchema.extend({ offerId: z.uuid() });
 
 const createUserSchema = z
   .object({
@@ -50,11 +60,14 @@ const transferSchema = z
   .strict();
 
 const runSchema = z.object({ dryRun: z.boolean().default(false) }).strict();
+/** Accept takes `dryRun` (the plan on current state); decline and withdraw take no body. */
+const acceptSchema = runSchema;
 
 export interface TenantAdminApiDeps extends SignedInDeps {
   store: TenancyStore;
   /** Sign-in accounts: created, regrouped, disabled and moved with the users. */
   identities: Identities;
+  offers: TransferOfferStore;
   files: ImportFiles;
   tiers: TierTable;
   emailIdentities: EmailIdentities;
@@ -69,10 +82,10 @@ export interface TenantAdminApiDeps extends SignedInDeps {
  */
 export function createTenantAdminHandler(deps: TenantAdminApiDeps) {
   const now = deps.now ?? (() => new Date());
-  const administeredOf = async (event: ApiEvent): Promise<[Tenant, Caller]> => {
+  const administeredOf = async (event: ApiEvent): Promise<[Tenant, Actor]> => {
     const { caller, own } = await signedIn(deps, event);
     const { tenantId } = tenantPathSchema.parse(event.pathParameters ?? {});
-    return [await administeredTenant(deps.store, caller, own, tenantId), caller];
+    return [await administeredTenant(deps.store, caller, own, tenantId), { caller, own }];
   };
   return routedHandler('tenant-admin', administeredOf, {
     'POST /tenants/{tenantId}/users': async (event, tenant) => {
@@ -82,7 +95,7 @@ export function createTenantAdminHandler(deps: TenantAdminApiDeps) {
         location: `/tenants/${tenant.id}/users/${encodeURIComponent(user.address)}`,
       });
     },
-    'PATCH /tenants/{tenantId}/users/{address}': async (event, tenant, caller) => {
+    'PATCH /tenants/{tenantId}/users/{address}': async (event, tenant, actor) => {
       const { address } = userPath.parse(event.pathParameters ?? {});
       const changes = patchUserSchema.parse(jsonBody(event));
       const user = await updateUser(
@@ -93,26 +106,64 @@ export function createTenantAdminHandler(deps: TenantAdminApiDeps) {
         address,
         changes,
         now(),
-        caller,
+        actor,
       );
       return json(200, userView(user));
     },
-    'POST /tenants/{tenantId}/users/{address}/transfer': async (event, from, caller) => {
+    'POST /tenants/{tenantId}/users/{address}/transfer': async (event, from, actor) => {
       const { address } = userPath.parse(event.pathParameters ?? {});
       const { toTenantId, dryRun } = transferSchema.parse(jsonBody(event));
-      // The leaving organisation's admin moves the user; the receiving tenant is not asked
-      // (a known gap, see the README): its id must be known, as ids are random.
-      const plan = await transferUser(
-        deps.store,
-        deps.identities,
-        deps.tiers,
-        from,
-        address,
-        toTenantId,
-        dryRun,
-        caller,
+      // The sending tenant offers; nothing moves until the receiving tenant accepts.
+      const request = { address, toTenantId, dryRun };
+      const at = now();
+      const result = await offerTransfer(deps.offers, deps.tiers, from, request, actor, at);
+      if (!('id' in result)) return json(200, result);
+      return json(201, offerView(result, at), {
+        location: `/tenants/${from.id}/transfers/${result.id}`,
+      });
+    },
+    'GET /tenants/{tenantId}/transfers': async (event, tenant) => {
+      const query = pageQuerySchema.parse(event.queryStringParameters ?? {});
+      const page = await listTransfers(deps.offers, tenant, query);
+      const at = now();
+      const items = page.items.map((offer) => offerView(offer, at));
+      return json(200, { items, nextCursor: page.next ?? null });
+    },
+    'GET /tenants/{tenantId}/transfers/{offerId}': async (event, tenant) => {
+      const { offerId } = offerPath.parse(event.pathParameters ?? {});
+      return json(200, offerView(await getTransfer(deps.offers, tenant, offerId), now()));
+    },
+    'POST /tenants/{tenantId}/transfers/{offerId}/accept': async (event, to, actor) => {
+      const { offerId } = offerPath.parse(event.pathParameters ?? {});
+      const { dryRun } = acceptSchema.parse(jsonBody(event));
+      const at = now();
+      return json(
+        200,
+        await acceptTransfer(
+          deps.offers,
+          deps.identities,
+          deps.tiers,
+          to,
+          offerId,
+          dryRun,
+          actor,
+          at,
+        ),
       );
-      return json(200, plan);
+    },
+    'POST /tenants/{tenantId}/transfers/{offerId}/decline': async (event, to, actor) => {
+      const { offerId } = offerPath.parse(event.pathParameters ?? {});
+      const at = now();
+      return json(
+        200,
+        offerView(await closeTransfer(deps.offers, to, offerId, 'to', actor, at), at),
+      );
+    },
+    'DELETE /tenants/{tenantId}/transfers/{offerId}': async (event, from, actor) => {
+      const { offerId } = offerPath.parse(event.pathParameters ?? {});
+      const at = now();
+      const offer = await closeTransfer(deps.offers, from, offerId, 'from', actor, at);
+      return json(200, offerView(offer, at));
     },
     'POST /tenants/{tenantId}/imports': async (_event, tenant) => {
       const { job, upload } = await startImport(deps, tenant, now());

@@ -3,7 +3,8 @@ import { AlreadyExistsError } from '@shared/errors/common-errors';
 import type { Tenant } from '@shared/tenancy/model';
 import { accountStateOf, type Identities } from '@shared/sign-in/identities';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
-import { createUser } from '@shared/tenancy/users';
+import { directoryEntriesOf } from '@shared/tenancy/directory-terms';
+import { createUser, newMailbox } from '@shared/tenancy/users';
 
 export const DEMO_TENANT_ID = 'demo';
 export const DEMO_DOMAIN = 'demo.test';
@@ -12,6 +13,12 @@ export const DEMO_USERS = [
   { address: `alice@${DEMO_DOMAIN}`, displayName: 'Alice Example' },
   { address: `bob@${DEMO_DOMAIN}`, displayName: 'Bob Example' },
 ] as const;
+/**
+ * The local platform operator. Platform rights need the `platform-admin` group in the token and
+ * that role stored on the operator's own mailbox, so the seed stores it (in AWS, a platform
+ * admin sets it with `PATCH /tenants/{tenantId}/users/{address} { "role": "platform-admin" }`).
+ */
+export const DEMO_OPERATOR = { address: `ops@${DEMO_DOMAIN}`, displayName: 'Demo Operator' };
 
 async function unlessThere(create: () => Promise<unknown>): Promise<void> {
   try {
@@ -23,10 +30,11 @@ async function unlessThere(create: () => Promise<unknown>): Promise<void> {
 
 /**
  * Gives a fresh local install something to send mail to: tenant `demo` (commodity) on
- * `demo.test` with two ordinary users, created as the tenant admin API creates them (directory
- * and member listing included), sign-in accounts too. Safe to run on every start; what is there
- * already is left alone, except that each demo user's account is set to what the directory
- * says (a data dir from before the emulator, or one whose emulator data was removed).
+ * `demo.test` with two ordinary users and a platform operator, created as the tenant admin API
+ * creates them (directory and member listing included), sign-in accounts too (the operator's
+ * in the platform-admin group). Safe to run on every start; what is there already is left
+ * alone, except that each demo account is set to what the directory says (a data dir from
+ * before the emulator, or one whose emulator data was removed).
  */
 export async function seedDemoTenant(
   store: TenancyStore,
@@ -49,4 +57,11 @@ export async function seedDemoTenant(
     const mailbox = await store.getMailbox(user.address);
     if (mailbox) await identities.putAccount(accountStateOf(mailbox));
   }
+  const operator = {
+    ...newMailbox(tiers, tenant, DEMO_OPERATOR, now),
+    role: 'platform-admin' as const,
+  };
+  await unlessThere(() => store.createMailbox(operator, directoryEntriesOf(operator, tenant.name)));
+  const stored = await store.getMailbox(operator.address);
+  if (stored) await identities.putAccount(accountStateOf(stored));
 }

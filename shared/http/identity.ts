@@ -12,7 +12,15 @@ export const CLAIMS = {
   address: 'email',
   tenantId: 'custom:tenantId',
   groups: 'cognito:groups',
+  tokenUse: 'token_use',
 } as const;
+
+/**
+ * Only ID tokens name the caller: a Cognito access token carries neither `email` nor
+ * `custom:tenantId` as the ID token does, and sesame's rules are written against the ID token's
+ * claims, so an access token (`token_use: "access"`) or a token without the claim is 401.
+ */
+export const ACCEPTED_TOKEN_USE = 'id';
 
 /**
  * API Gateway hands JWT claims over as strings; a list claim arrives as `[a b]`. The local
@@ -30,6 +38,9 @@ function parseGroups(value: unknown): string[] {
 /** Who is calling, from the claims the authorizer verified. No claims: 401. */
 export function callerOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Caller {
   const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
+  if (claims[CLAIMS.tokenUse] !== ACCEPTED_TOKEN_USE) {
+    throw new HttpProblemError('Unauthorized', 'Only an ID token is accepted here.');
+  }
   const address = claims[CLAIMS.address];
   const tenantId = claims[CLAIMS.tenantId];
   if (typeof address !== 'string' || !address || typeof tenantId !== 'string' || !tenantId) {

@@ -43,6 +43,10 @@ export const PROBLEM_CODES = {
   NoSuchDomain: { status: 404, title: 'No such domain' },
   DomainInUse: { status: 409, title: 'Mailboxes use the domain' },
   TooManyDomains: { status: 409, title: 'The tenant holds as many domains as it may' },
+  // Transfer offers (shared/tenancy/transfers).
+  NoSuchOffer: { status: 404, title: 'No such transfer offer' },
+  OfferNotOpen: { status: 409, title: 'The transfer offer is no longer open' },
+  OfferExpired: { status: 410, title: 'The transfer offer has expired' },
   // Inbound mail: downloads and threads (shared/mailbox/download-message).
   NoSuchAttachment: { status: 404, title: 'No such attachment' },
   NoSuchThread: { status: 404, title: 'No such thread' },

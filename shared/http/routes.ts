@@ -56,6 +56,32 @@ export const ROUTES = [
     function: 'tenant-admin',
     auth: 'jwt',
   },
+  // Transfers need the receiving tenant's consent (issue 8): offers to and from a tenant.
+  { method: 'GET', path: '/tenants/{tenantId}/transfers', function: 'tenant-admin', auth: 'jwt' },
+  {
+    method: 'GET',
+    path: '/tenants/{tenantId}/transfers/{offerId}',
+    function: 'tenant-admin',
+    auth: 'jwt',
+  },
+  {
+    method: 'POST',
+    path: '/tenants/{tenantId}/transfers/{offerId}/accept',
+    function: 'tenant-admin',
+    auth: 'jwt',
+  },
+  {
+    method: 'POST',
+    path: '/tenants/{tenantId}/transfers/{offerId}/decline',
+    function: 'tenant-admin',
+    auth: 'jwt',
+  },
+  {
+    method: 'DELETE',
+    path: '/tenants/{tenantId}/transfers/{offerId}',
+    function: 'tenant-admin',
+    auth: 'jwt',
+  },
   { method: 'POST', path: '/tenants/{tenantId}/imports', function: 'tenant-admin', auth: 'jwt' },
   {
     method: 'GET',

@@ -10,37 +10,47 @@ export interface StoredRole {
   role: Role;
 }
 
-/**
- * Platform operators: the Cognito group is the source of truth (operators are managed in the
- * user pool, not through this API), so the claim alone opens the platform routes.
- */
-export const isPlatformAdmin = (caller: Caller) => caller.roles.includes('platform-admin');
+/** Who acts: the token's caller and their own mailbox (as `ownMailbox` returned it). */
+export interface Actor {
+  caller: Caller;
+  own: StoredRole;
+}
 
 /**
- * Tenant administrators need both the group claim and the stored role of their own mailbox
- * (`own`, as `ownMailbox` returned it: active and in the token's tenant). The group outlives
- * what the API changes: a demotion (`role: "user"`) or a transfer (which resets the role) only
- * rewrite the mailbox, so the claim alone would keep the rights.
+ * The one rule for admin rights: the token's group claim and the stored role of the caller's
+ * own mailbox (`own`, as `ownMailbox` returned it: active and in the token's tenant). The group
+ * outlives what the API changes: a demotion, a transfer (which resets the role) or an operator
+ * taken off the platform only rewrite the mailbox, so the claim alone would keep the rights.
  */
-export const isTenantAdmin = (caller: Caller, own: StoredRole) =>
-  caller.roles.includes('tenant-admin') &&
-  own.role === 'tenant-admin' &&
+const holds = (role: Role, caller: Caller, own: StoredRole) =>
+  caller.roles.includes(role) &&
+  own.role === role &&
   own.address === caller.address &&
   own.tenantId === caller.tenantId;
 
+/** A platform operator: group `platform-admin` and that role stored on their own mailbox. */
+export const isPlatformAdmin = (caller: Caller, own: StoredRole) =>
+  holds('platform-admin', caller, own);
+
+/** A tenant administrator (of `own.tenantId`): group and stored role `tenant-admin`. */
+export const isTenantAdmin = (caller: Caller, own: StoredRole) =>
+  holds('tenant-admin', caller, own);
+
 /** Platform routes: the role, and nothing else, opens them. */
-export function requirePlatformAdmin(caller: Caller): void {
-  if (!isPlatformAdmin(caller)) throw new ForbiddenError('This needs the platform-admin role.');
+export function requirePlatformAdmin(caller: Caller, own: StoredRole): void {
+  if (!isPlatformAdmin(caller, own)) {
+    throw new ForbiddenError('This needs the platform-admin role.');
+  }
 }
 
 /**
  * A platform operator's mailbox (stored role `platform-admin`) is changed by platform admins
  * only (`by` absent: not a platform admin). Platform access needs the operator's own mailbox to
- * be active and in their tenant, so a tenant admin who could mark it a leaver, demote or transfer
- * it could lock the operator out.
+ * be active, in their tenant and still holding the role, so a tenant admin who could mark it a
+ * leaver, demote or transfer it could lock the operator out.
  */
-export function requireMayManage(caller: Caller | undefined, target: StoredRole): void {
-  if (target.role === 'platform-admin' && !(caller && isPlatformAdmin(caller))) {
+export function requireMayManage(by: Actor | undefined, target: StoredRole): void {
+  if (target.role === 'platform-admin' && !(by && isPlatformAdmin(by.caller, by.own))) {
     throw new ForbiddenError(
       'This user is a platform operator; only a platform admin may change them.',
     );

@@ -322,43 +322,6 @@ export class DynamoTenancyStore extends DynamoAccountReads implements TenancySto
     }
   }
 
-  async transferMailbox(move: Parameters<TenancyStore['transferMailbox']>[0]): Promise<void> {
-    const { failedItem } = await transactWrite(this.client, [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.mailbox(move.address),
-          UpdateExpression:
-            'SET tenantId = :to, quotaBytes = :quota, largeMailbox = :false, GSI3PK = :members, ' +
-            '#role = :user',
-          ConditionExpression: `${ACTIVE_IN_TENANT} AND ${flagIs(move.returnsSeat)}`,
-          // Rights in the old tenant do not travel: a tenant admin arrives as a plain user.
-          ExpressionAttributeNames: { '#status': 'status', '#role': 'role' },
-          ExpressionAttributeValues: {
-            ':tenant': move.fromTenantId,
-            ':active': 'active',
-            ':to': move.toTenantId,
-            ':quota': move.quotaBytes,
-            ':false': false,
-            ':members': membersPartition(move.toTenantId),
-            ':user': 'user',
-            ...(move.returnsSeat && { ':true': true }),
-          },
-        },
-      },
-      {
-        ConditionCheck: {
-          TableName: this.tableName,
-          Key: keys.tenant(move.toTenantId),
-          ConditionExpression: 'attribute_exists(PK)',
-        },
-      },
-      ...(move.returnsSeat ? [seatReturn(this.tableName, move.fromTenantId)] : []),
-      ...directoryWrites(this.tableName, move.address, move.directory),
-    ]);
-    if (failedItem !== undefined) throw new NoSuchUserError();
-  }
-
   async searchDirectory(
     partition: string,
     prefix: string,

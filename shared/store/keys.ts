@@ -43,6 +43,14 @@ export const keys = {
     PK: `TENANT#${tenantId}`,
     SK: `IMPORT#${jobId}`,
   }),
+  /**
+   * A transfer offer, kept once on each of its two tenants (shared/store/dynamo-transfer-offers),
+   * so each lists it and no third tenant can read it.
+   */
+  transferOffer: (tenantId: string, offerId: string) => ({
+    PK: `TENANT#${tenantId}`,
+    SK: `OFFER#${offerId}`,
+  }),
   /** A mailbox's directory entries live beside it, one per scope and slot (shared/tenancy). */
   directoryEntry: (address: string, scope: string, slot: number) => ({
     PK: `MBX#${address}`,

@@ -7,7 +7,9 @@
  * message `MBX#<address>`/`MSG#<id>`, tombstone of a deleted message `MBX#<address>`/`GONE#<id>`
  * (removed by TTL), bounce marker `BOUNCE#<ses id>`/`RCPT#<recipient>` (TTL), refusal of a
  * recipient `REFUSALS#<YYYY-MM-DD>`/`<received at>#<ses id>#<recipient>` (TTL; see keys.ts), reference count of a received message's objects
- * `STORED#<sesMessageId>`/`STORED` (removed by TTL once purged).
+ * `STORED#<sesMessageId>`/`STORED` (removed by TTL once purged),
+ * transfer offer `TENANT#<id>`/`OFFER#<offerId>` (one copy on each of its two tenants, listed
+ * on GSI3 under `TENANT#<id>#TRANSFERS`, removed by TTL after expiry).
  */
 import type { MessageSummary } from '../mailbox/model';
 

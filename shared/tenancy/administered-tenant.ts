@@ -14,7 +14,7 @@ export async function administeredTenant(
   own: Mailbox,
   tenantId: string,
 ): Promise<Tenant> {
-  if (!isPlatformAdmin(caller)) {
+  if (!isPlatformAdmin(caller, own)) {
     if (caller.tenantId !== tenantId) throw new NoSuchTenantError();
     if (!isTenantAdmin(caller, own)) {
       throw new ForbiddenError('This needs the tenant-admin role.');

@@ -62,3 +62,17 @@ export class DomainInUseError extends domainError('DomainInUse') {
 }
 
 export class TooManyDomainsError extends domainError('TooManyDomains') {}
+export class NoSuchOfferError extends domainError(
+  'NoSuchOffer',
+  'There is no such transfer offer to or from this tenant.',
+) {}
+
+export class OfferNotOpenError extends domainError(
+  'OfferNotOpen',
+  'The transfer offer was accepted, declined or withdrawn already.',
+) {}
+
+export class OfferExpiredError extends domainError(
+  'OfferExpired',
+  'The transfer offer has expired; the sending tenant may offer again.',
+) {}

@@ -106,15 +106,6 @@ export interface TenancyStore extends AccountReads {
   updateUser(update: UserUpdate): Promise<boolean>;
   /** Status leaver, directory entries gone, any seat given back (quota to `quotaBytes`). */
   markLeaver(address: string, tenantId: string, leftAt: string, quotaBytes: number): Promise<void>;
-  /** Moves an active mailbox to another tenant: quota, seat, membership and directory at once. */
-  transferMailbox(move: {
-    address: string;
-    fromTenantId: string;
-    toTenantId: string;
-    quotaBytes: number;
-    returnsSeat: boolean;
-    directory: DirectoryEntry[];
-  }): Promise<void>;
   searchDirectory(
     partition: string,
     prefix: string,

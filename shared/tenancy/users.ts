@@ -1,18 +1,17 @@
 import type { TierTable } from '../config/tiers';
-import type { Caller, Role } from '../identity/caller';
-import { AlreadyExistsError } from '../errors/common-errors';
+import type { Role } from '../identity/caller';
 import { domainOf, normaliseAddress } from '../address/address';
 import type { Mailbox, Tenant } from './model';
-import { ForbiddenError, isPlatformAdmin, requireMayManage } from '../identity/access-rules';
-import { accountStateOf, groupsFor, type Identities } from '../sign-in/identities';
-import { directoryEntriesOf } from './directory-terms';
+import { AlreadyExistsError } from '../errors/common-errors';
+import { accountStateOf, type Identities } from '../sign-in/identities';
 import {
-  ForeignDomainError,
-  NoSuchTenantError,
-  NoSuchUserError,
-  NotActiveError,
-  NotPremiumError,
-} from './errors';
+  ForbiddenError,
+  isPlatformAdmin,
+  requireMayManage,
+  type Actor,
+} from '../identity/access-rules';
+import { directoryEntriesOf } from './directory-terms';
+import { ForeignDomainError, NoSuchUserError, NotActiveError, NotPremiumError } from './errors';
 import type { TenancyStore } from './tenancy-store';
 import { quotaFor } from './tenants';
 
@@ -127,9 +126,9 @@ export async function updateUser(
   address: string,
   changes: UserChanges,
   now: Date,
-  by?: Caller,
+  by?: Actor,
 ): Promise<Mailbox> {
-  if (changes.role === 'platform-admin' && !(by && isPlatformAdmin(by))) {
+  if (changes.role === 'platform-admin' && !(by && isPlatformAdmin(by.caller, by.own))) {
     throw new ForbiddenError('Only a platform admin may give the platform-admin role.');
   }
   for (let attempt = 1; ; attempt++) {
@@ -181,85 +180,4 @@ export async function updateUser(
       throw new Error(`${mailbox.address}: the add-on kept changing during the update`);
     }
   }
-}
-
-export interface TransferPlan {
-  address: string;
-  usedBytes: number;
-  from: { tenantId: string; tier: string; quotaBytes: number; largeMailbox: boolean };
-  to: { tenantId: string; tier: string; quotaBytes: number; largeMailbox: false };
-  /** The large-mailbox seat the user holds goes back to the old tenant. */
-  seatReturned: boolean;
-  /** Mail already stored stays; new mail bounces until usage falls below the new quota. */
-  overQuotaAfter: boolean;
-  applied: boolean;
-}
-
-/**
- * Moves a user to another tenant keeping the address (an address for life): the old tenant's
- * domain keeps routing it, because ingest finds the mailbox by address. The add-on does not
- * travel (it is the old tenant's seat), nor does the role: the user arrives as a plain user.
- * `dryRun` shows the plan and changes nothing. `by`: as in updateUser.
- *
- * The sign-in account moves first (tenant attribute, no role groups), then the table. Until the
- * table follows, the account's new tokens name a tenant its mailbox is not in (403) and the
- * role group is gone (fails closed); the same transfer again converges, since the mailbox is
- * still in the old tenant. The other order would strand it: a retry from the old tenant finds
- * no such user there. A transfer the table refuses puts the account back as the table says.
- */
-export async function transferUser(
-  store: TenancyStore,
-  identities: Identities,
-  tiers: TierTable,
-  from: Tenant,
-  address: string,
-  toTenantId: string,
-  dryRun: boolean,
-  by?: Caller,
-): Promise<TransferPlan> {
-  const mailbox = await memberOf(store, from, address);
-  requireMayManage(by, mailbox);
-  if (mailbox.status !== 'active') throw new NotActiveError();
-  if (toTenantId === from.id)
-    throw new AlreadyExistsError(`${mailbox.address} is in ${from.id} already.`);
-  const to = await store.getTenant(toTenantId);
-  if (!to) throw new NoSuchTenantError();
-  const quotaBytes = quotaFor(tiers, to.tier, false);
-  const plan: TransferPlan = {
-    address: mailbox.address,
-    usedBytes: mailbox.usedBytes,
-    from: {
-      tenantId: from.id,
-      tier: from.tier,
-      quotaBytes: mailbox.quotaBytes,
-      largeMailbox: mailbox.largeMailbox ?? false,
-    },
-    to: { tenantId: to.id, tier: to.tier, quotaBytes, largeMailbox: false },
-    seatReturned: mailbox.largeMailbox ?? false,
-    overQuotaAfter: mailbox.usedBytes > quotaBytes,
-    applied: false,
-  };
-  if (dryRun) return plan;
-  await identities.putAccount({
-    address: mailbox.address,
-    tenantId: to.id,
-    groups: groupsFor('user'),
-    enabled: true,
-  });
-  try {
-    await store.transferMailbox({
-      address: mailbox.address,
-      fromTenantId: from.id,
-      toTenantId: to.id,
-      quotaBytes,
-      returnsSeat: plan.seatReturned,
-      directory: directoryEntriesOf({ ...mailbox, tenantId: to.id }, to.name),
-    });
-  } catch (error) {
-    // Refused (the user left or moved meanwhile): the account follows the table again.
-    const current = await store.getMailbox(mailbox.address).catch(() => undefined);
-    if (current) await identities.putAccount(accountStateOf(current));
-    throw error;
-  }
-  return { ...plan, applied: true };
 }

@@ -17,7 +17,14 @@ let dataDir: string;
 let sesame: LocalRuntime;
 let api: ReturnType<typeof httpClient>;
 let documents: DynamoDBDocumentClient;
-const victim = { tenantId: '', address: 'vic@victim.test', messageId: '', threadId: '', jobId: '' };
+const victim = {
+  tenantId: '',
+  address: 'vic@victim.test',
+  messageId: '',
+  threadId: '',
+  jobId: '',
+  offerId: '',
+};
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -26,7 +33,7 @@ beforeAll(async () => {
   const info = readRuntimeInfo(dataDir);
   documents = DynamoDBDocumentClient.from(localDynamoClient(info?.dynamoEndpoint ?? ''));
   const platform = await emulatorToken(sesame, {
-    address: 'alice@demo.test',
+    address: 'ops@demo.test',
     tenantId: 'demo',
     groups: ['platform-admin'],
   });
@@ -58,6 +65,15 @@ beforeAll(async () => {
   victim.jobId = (
     await api<{ jobId: string }>('POST', `/tenants/${victim.tenantId}/imports`, vicAdmin)
   ).body.jobId;
+  // An open offer of the victim to a third tenant: other tenants must not see or touch it.
+  const offered = await api<{ id: string }>(
+    'POST',
+    `/tenants/${victim.tenantId}/users/${victim.address}/transfer`,
+    vicAdmin,
+    { toTenantId: 'demo' },
+  );
+  expect(offered.status).toBe(201);
+  victim.offerId = offered.body.id;
   const transport = createTransport({
     host: sesame.smtp.host,
     port: sesame.smtp.port,
@@ -110,6 +126,7 @@ function requestFor(route: (typeof ROUTES)[number]) {
     id: route.path.includes('/threads/') ? victim.threadId : victim.messageId,
     jobId: victim.jobId,
     domain: 'victim.test',
+    offerId: victim.offerId,
     n: '1',
   };
   const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>

@@ -16,8 +16,9 @@ let platform: string;
 beforeAll(async () => {
   ({ sesame, dataDir } = await startTestSesame('sign-in'));
   api = httpClient(sesame.api.url);
+  // The demo operator: the platform-admin group in the token and the role stored on the mailbox.
   platform = await emulatorToken(sesame, {
-    address: 'alice@demo.test',
+    address: 'ops@demo.test',
     tenantId: 'demo',
     groups: ['platform-admin'],
   });
@@ -65,6 +66,15 @@ describe('sign-in accounts follow the directory', () => {
     expect(inbox.body).toMatchObject({ items: [], nextCursor: null });
   });
 
+  it('the demo operator signs in in the platform-admin group and opens the platform routes', async () => {
+    const token = await sesame.cognito.signIn('ops@demo.test');
+    expect(decodeJwt(token)).toMatchObject({
+      [CLAIMS.address]: 'ops@demo.test',
+      [CLAIMS.groups]: ['platform-admin'],
+    });
+    expect((await api('GET', '/admin/tenants', token)).status).toBe(200);
+  });
+
   it('a role change moves the account between groups, so the next token claims it', async () => {
     await addUser('dora@demo.test');
     const promoted = await api('PATCH', '/tenants/demo/users/dora@demo.test', platform, {
@@ -95,7 +105,7 @@ describe('sign-in accounts follow the directory', () => {
     expect(refused.body).toMatchObject({ code: 'Forbidden' });
   });
 
-  it('a transfer sets the tenant attribute and drops the role groups', async () => {
+  it('an accepted transfer sets the tenant attribute and drops the role groups', async () => {
     const tenant = await api('POST', '/admin/tenants', platform, {
       name: 'Elsewhere',
       tier: 'commodity',
@@ -105,10 +115,21 @@ describe('sign-in accounts follow the directory', () => {
     const toTenantId = tenant.body.id as string;
     await addUser('fred@demo.test', 'tenant-admin');
 
-    const moved = await api('POST', '/tenants/demo/users/fred@demo.test/transfer', platform, {
+    const offered = await api('POST', '/tenants/demo/users/fred@demo.test/transfer', platform, {
       toTenantId,
     });
-    expect(moved.status).toBe(200);
+    expect(offered.status).toBe(201);
+    // Offered only: the account is untouched until the receiving tenant accepts.
+    expect(decodeJwt(await sesame.cognito.signIn('fred@demo.test'))).toMatchObject({
+      [CLAIMS.tenantId]: 'demo',
+      [CLAIMS.groups]: ['tenant-admin'],
+    });
+    const accepted = await api(
+      'POST',
+      `/tenants/${toTenantId}/transfers/${offered.body.id}/accept`,
+      platform,
+    );
+    expect(accepted.status).toBe(200);
     const token = await sesame.cognito.signIn('fred@demo.test');
     expect(decodeJwt(token)).toMatchObject({ [CLAIMS.tenantId]: toTenantId });
     expect(decodeJwt(token)[CLAIMS.groups]).toBeUndefined();

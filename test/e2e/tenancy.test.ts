@@ -31,9 +31,9 @@ beforeAll(async () => {
     verdicts: parseLocalVerdicts('pass'),
   }));
   api = httpClient(sesame.api.url);
-  // The demo tenant's alice, made platform admin by her token's group (a Cognito group in AWS).
+  // The demo operator: the platform-admin group in the token and the role stored on the mailbox.
   platform = await emulatorToken(sesame, {
-    address: 'alice@demo.test',
+    address: 'ops@demo.test',
     tenantId: 'demo',
     groups: ['platform-admin'],
   });
@@ -306,12 +306,15 @@ describe('a tenant created and filled through the API only', () => {
       from: { quotaBytes: 5 * QUOTA },
       to: { tenantId: 'demo', quotaBytes: QUOTA },
     });
-    const moved = await api(
+    const offered = await api<{ id: string }>(
       'POST',
       `/tenants/${tenantId}/users/ann@elsewhere.test/transfer`,
       admin,
       { toTenantId: 'demo' },
     );
+    expect([offered.status, offered.body]).toMatchObject([201, { status: 'open' }]);
+    // The receiving tenant (here its operator) consents; only then does Ann move.
+    const moved = await api('POST', `/tenants/demo/transfers/${offered.body.id}/accept`, platform);
     expect(moved.body).toMatchObject({ applied: true });
     const ann = await emulatorToken(sesame, { address: 'ann@elsewhere.test', tenantId: 'demo' });
     expect((await api('GET', '/me', ann)).body).toMatchObject({

@@ -13,16 +13,27 @@ let platform: string;
 let tenantA: string;
 let tenantB: string;
 let boss: string;
+/** Tenant B's admin. */
+let bea: string;
 
 /** A token as Cognito would issue it: the groups are what the user pool says, not the table. */
 const token = (address: string, tenantId: string, admin = true) =>
   emulatorToken(sesame, { address, tenantId, ...(admin && { groups: ['tenant-admin'] }) });
 
+async function user(tenantId: string, address: string, role: string) {
+  const created = await api('POST', `/tenants/${tenantId}/users`, platform, {
+    address,
+    displayName: address,
+    role,
+  });
+  expect(created.status).toBe(201);
+}
+
 beforeAll(async () => {
   ({ sesame, dataDir } = await startTestSesame('rights'));
   api = httpClient(sesame.api.url);
   platform = await emulatorToken(sesame, {
-    address: 'alice@demo.test',
+    address: 'ops@demo.test',
     tenantId: 'demo',
     groups: ['platform-admin'],
   });
@@ -36,20 +47,14 @@ beforeAll(async () => {
     ).body.id;
   tenantA = await tenant('Rights A', 'rights-a.test');
   tenantB = await tenant('Rights B', 'rights-b.test');
-  const user = async (tenantId: string, address: string, role: string) => {
-    const created = await api('POST', `/tenants/${tenantId}/users`, platform, {
-      address,
-      displayName: address,
-      role,
-    });
-    expect(created.status).toBe(201);
-  };
   await user(tenantA, 'boss@rights-a.test', 'tenant-admin');
   await user(tenantA, 'bob@rights-a.test', 'tenant-admin');
   await user(tenantA, 'carl@rights-a.test', 'tenant-admin');
   await user(tenantA, 'ann@rights-a.test', 'user');
   await user('demo', 'dee@demo.test', 'tenant-admin');
+  await user(tenantB, 'bea@rights-b.test', 'tenant-admin');
   boss = await token('boss@rights-a.test', tenantA);
+  bea = await token('bea@rights-b.test', tenantB);
 });
 
 afterAll(async () => {
@@ -80,9 +85,13 @@ describe('tenant-admin rights rest on the group claim and the stored role togeth
   });
 
   it('a transferred admin whose token names the new tenant is not its admin there', async () => {
-    const moved = await api('POST', `/tenants/${tenantA}/users/carl@rights-a.test/transfer`, boss, {
-      toTenantId: tenantB,
-    });
+    const offered = await api<{ id: string }>(
+      'POST',
+      `/tenants/${tenantA}/users/carl@rights-a.test/transfer`,
+      boss,
+      { toTenantId: tenantB },
+    );
+    const moved = await api('POST', `/tenants/${tenantB}/transfers/${offered.body.id}/accept`, bea);
     expect(moved.body).toMatchObject({ applied: true });
 
     // The user pool's custom:tenantId is updated; the tenant-admin group is left as it was.
@@ -94,6 +103,80 @@ describe('tenant-admin rights rest on the group claim and the stored role togeth
       displayName: 'Planted',
     });
     expect(planted.status).toBe(403);
+  });
+});
+
+describe('a transfer needs the receiving tenant’s consent', () => {
+  interface Offer {
+    id: string;
+    status: string;
+    plan: { to: { tenantId: string; quotaBytes: number } };
+  }
+
+  it('is offered by the sender, seen by both, accepted by the receiver once', async () => {
+    await user(tenantA, 'ann2@rights-a.test', 'user');
+    const offered = await api<Offer>(
+      'POST',
+      `/tenants/${tenantA}/users/ann2@rights-a.test/transfer`,
+      boss,
+      { toTenantId: tenantB },
+    );
+    expect(offered.status).toBe(201);
+    const id = offered.body.id;
+
+    for (const [tenantId, admin] of [
+      [tenantA, boss],
+      [tenantB, bea],
+    ] as const) {
+      const listed = await api<{ items: Offer[] }>('GET', `/tenants/${tenantId}/transfers`, admin);
+      expect(listed.body.items.find((o) => o.id === id)).toMatchObject({
+        status: 'open',
+        plan: { to: { tenantId: tenantB } },
+      });
+    }
+    // A third tenant's admin learns nothing, by either tenant's path or their own.
+    const dee = await token('dee@demo.test', 'demo');
+    expect((await api('GET', `/tenants/${tenantB}/transfers/${id}`, dee)).status).toBe(404);
+    const own = await api('GET', `/tenants/demo/transfers/${id}`, dee);
+    expect([own.status, own.body.code]).toEqual([404, 'NoSuchOffer']);
+    expect((await api('POST', `/tenants/demo/transfers/${id}/accept`, dee)).status).toBe(404);
+
+    // The sender cannot consent for the receiver.
+    const self = await api('POST', `/tenants/${tenantA}/transfers/${id}/accept`, boss);
+    expect([self.status, self.body.code]).toEqual([403, 'Forbidden']);
+
+    const preview = await api('POST', `/tenants/${tenantB}/transfers/${id}/accept`, bea, {
+      dryRun: true,
+    });
+    expect([preview.status, preview.body.applied]).toEqual([200, false]);
+    const ann = await token('ann2@rights-a.test', tenantA, false);
+    expect((await api('GET', '/me', ann)).body).toMatchObject({ tenantId: tenantA });
+
+    const accepted = await api('POST', `/tenants/${tenantB}/transfers/${id}/accept`, bea);
+    expect([accepted.status, accepted.body.applied]).toEqual([200, true]);
+    const again = await api('POST', `/tenants/${tenantB}/transfers/${id}/accept`, bea);
+    expect([again.status, again.type, again.body.code]).toEqual([
+      409,
+      PROBLEM_CONTENT_TYPE,
+      'OfferNotOpen',
+    ]);
+  });
+
+  it('once withdrawn by the sender, cannot be accepted', async () => {
+    await user(tenantA, 'fay@rights-a.test', 'user');
+    const offered = await api<Offer>(
+      'POST',
+      `/tenants/${tenantA}/users/fay@rights-a.test/transfer`,
+      boss,
+      { toTenantId: tenantB },
+    );
+    const path = `/tenants/${tenantA}/transfers/${offered.body.id}`;
+    const withdrawn = await api<Offer>('DELETE', path, boss);
+    expect([withdrawn.status, withdrawn.body.status]).toEqual([200, 'withdrawn']);
+    const accept = `/tenants/${tenantB}/transfers/${offered.body.id}/accept`;
+    expect((await api('POST', accept, bea)).body.code).toBe('OfferNotOpen');
+    const fay = await token('fay@rights-a.test', tenantA, false);
+    expect((await api('GET', '/me', fay)).body).toMatchObject({ tenantId: tenantA });
   });
 });
 
@@ -116,12 +199,56 @@ describe('a platform operator’s mailbox', () => {
     const transfer = await api('POST', `${alice}/transfer`, dee, { toTenantId: tenantA });
     expect(transfer.status).toBe(403);
 
-    expect((await api('GET', '/admin/tenants', platform)).status).toBe(200);
     expect((await api('GET', '/me', platform)).body).toMatchObject({
       tenantId: 'demo',
       role: 'platform-admin',
-      displayName: 'Alice Example',
+      displayName: 'Demo Operator',
     });
+  });
+});
+
+describe('platform-admin rights rest on the group claim and the stored role together', () => {
+  it('the platform-admin group alone, without the stored role, opens no platform route', async () => {
+    const bob = await emulatorToken(sesame, {
+      address: 'bob@demo.test',
+      tenantId: 'demo',
+      groups: ['platform-admin'],
+    });
+    const tenants = await api('GET', '/admin/tenants', bob);
+    expect([tenants.status, tenants.type, tenants.body.code]).toEqual([
+      403,
+      PROBLEM_CONTENT_TYPE,
+      'Forbidden',
+    ]);
+    expect((await api('GET', `/tenants/${tenantA}/usage`, bob)).status).toBe(404);
+  });
+
+  it('an operator whose stored role is removed loses the rights on the next request', async () => {
+    const created = await api('POST', '/tenants/demo/users', platform, {
+      address: 'op2@demo.test',
+      displayName: 'Second Operator',
+    });
+    expect(created.status).toBe(201);
+    const op2 = await emulatorToken(sesame, {
+      address: 'op2@demo.test',
+      tenantId: 'demo',
+      groups: ['platform-admin'],
+    });
+    const promoted = await api('PATCH', '/tenants/demo/users/op2@demo.test', platform, {
+      role: 'platform-admin',
+    });
+    expect(promoted.status).toBe(200);
+    expect((await api('GET', '/admin/tenants', op2)).status).toBe(200);
+    expect((await api('GET', `/tenants/${tenantA}/usage`, op2)).status).toBe(200);
+
+    const removed = await api('PATCH', '/tenants/demo/users/op2@demo.test', platform, {
+      role: 'user',
+    });
+    expect([removed.status, removed.body.role]).toEqual([200, 'user']);
+
+    // The same token, still in the Cognito group: refused at once.
+    expect((await api('GET', '/admin/tenants', op2)).status).toBe(403);
+    expect((await api('GET', `/tenants/${tenantA}/usage`, op2)).status).toBe(404);
   });
 });
 

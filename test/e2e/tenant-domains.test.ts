@@ -18,8 +18,9 @@ let platform: string;
 beforeAll(async () => {
   ({ sesame, dataDir } = await startTestSesame('domains'));
   api = httpClient(sesame.api.url);
+  // The demo operator: the platform-admin group in the token and the role stored on the mailbox.
   platform = await emulatorToken(sesame, {
-    address: 'alice@demo.test',
+    address: 'ops@demo.test',
     tenantId: 'demo',
     groups: ['platform-admin'],
   });

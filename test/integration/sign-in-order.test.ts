@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { findAccountDrift } from '@shared/sign-in/account-drift';
 import { DynamoMailboxAccounts } from '@shared/store/dynamo-mailbox-accounts';
+import { DynamoTransferOffers } from '@shared/store/dynamo-transfer-offers';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 import { createTenant } from '@shared/tenancy/tenants';
-import { createUser, transferUser } from '@shared/tenancy/users';
+import type { TransferOffer, TransferOfferStore } from '@shared/tenancy/transfer-offer-store';
+import { acceptTransfer, closeTransfer, offerTransfer } from '@shared/tenancy/transfers';
+import { createUser } from '@shared/tenancy/users';
 import type { LocalWorld } from '@test/support/local-world';
-import { TEST_NOW, TINY_TIERS, useLocalWorld } from '@test/support/tenancy-fixtures';
+import { TEST_NOW, TINY_TIERS, tenantAdmin, useLocalWorld } from '@test/support/tenancy-fixtures';
 
 let world: LocalWorld;
 useLocalWorld((started) => {
@@ -13,12 +16,21 @@ useLocalWorld((started) => {
 });
 
 /** The real store, with one write failing as a lost race or an outage would make it fail. */
-function failing(method: 'createMailbox' | 'transferMailbox'): TenancyStore {
+function failing(method: 'createMailbox'): TenancyStore {
   const store = Object.create(world.tenancy) as TenancyStore;
   store[method] = async () => {
     throw new Error(`${method} failed`);
   };
   return store;
+}
+
+/** The real offer store, whose accept write is replaced by `acceptOffer`. */
+function offersWith(acceptOffer: TransferOfferStore['acceptOffer']): TransferOfferStore {
+  const offers = Object.create(
+    new DynamoTransferOffers(world.documents, world.names.table),
+  ) as TransferOfferStore;
+  offers.acceptOffer = acceptOffer;
+  return offers;
 }
 
 const drift = async () =>
@@ -62,28 +74,59 @@ describe('a tenancy write the table refuses after the account was written', () =
     expect(await drift()).toEqual([]);
   });
 
-  it('a transfer puts the account back in the tenant the table still says', async () => {
-    const from = await newTenant('From', 'from-order.test');
-    const to = await newTenant('To', 'to-order.test');
+  /** Tenants `<name>-from.test` and `<name>-to.test`, and mo offered from one to the other. */
+  async function offered(name: string) {
+    const from = await newTenant(`${name} From`, `${name}-from.test`);
+    const to = await newTenant(`${name} To`, `${name}-to.test`);
+    const address = `mo@${name}-from.test`;
     await createUser(
       world.tenancy,
       world.identities,
       TINY_TIERS,
       from,
-      { address: 'mo@from-order.test', displayName: 'Mo' },
+      { address, displayName: 'Mo' },
       TEST_NOW,
     );
-    await expect(
-      transferUser(
-        failing('transferMailbox'),
+    const offers = new DynamoTransferOffers(world.documents, world.names.table);
+    const sender = tenantAdmin(`boss@${name}-from.test`, from.id);
+    const offer = (await offerTransfer(
+      offers,
+      TINY_TIERS,
+      from,
+      { address, toTenantId: to.id, dryRun: false },
+      sender,
+      TEST_NOW,
+    )) as TransferOffer;
+    const accept = (store: TransferOfferStore) =>
+      acceptTransfer(
+        store,
         world.identities,
         TINY_TIERS,
-        from,
-        'mo@from-order.test',
-        to.id,
+        to,
+        offer.id,
         false,
-      ),
-    ).rejects.toThrow('transferMailbox failed');
+        tenantAdmin(`boss@${name}-to.test`, to.id),
+        TEST_NOW,
+      );
+    return { from, offers, sender, offer, accept };
+  }
+
+  it('an accepted transfer puts the account back in the tenant the table still says', async () => {
+    const { accept } = await offered('failed-accept');
+    const failingAccept = offersWith(async () => {
+      throw new Error('acceptOffer failed');
+    });
+    await expect(accept(failingAccept)).rejects.toThrow('acceptOffer failed');
+    expect(await drift()).toEqual([]);
+  });
+
+  it('so does an accept refused because the offer was withdrawn meanwhile', async () => {
+    const { from, offers, sender, offer, accept } = await offered('withdrawn-accept');
+    const withdrawnFirst = offersWith(async (...args) => {
+      await closeTransfer(offers, from, offer.id, 'from', sender, TEST_NOW);
+      return offers.acceptOffer(...args);
+    });
+    await expect(accept(withdrawnFirst)).rejects.toMatchObject({ code: 'OfferNotOpen' });
     expect(await drift()).toEqual([]);
   });
 });

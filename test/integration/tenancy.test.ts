@@ -11,10 +11,19 @@ import {
   SeatsInUseError,
 } from '@shared/tenancy/errors';
 import { createTenant, updateTenant } from '@shared/tenancy/tenants';
-import { createUser, transferUser, updateUser } from '@shared/tenancy/users';
+import { DynamoTransferOffers } from '@shared/store/dynamo-transfer-offers';
+import type { TransferOffer } from '@shared/tenancy/transfer-offer-store';
+import { acceptTransfer, offerTransfer } from '@shared/tenancy/transfers';
+import { createUser, updateUser } from '@shared/tenancy/users';
 import { tenantUsage, usageCsv } from '@shared/tenancy/usage';
 import type { LocalWorld } from '@test/support/local-world';
-import { TEST_NOW, TINY_TIERS, plainCaller, useLocalWorld } from '@test/support/tenancy-fixtures';
+import {
+  TEST_NOW,
+  TINY_TIERS,
+  plainCaller,
+  tenantAdmin,
+  useLocalWorld,
+} from '@test/support/tenancy-fixtures';
 
 const tiers = TINY_TIERS;
 const now = TEST_NOW;
@@ -277,7 +286,17 @@ describe('tier changes and transfers', () => {
     );
     await updateUser(store, identities, tiers, from, 'mover@old.test', { largeMailbox: true }, now);
 
-    const plan = await transferUser(store, identities, tiers, from, 'mover@old.test', to.id, true);
+    const offers = new DynamoTransferOffers(world.documents, world.names.table);
+    const request = { address: 'mover@old.test', toTenantId: to.id };
+    const sender = tenantAdmin('boss@old.test', from.id);
+    const plan = await offerTransfer(
+      offers,
+      tiers,
+      from,
+      { ...request, dryRun: true },
+      sender,
+      now,
+    );
     expect(plan).toMatchObject({
       applied: false,
       seatReturned: true,
@@ -286,7 +305,25 @@ describe('tier changes and transfers', () => {
     });
     expect((await store.getMailbox('mover@old.test'))?.tenantId).toBe(from.id);
 
-    const done = await transferUser(store, identities, tiers, from, 'mover@old.test', to.id, false);
+    const offer = (await offerTransfer(
+      offers,
+      tiers,
+      from,
+      { ...request, dryRun: false },
+      sender,
+      now,
+    )) as TransferOffer;
+    const receiver = tenantAdmin('boss@new.test', to.id);
+    const done = await acceptTransfer(
+      offers,
+      identities,
+      tiers,
+      to,
+      offer.id,
+      false,
+      receiver,
+      now,
+    );
     expect(done.applied).toBe(true);
     expect(await store.getMailbox('mover@old.test')).toMatchObject({
       tenantId: to.id,

@@ -7,9 +7,12 @@ import { keys } from '@shared/store/keys';
 import { NoSeatLeftError, NotPremiumError } from '@shared/tenancy/errors';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 import { createTenant, updateTenant } from '@shared/tenancy/tenants';
-import { createUser, transferUser, updateUser } from '@shared/tenancy/users';
+import { DynamoTransferOffers } from '@shared/store/dynamo-transfer-offers';
+import type { TransferOffer } from '@shared/tenancy/transfer-offer-store';
+import { acceptTransfer, offerTransfer } from '@shared/tenancy/transfers';
+import { createUser, updateUser } from '@shared/tenancy/users';
 import type { LocalWorld } from '@test/support/local-world';
-import { TEST_NOW, TINY_TIERS, useLocalWorld } from '@test/support/tenancy-fixtures';
+import { TEST_NOW, TINY_TIERS, tenantAdmin, useLocalWorld } from '@test/support/tenancy-fixtures';
 
 const tiers = TINY_TIERS;
 const now = TEST_NOW;
@@ -263,7 +266,21 @@ describe('a transfer', () => {
       now,
     );
 
-    await transferUser(store, identities, tiers, from, 'bob@from-role.test', to.id, false);
+    const offers = new DynamoTransferOffers(world.documents, world.names.table);
+    const request = { address: 'bob@from-role.test', toTenantId: to.id, dryRun: false };
+    const sender = tenantAdmin('boss@from-role.test', from.id);
+    const offer = await offerTransfer(offers, tiers, from, request, sender, now);
+    const receiver = tenantAdmin('boss@to-role.test', to.id);
+    await acceptTransfer(
+      offers,
+      identities,
+      tiers,
+      to,
+      (offer as TransferOffer).id,
+      false,
+      receiver,
+      now,
+    );
 
     expect(await store.getMailbox('bob@from-role.test')).toMatchObject({
       tenantId: to.id,

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { CLAIMS } from '@shared/http/identity';
+import { ACCEPTED_TOKEN_USE, CLAIMS } from '@shared/http/identity';
 
 /** An API Gateway v2 event as the JWT authorizer hands it to a function. */
 export function apiEvent(options: {
   routeKey: string;
-  caller?: { address: string; tenantId: string; groups?: string[] };
+  caller?: { address: string; tenantId: string; groups?: string[]; tokenUse?: string };
   pathParameters?: Record<string, string>;
   query?: Record<string, string>;
   /** Serialised as JSON, as a client would send it. */
@@ -20,6 +20,7 @@ export function apiEvent(options: {
     ? {
         [CLAIMS.address]: options.caller.address,
         [CLAIMS.tenantId]: options.caller.tenantId,
+        [CLAIMS.tokenUse]: options.caller.tokenUse ?? ACCEPTED_TOKEN_USE,
         ...(options.caller.groups && { [CLAIMS.groups]: `[${options.caller.groups.join(' ')}]` }),
       }
     : {};

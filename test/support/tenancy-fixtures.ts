@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { resolveTiers } from '@shared/config/tiers';
+import type { Actor } from '@shared/identity/access-rules';
 import type { Caller } from '@shared/identity/caller';
 import { startLocalWorld, type LocalWorld } from './local-world';
 
@@ -30,3 +31,9 @@ export function useLocalWorld(ready: (world: LocalWorld) => void): void {
     await world?.stop();
   });
 }
+
+/** A tenant admin acting on their own tenant, as the tenant admin API passes them on. */
+export const tenantAdmin = (address: string, tenantId: string): Actor => ({
+  caller: { address, tenantId, roles: ['user', 'tenant-admin'] },
+  own: { address, tenantId, role: 'tenant-admin' },
+});

@@ -65,6 +65,18 @@ describe('the caller', () => {
     });
   });
 
+  it('is unauthorised with an access token, or a token that does not say what it is', () => {
+    for (const tokenUse of ['access', '']) {
+      const event = apiEvent({
+        routeKey: 'GET /x',
+        caller: { address: 'alice@demo.test', tenantId: 'demo', tokenUse },
+      });
+      expect(() => callerOf(event)).toThrow(
+        expect.objectContaining({ code: 'Unauthorized' }) as Error,
+      );
+    }
+  });
+
   it('is unauthorised without an address or a tenant', () => {
     expect(() => callerOf(apiEvent({ routeKey: 'GET /x' }))).toThrow(HttpProblemError);
   });

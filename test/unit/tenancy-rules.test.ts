@@ -101,7 +101,19 @@ describe('who may administer a tenant', () => {
 
   it('lets its own tenant admin and any platform admin in', async () => {
     await expect(as(caller('t1', 'tenant-admin'), 'tenant-admin', 't1')).resolves.toBe(tenant);
-    await expect(as(caller('t9', 'platform-admin'), 'user', 't1')).resolves.toBe(tenant);
+    await expect(as(caller('t9', 'platform-admin'), 'platform-admin', 't1')).resolves.toBe(tenant);
+  });
+
+  it('needs both the platform-admin group and the stored role: the group alone is no operator', async () => {
+    await expect(as(caller('t9', 'platform-admin'), 'user', 't1')).rejects.toMatchObject({
+      code: 'NoSuchTenant',
+    });
+    await expect(as(caller('t1', 'platform-admin'), 'user', 't1')).rejects.toMatchObject({
+      code: 'Forbidden',
+    });
+    await expect(as(caller('t9'), 'platform-admin', 't1')).rejects.toMatchObject({
+      code: 'NoSuchTenant',
+    });
   });
 
   it('answers 404 to another tenant whatever the role, and 403 to a plain member', async () => {
@@ -112,7 +124,9 @@ describe('who may administer a tenant', () => {
       code: 'NoSuchTenant',
     });
     await expect(as(caller('t1'), 'user', 't1')).rejects.toMatchObject({ code: 'Forbidden' });
-    await expect(as(caller('t9', 'platform-admin'), 'user', 'nope')).rejects.toMatchObject({
+    await expect(
+      as(caller('t9', 'platform-admin'), 'platform-admin', 'nope'),
+    ).rejects.toMatchObject({
       code: 'NoSuchTenant',
     });
   });
