@@ -57,6 +57,8 @@ export interface ApiFunctionAccess {
   purge: boolean;
   /** SES identities of tenant domains (IDENTITY_ACTIONS). */
   identities: IdentityAccess;
+  /** Changing users' Cognito accounts with the directory (SIGN_IN_ACCOUNT_ACTIONS, mail-api). */
+  signInAccounts: boolean;
 }
 
 const READ_AND_PURGE: readonly ObjectAction[] = ['s3:GetObject', 's3:DeleteObject'];
@@ -71,10 +73,11 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
     },
     purge: true,
     identities: 'none',
+    signInAccounts: false,
   },
-  account: { table: 'RO', objects: {}, purge: false, identities: 'none' },
+  account: { table: 'RO', objects: {}, purge: false, identities: 'none', signInAccounts: false },
   // Adds and removes tenant domains (their SES identities).
-  admin: { table: 'RW', objects: {}, purge: false, identities: 'manage' },
+  admin: { table: 'RW', objects: {}, purge: false, identities: 'manage', signInAccounts: false },
   // Presigns CSV upload PUTs and reads the uploads back (shared/blob/s3-import-files).
   'tenant-admin': {
     table: 'RW',
@@ -82,6 +85,8 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
     purge: false,
     // Reads its domains' verification status.
     identities: 'read',
+    // Only tenant-admin creates, changes and removes users.
+    signInAccounts: true,
   },
 };
 

@@ -153,12 +153,6 @@ export class MailApi extends Construct {
       }
     }
     this.functions = functions;
-    // Sign-in accounts follow the directory (shared/sign-in): only tenant-admin changes users.
-    const tenantAdmin = functions.get('tenant-admin');
-    if (tenantAdmin) {
-      tenantAdmin.addEnvironment(ENV.userPoolId, this.userPool.userPoolId);
-      this.userPool.grant(tenantAdmin, ...SIGN_IN_ACCOUNT_ACTIONS);
-    }
   }
 
   private buildUserPool(): UserPool {
@@ -234,6 +228,11 @@ export class MailApi extends Construct {
       else fn.addEnvironment(env, bucket.bucketName);
     }
     grantIdentities(fn, access.identities);
+    // Sign-in accounts follow the directory (shared/sign-in): on this pool only.
+    if (access.signInAccounts) {
+      fn.addEnvironment(ENV.userPoolId, this.userPool.userPoolId);
+      this.userPool.grant(fn, ...SIGN_IN_ACCOUNT_ACTIONS);
+    }
     return fn;
   }
 }
