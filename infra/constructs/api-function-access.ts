@@ -1,10 +1,8 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import {
   BODY_PREFIX,
-  ENV,
   IMPORT_PREFIX,
   PART_PREFIX,
   RAW_MAIL_PREFIX,
@@ -13,37 +11,82 @@ import {
 } from '@shared/config/resource-names';
 import { STORED_ITEM_ATTRIBUTES, TABLE_SCHEMA } from '@shared/store/table-schema';
 import { sesIdentitiesArn, sesIdentitiesFinding } from './ses-identities';
-import type { SesameFunction } from './sesame-function';
+import type { ObjectAction, PrefixGrants, SesameFunction } from './sesame-function';
+import { partitionCondition } from './table-partitions';
 
 /**
- * Least privilege for the API functions, per function id: which table access, which buckets,
- * and the narrow, attribute-conditioned writes of the mail readers. MailApi applies them.
+ * Least privilege for the API functions, per function id: which table access, which objects
+ * under which prefixes, and the narrow, attribute-conditioned writes of the mail readers.
+ * MailApi applies them; a function id with no entry fails the synth (apiFunctionAccess).
  */
 export type ApiFunctionId = Exclude<FunctionId, 'ingest'>;
 
 /** What each API function may do with SES identities (tenant domains, shared/domains). */
 export type IdentityAccess = 'none' | 'read' | 'manage';
 
+/**
+ * Deleting the last reference to a stored message deletes its objects: the raw .eml (raw-mail
+ * bucket, under the SES prefix) and, in the attachments bucket, its parts, its moved-out body
+ * and a notice's .eml. Deletes on exactly those prefixes: never `imports/`. The mailbox function
+ * (DELETE for good) and ingest (mail nobody kept) both need it.
+ */
+export const PURGED_PREFIXES = {
+  rawMail: [RAW_MAIL_PREFIX],
+  attachments: [PART_PREFIX, BODY_PREFIX, SYSTEM_NOTICE_PREFIX],
+} as const;
+
+/** `actions` on each of `prefixes`. */
+export function onPrefixes(
+  prefixes: readonly string[],
+  actions: readonly ObjectAction[],
+): PrefixGrants {
+  return Object.fromEntries(prefixes.map((prefix) => [prefix, actions]));
+}
+
+/** Object access of a function, per bucket; a bucket not named is not touched. */
+export interface ObjectAccess {
+  rawMail?: PrefixGrants;
+  attachments?: PrefixGrants;
+}
+
 /** What each API function may touch. */
-export const FUNCTION_ACCESS: Record<
-  ApiFunctionId,
-  {
-    table: 'RO' | 'RW';
-    mailBuckets: boolean;
-    imports: boolean;
-    purge: boolean;
-    identities: IdentityAccess;
-  }
-> = {
-  mailbox: { table: 'RO', mailBuckets: true, imports: false, purge: true, identities: 'none' },
-  account: { table: 'RO', mailBuckets: false, imports: false, purge: false, identities: 'none' },
-  admin: { table: 'RW', mailBuckets: false, imports: false, purge: false, identities: 'manage' },
+export interface ApiFunctionAccess {
+  table: 'RO' | 'RW';
+  objects: ObjectAccess;
+  /** Deleting messages for good: the item, the counters, the reference, a tombstone. */
+  purge: boolean;
+  /** SES identities of tenant domains (IDENTITY_ACTIONS). */
+  identities: IdentityAccess;
+  /** Changing users' Cognito accounts with the directory (SIGN_IN_ACCOUNT_ACTIONS, mail-api). */
+  signInAccounts: boolean;
+}
+
+const READ_AND_PURGE: readonly ObjectAction[] = ['s3:GetObject', 's3:DeleteObject'];
+
+export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
+  // Reads a message's objects (bodies, presigned downloads, raw .eml) and purges them.
+  mailbox: {
+    table: 'RO',
+    objects: {
+      rawMail: onPrefixes(PURGED_PREFIXES.rawMail, READ_AND_PURGE),
+      attachments: onPrefixes(PURGED_PREFIXES.attachments, READ_AND_PURGE),
+    },
+    purge: true,
+    identities: 'none',
+    signInAccounts: false,
+  },
+  account: { table: 'RO', objects: {}, purge: false, identities: 'none', signInAccounts: false },
+  // Adds and removes tenant domains (their SES identities).
+  admin: { table: 'RW', objects: {}, purge: false, identities: 'manage', signInAccounts: false },
+  // Presigns CSV upload PUTs and reads the uploads back (shared/blob/s3-import-files).
   'tenant-admin': {
     table: 'RW',
-    mailBuckets: false,
-    imports: true,
+    objects: { attachments: { [IMPORT_PREFIX]: ['s3:PutObject', 's3:GetObject'] } },
     purge: false,
+    // Reads its domains' verification status.
     identities: 'read',
+    // Only tenant-admin creates, changes and removes users.
+    signInAccounts: true,
   },
 };
 
@@ -81,6 +124,22 @@ export function grantIdentities(fn: SesameFunction, access: IdentityAccess): voi
 }
 
 /**
+ * The access of an API function, by the id the route table names. An id with no entry throws:
+ * a new function starts with no grants until someone writes down what it needs, rather than
+ * running with another function's.
+ */
+export function apiFunctionAccess(functionId: string): ApiFunctionAccess {
+  const access = (FUNCTION_ACCESS as Partial<Record<string, ApiFunctionAccess>>)[functionId];
+  if (!access) {
+    throw new Error(
+      `no access entry for function "${functionId}" in FUNCTION_ACCESS ` +
+        '(infra/constructs/api-function-access.ts): list what it may touch there',
+    );
+  }
+  return access;
+}
+
+/**
  * What deleting a message for good writes (shared/store/dynamo-quota-store purgeMessage): the
  * message item goes, the mailbox's used bytes, count and change counter and the folder counters
  * move.
@@ -96,18 +155,17 @@ export const PURGE_ATTRIBUTES = [
 ];
 
 /** The reference items of stored SES messages (`STORED#<sesMessageId>`), and nothing else. */
-export const STORED_PARTITIONS = {
-  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORED#*'] },
-};
+export const STORED_PARTITIONS = partitionCondition(['STORED#']);
 
 /**
  * The mailbox function writes only items of mailboxes (`MBX#<address>` partitions): its own
  * message, folder and mailbox items. The handler decides whose; IAM keeps the rest of the table
  * (tenants, domains, bounce markers, import jobs) out of reach of these grants.
  */
-export const MAILBOX_PARTITIONS = {
-  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MBX#*'] },
-};
+export const MAILBOX_PARTITIONS = partitionCondition(['MBX#']);
+
+/** Tombstones of deleted messages (`GONE#<address>`), apart from the mailbox items they guard. */
+export const TOMBSTONE_PARTITIONS = partitionCondition(['GONE#']);
 
 /** The tombstone a purge leaves, so that a late redelivery cannot bring the message back. */
 export const TOMBSTONE_ATTRIBUTES = [
@@ -118,13 +176,15 @@ export const TOMBSTONE_ATTRIBUTES = [
 ];
 
 /**
- * One write action on mailbox partitions, limited to `attributes`; an update may not ask for
- * the old or new item back (`ReturnValues` NONE), so the grant reads nothing either.
+ * One write action on the given partitions (mailboxes by default), limited to `attributes`; an
+ * update may not ask for the old or new item back (`ReturnValues` NONE), so the grant reads
+ * nothing either.
  */
 function mailboxWrite(
   table: ITable,
   action: 'PutItem' | 'UpdateItem',
   attributes: string[],
+  partitions: Record<string, unknown> = MAILBOX_PARTITIONS,
 ): PolicyStatement {
   return new PolicyStatement({
     actions: [`dynamodb:${action}`],
@@ -134,7 +194,7 @@ function mailboxWrite(
       ...(action === 'UpdateItem' && {
         StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
       }),
-      ...MAILBOX_PARTITIONS,
+      ...partitions,
     },
   });
 }
@@ -147,51 +207,8 @@ export function grantPurge(fn: SesameFunction, table: ITable): void {
       conditions: MAILBOX_PARTITIONS,
     }),
   );
-  fn.addToRolePolicy(mailboxWrite(table, 'PutItem', TOMBSTONE_ATTRIBUTES));
+  fn.addToRolePolicy(mailboxWrite(table, 'PutItem', TOMBSTONE_ATTRIBUTES, TOMBSTONE_PARTITIONS));
   fn.addToRolePolicy(mailboxWrite(table, 'UpdateItem', PURGE_ATTRIBUTES));
-}
-
-/**
- * Deleting the last reference to a stored message deletes its objects: the raw .eml (raw-mail
- * bucket, under the SES prefix) and, in the attachments bucket, its parts, its moved-out body
- * and a notice's .eml. Deletes only, on exactly those prefixes: never `imports/`, never a put.
- * The mailbox function (DELETE for good) and ingest (mail nobody kept) both need it.
- */
-export const PURGED_PREFIXES = {
-  rawMail: [RAW_MAIL_PREFIX],
-  attachments: [PART_PREFIX, BODY_PREFIX, SYSTEM_NOTICE_PREFIX],
-} as const;
-
-export function grantObjectPurge(
-  fn: SesameFunction,
-  rawMailBucket: IBucket,
-  attachmentsBucket: IBucket,
-): void {
-  const targets = [
-    { bucket: rawMailBucket, prefixes: PURGED_PREFIXES.rawMail },
-    { bucket: attachmentsBucket, prefixes: PURGED_PREFIXES.attachments },
-  ];
-  for (const { bucket, prefixes } of targets) {
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:DeleteObject'],
-        resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
-      }),
-    );
-    const bucketId = Stack.of(fn).resolve(
-      (bucket.node.defaultChild as CfnBucket).logicalId,
-    ) as string;
-    for (const prefix of prefixes) {
-      if (fn.role) {
-        Validations.of(fn.role).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
-          reason:
-            'Purging a stored message: its objects are named by its SES message id at run time ' +
-            `(${prefix}<sesMessageId>...); delete only, on that prefix.`,
-        });
-      }
-    }
-  }
 }
 
 /**
@@ -217,39 +234,4 @@ export const LAST_SEEN_ATTRIBUTES = [TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sor
 
 export function grantLastSeen(fn: SesameFunction, table: ITable): void {
   fn.addToRolePolicy(mailboxWrite(table, 'UpdateItem', LAST_SEEN_ATTRIBUTES));
-}
-
-/**
- * Presign PUTs and read back the uploads, under `imports/` only. ListBucket (on that prefix) is
- * what makes S3 answer 404 for an import not uploaded yet: without it a HEAD of a missing key is
- * 403, which is not "not uploaded" but a real refusal (a 500). For that check S3 evaluates
- * `s3:prefix` as the object's key, so the condition keeps the grant to `imports/`.
- */
-export function grantImports(fn: SesameFunction, bucket: IBucket): void {
-  fn.addEnvironment(ENV.attachmentsBucket, bucket.bucketName);
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ['s3:PutObject', 's3:GetObject'],
-      resources: [bucket.arnForObjects(`${IMPORT_PREFIX}*`)],
-    }),
-  );
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${IMPORT_PREFIX}*`] } },
-    }),
-  );
-  bucket.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
-  const bucketId = Stack.of(fn).resolve(
-    (bucket.node.defaultChild as CfnBucket).logicalId,
-  ) as string;
-  if (fn.role) {
-    Validations.of(fn.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${IMPORT_PREFIX}*]`,
-      reason:
-        'Import uploads: one object per job under imports/<tenantId>/<jobId>.csv, named at run ' +
-        'time; put and get only, on that prefix of the attachments bucket.',
-    });
-  }
 }

@@ -13,10 +13,11 @@ import { FUNCTION_LIMITS } from '@shared/config/function-limits';
 import { INGEST_MAX_RECEIVE_COUNT } from '@shared/config/ingest-queue';
 import { ENV, RAW_MAIL_PREFIX, SYSTEM_SENDERS } from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
-import { grantObjectPurge } from './api-function-access';
+import { onPrefixes, PURGED_PREFIXES } from './api-function-access';
 import type { MailStore } from './mail-store';
 import { sesIdentitiesArn, sesIdentitiesFinding } from './ses-identities';
 import { SesameFunction } from './sesame-function';
+import type { ItemGrant } from './table-partitions';
 
 /** Lambda's guidance for SQS sources: visibility timeout at least six times the function's. */
 const VISIBILITY_TIMEOUT_FACTOR = 6;
@@ -25,6 +26,33 @@ const DLQ_RETENTION = Duration.days(14);
 const INGEST_BATCH_SIZE = 10;
 /** How often the dead-letter queue's depth is looked at. */
 const DLQ_ALARM_PERIOD = Duration.minutes(5);
+
+/**
+ * What the ingest function's stores read and write (functions/ingest/handler.ts), by partition:
+ * the hostile-mail parser cannot reach tenants' settings, import jobs or another table area.
+ */
+export const INGEST_ITEMS: readonly ItemGrant[] = [
+  // Who is hosted (findTenantIdByDomain), the tenant's policy and tier, the recipient's
+  // mailbox, a stored message's purge state.
+  { actions: ['GetItem'], partitions: ['DOMAIN#', 'TENANT#', 'MBX#', 'STORED#'] },
+  // indexMessage: the message, the mailbox and folder counters (and quota notice levels); one
+  // put-once bounce marker per recipient; a refusal record.
+  { actions: ['PutItem'], partitions: ['MBX#', 'BOUNCE#', 'REFUSALS#'] },
+  { actions: ['UpdateItem'], partitions: ['MBX#', 'STORED#'] },
+  // indexMessage refuses a message deleted for good before (its tombstone).
+  { actions: ['ConditionCheckItem'], partitions: ['GONE#'] },
+  // A bounce that could not be sent releases its marker, so a redelivery tries again.
+  { actions: ['DeleteItem'], partitions: ['BOUNCE#'] },
+];
+
+/**
+ * Reads raw mail (get only), writes a message's parts, moved-out bodies and notices (put, no
+ * read back), and purges mail that no recipient kept. Nothing under `imports/`.
+ */
+export const INGEST_OBJECTS = {
+  rawMail: onPrefixes(PURGED_PREFIXES.rawMail, ['s3:GetObject', 's3:DeleteObject']),
+  attachments: onPrefixes(PURGED_PREFIXES.attachments, ['s3:PutObject', 's3:DeleteObject']),
+};
 
 export interface InboundMailProps {
   store: MailStore;
@@ -139,11 +167,9 @@ export class InboundMail extends Construct {
       description: 'Indexes received mail (SES notification via SNS and SQS) for its recipients',
       tiers: props.tiers,
     })
-      .bindTable(store.table, 'RW')
-      .bindBucket(store.rawMailBucket, ENV.rawMailBucket, 'RO')
-      .bindBucket(store.attachmentsBucket, ENV.attachmentsBucket, 'RW');
-    // Mail that no recipient kept (every one bounced or refused) leaves no bytes behind.
-    grantObjectPurge(this.ingestFunction, store.rawMailBucket, store.attachmentsBucket);
+      .bindTableItems(store.table, INGEST_ITEMS)
+      .bindObjects(store.rawMailBucket, ENV.rawMailBucket, INGEST_OBJECTS.rawMail)
+      .bindObjects(store.attachmentsBucket, ENV.attachmentsBucket, INGEST_OBJECTS.attachments);
     // Bounces (5.1.1 no such mailbox, 5.2.2 mailbox full) go out from MAILER-DAEMON@<tenant
     // domain>, quota notices from postmaster@<tenant domain>. Tenant domains come and go at run
     // time, so the grant names the senders, not the domains; SES itself refuses any identity of

@@ -28,14 +28,11 @@ import type { Route } from '@shared/http/routes';
 import type { Role } from '@shared/identity/caller';
 import type { MailStore } from './mail-store';
 import {
-  FUNCTION_ACCESS,
+  apiFunctionAccess,
   grantIdentities,
-  grantImports,
   grantLastSeen,
-  grantObjectPurge,
   grantPurge,
   grantReferenceRelease,
-  type ApiFunctionId,
 } from './api-function-access';
 import { SesameFunction } from './sesame-function';
 
@@ -156,12 +153,6 @@ export class MailApi extends Construct {
       }
     }
     this.functions = functions;
-    // Sign-in accounts follow the directory (shared/sign-in): only tenant-admin changes users.
-    const tenantAdmin = functions.get('tenant-admin');
-    if (tenantAdmin) {
-      tenantAdmin.addEnvironment(ENV.userPoolId, this.userPool.userPoolId);
-      this.userPool.grant(tenantAdmin, ...SIGN_IN_ACCOUNT_ACTIONS);
-    }
   }
 
   private buildUserPool(): UserPool {
@@ -203,39 +194,45 @@ export class MailApi extends Construct {
   }
 
   /**
-   * Least privilege per function id: the mail readers read, and may only stamp `lastSeenAt`;
-   * the admin functions write the table; only tenant-admin touches S3 objects beyond reading,
-   * and only under `imports/` of the attachments bucket (presigned CSV uploads).
+   * Least privilege per function id (FUNCTION_ACCESS; an unlisted id throws): the mail readers
+   * read, and may only stamp `lastSeenAt`; the admin functions write the table; objects only
+   * under the prefixes listed for the function, with the actions listed there.
    */
   private buildFunction(functionId: FunctionId, props: MailApiProps): SesameFunction {
+    const access = apiFunctionAccess(functionId);
     const pascal = functionId.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) =>
       c.toUpperCase(),
     );
-    const access = FUNCTION_ACCESS[functionId as ApiFunctionId] ?? FUNCTION_ACCESS.mailbox;
+    const { store } = props;
     const fn = new SesameFunction(this, `${pascal}Function`, {
       functionId,
       description: `sesame API: ${functionId} routes`,
       tiers: props.tiers,
-    }).bindTable(props.store.table, access.table);
-    if (access.table === 'RO') grantLastSeen(fn, props.store.table);
+    }).bindTable(store.table, access.table);
+    if (access.table === 'RO') grantLastSeen(fn, store.table);
     if (access.purge) {
-      grantPurge(fn, props.store.table);
-      grantReferenceRelease(fn, props.store.table);
-      grantObjectPurge(fn, props.store.rawMailBucket, props.store.attachmentsBucket);
+      grantPurge(fn, store.table);
+      grantReferenceRelease(fn, store.table);
     }
-    if (access.mailBuckets) {
-      fn.bindBucket(props.store.rawMailBucket, ENV.rawMailBucket, 'RO').bindBucket(
-        props.store.attachmentsBucket,
-        ENV.attachmentsBucket,
-        'RO',
-      );
-    } else {
-      // Every function reads the same runtime config at cold start; a name grants nothing.
-      fn.addEnvironment(ENV.rawMailBucket, props.store.rawMailBucket.bucketName);
-      fn.addEnvironment(ENV.attachmentsBucket, props.store.attachmentsBucket.bucketName);
+    // Every function reads the same runtime config at cold start; a bucket's name grants nothing.
+    const buckets = [
+      { bucket: store.rawMailBucket, env: ENV.rawMailBucket, grants: access.objects.rawMail },
+      {
+        bucket: store.attachmentsBucket,
+        env: ENV.attachmentsBucket,
+        grants: access.objects.attachments,
+      },
+    ] as const;
+    for (const { bucket, env, grants } of buckets) {
+      if (grants) fn.bindObjects(bucket, env, grants);
+      else fn.addEnvironment(env, bucket.bucketName);
     }
-    if (access.imports) grantImports(fn, props.store.attachmentsBucket);
     grantIdentities(fn, access.identities);
+    // Sign-in accounts follow the directory (shared/sign-in): on this pool only.
+    if (access.signInAccounts) {
+      fn.addEnvironment(ENV.userPoolId, this.userPool.userPoolId);
+      this.userPool.grant(fn, ...SIGN_IN_ACCOUNT_ACTIONS);
+    }
     return fn;
   }
 }

@@ -11,9 +11,18 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct, IConstruct } from 'constructs';
 import { FUNCTION_LIMITS } from '@shared/config/function-limits';
-import { ENV, type FunctionId } from '@shared/config/resource-names';
+import {
+  BODY_PREFIX,
+  ENV,
+  IMPORT_PREFIX,
+  PART_PREFIX,
+  RAW_MAIL_PREFIX,
+  SYSTEM_NOTICE_PREFIX,
+  type FunctionId,
+} from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
 import { ESM_REQUIRE_BANNER, LAMBDA_NODE_TARGET, MAIN_FIELDS } from './bundling';
+import { partitionCondition, type ItemGrant } from './table-partitions';
 
 /** The checkout's root: functions/, tsconfig.json and package-lock.json live there. */
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -24,31 +33,28 @@ export function functionEntry(functionId: FunctionId): string {
 }
 
 export type TableAccess = 'RO' | 'RW';
-export type BucketAccess = 'RO' | 'RW' | 'W';
 export type BucketEnvName = typeof ENV.rawMailBucket | typeof ENV.attachmentsBucket;
 
+/** The object actions a function may be granted under a key prefix. */
+export type ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject';
+/** Object access to one bucket, by key prefix (shared/config/resource-names). */
+export type PrefixGrants = Readonly<Partial<Record<string, readonly ObjectAction[]>>>;
+
+/** What each fixed prefix holds, for the cdk-nag reasons: the key names only known at run time. */
+const PREFIX_CONTENTS: Record<string, string> = {
+  [RAW_MAIL_PREFIX]: 'raw mail as SES stores it (inbound/<sesMessageId>)',
+  [PART_PREFIX]: 'decoded parts of a received message (attachments/<sesMessageId>/<n>)',
+  [BODY_PREFIX]: 'bodies moved out of an over-size item (bodies/<sesMessageId>.<part>)',
+  [SYSTEM_NOTICE_PREFIX]: 'the .eml of system notices (system/<sesMessageId>.eml)',
+  [IMPORT_PREFIX]: 'CSV import uploads (imports/<tenantId>/<jobId>.csv)',
+};
+
 /**
- * Object-level S3 actions per access mode. Written out rather than `bucket.grantRead()` and
- * friends because those also grant `s3:GetBucket*`/`s3:List*`/`s3:*ObjectRetention` etc., which
- * no handler needs. ListBucket (bucket level) is kept for readers so a missing object answers
- * NoSuchKey rather than AccessDenied.
+ * The table key's use, as the CDK table grants give it: reading needs Decrypt; DynamoDB uses the
+ * write actions on the caller's behalf to write with a customer-managed key.
  */
-const S3_OBJECT_ACTIONS: Record<BucketAccess, string[]> = {
-  RO: ['s3:GetObject'],
-  RW: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-  W: ['s3:PutObject', 's3:AbortMultipartUpload'],
-};
-const S3_BUCKET_ACTIONS: Record<BucketAccess, string[]> = {
-  RO: ['s3:ListBucket'],
-  RW: ['s3:ListBucket'],
-  W: [],
-};
-/** SSE-KMS: reading needs Decrypt; writing needs a data key, and multipart uploads Decrypt too. */
-const KMS_ACTIONS: Record<BucketAccess, string[]> = {
-  RO: ['kms:Decrypt'],
-  RW: ['kms:Decrypt', 'kms:GenerateDataKey'],
-  W: ['kms:Decrypt', 'kms:GenerateDataKey'],
-};
+const TABLE_KEY_READ = ['kms:Decrypt', 'kms:DescribeKey'];
+const TABLE_KEY_WRITE = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
 
 export interface SesameFunctionProps {
   /** Selects the entry point functions/<functionId>/handler.ts. */
@@ -64,8 +70,8 @@ export interface SesameFunctionProps {
  * The one way sesame builds a Lambda function: Node.js 24 on arm64, timeout and memory from
  * FUNCTION_LIMITS, minified ESM with source maps, an explicit log group with retention, and an
  * explicit role that starts with nothing but the right to write to that log group. Access to
- * data is added with `bindTable`/`bindBucket`, which set the env var the function reads and
- * grant exactly that access in one call.
+ * data is added with `bindTable`/`bindTableItems`/`bindObjects`, which set the env var the
+ * function reads and grant exactly that access in one call.
  */
 export class SesameFunction extends NodejsFunction {
   readonly functionId: FunctionId;
@@ -147,30 +153,80 @@ export class SesameFunction extends NodejsFunction {
   }
 
   /**
-   * Sets `envName` to the bucket's name and grants object access for the mode: RO (get),
-   * RW (get, put, delete) or W (put only), plus the matching use of the bucket's KMS key.
+   * Sets ENV.tableName and grants item actions on named partitions only (ItemGrant), with the
+   * matching use of the table's KMS key. No Query or Scan: they would need no key to be named.
    */
-  bindBucket(bucket: IBucket, envName: BucketEnvName, access: BucketAccess): this {
-    this.addEnvironment(envName, bucket.bucketName);
-    this.addToRolePolicy(
-      new PolicyStatement({
-        actions: S3_OBJECT_ACTIONS[access],
-        resources: [bucket.arnForObjects('*')],
-      }),
-    );
-    const bucketActions = S3_BUCKET_ACTIONS[access];
-    if (bucketActions.length > 0) {
+  bindTableItems(table: ITable, grants: readonly ItemGrant[]): this {
+    this.addEnvironment(ENV.tableName, table.tableName);
+    for (const { actions, partitions } of grants) {
       this.addToRolePolicy(
-        new PolicyStatement({ actions: bucketActions, resources: [bucket.bucketArn] }),
+        new PolicyStatement({
+          actions: actions.map((action) => `dynamodb:${action}`),
+          resources: [table.tableArn],
+          conditions: partitionCondition(partitions),
+        }),
       );
     }
-    bucket.encryptionKey?.grant(this, ...KMS_ACTIONS[access]);
+    const writes = grants.some(({ actions }) => actions.some((a) => a !== 'GetItem'));
+    table.encryptionKey?.grant(this, ...TABLE_KEY_READ, ...(writes ? TABLE_KEY_WRITE : []));
+    if (writes) {
+      for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+        this.acknowledgeWildcard(
+          `Action::${action}`,
+          `Table writes on named partitions: ${action} on the table's own KMS key only, which ` +
+            "DynamoDB uses on the caller's behalf to write with a customer-managed key.",
+        );
+      }
+    }
+    return this;
+  }
 
-    this.acknowledgeWildcard(
-      `Resource::<${this.logicalIdOf(bucket, CfnBucket)}.Arn>/*`,
-      `Bucket ${access}: object keys are not known in advance (one object per message or ` +
-        'attachment); the actions are object-level and limited to this one bucket.',
-    );
+  /**
+   * Sets `envName` to the bucket's name and grants object actions under the given key prefixes
+   * only, never the whole bucket. Reading also lists the prefix (a missing object then answers
+   * NoSuchKey, not AccessDenied; S3 checks `s3:prefix` against the key), and the bucket key is
+   * used as far as the actions need: Decrypt to read, a data key to put.
+   */
+  bindObjects(bucket: IBucket, envName: BucketEnvName, grants: PrefixGrants): this {
+    this.addEnvironment(envName, bucket.bucketName);
+    const bucketId = this.logicalIdOf(bucket, CfnBucket);
+    // One statement per set of actions, naming every prefix that has exactly that set.
+    const byActions = new Map<string, string[]>();
+    for (const [prefix, actions = []] of Object.entries(grants)) {
+      const actionSet = [...actions].sort().join(',');
+      byActions.set(actionSet, [...(byActions.get(actionSet) ?? []), prefix]);
+      this.acknowledgeWildcard(
+        `Resource::<${bucketId}.Arn>/${prefix}*`,
+        `${PREFIX_CONTENTS[prefix] ?? prefix}: keys named at run time; ` +
+          `${[...actions].sort().join(', ')} only, under ${prefix} of this one bucket.`,
+      );
+    }
+    for (const [actionSet, prefixes] of byActions) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: actionSet.split(','),
+          resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+        }),
+      );
+    }
+    const all = Object.values(grants).flatMap((actions) => actions ?? []);
+    const readable = Object.entries(grants)
+      .filter(([, actions]) => actions?.includes('s3:GetObject'))
+      .map(([prefix]) => `${prefix}*`);
+    if (readable.length > 0) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': readable } },
+        }),
+      );
+    }
+    const keyActions = [
+      ...(all.includes('s3:GetObject') || all.includes('s3:PutObject') ? ['kms:Decrypt'] : []),
+      ...(all.includes('s3:PutObject') ? ['kms:GenerateDataKey'] : []),
+    ];
+    if (keyActions.length > 0) bucket.encryptionKey?.grant(this, ...keyActions);
     return this;
   }
 

@@ -62,6 +62,11 @@ export class SesameStack extends Stack {
         value: this.inbound.deadLetterQueue.queueUrl,
         description: 'Parked notifications',
       },
+      IngestDeadLetterQueueArn: {
+        value: this.inbound.deadLetterQueue.queueArn,
+        description:
+          'Redrive parked notifications: aws sqs start-message-move-task --source-arn <this>',
+      },
     };
     for (const [id, props] of Object.entries(outputs)) new CfnOutput(this, id, props);
   }

@@ -9,9 +9,11 @@ export const keys = {
   message: (address: string, id: string) => ({ PK: `MBX#${address}`, SK: `MSG#${id}` }),
   /**
    * Left by deleting a message for good (`expiresAt` lets DynamoDB's TTL remove it later), so an
-   * SQS redelivery of its notification cannot put the message back (shared/store).
+   * SQS redelivery of its notification cannot put the message back (shared/store). In its own
+   * partition, not the mailbox's: the grant that lets the mailbox function put tombstones
+   * (dynamodb:LeadingKeys `GONE#*`) then cannot overwrite a mailbox's items.
    */
-  tombstone: (address: string, id: string) => ({ PK: `MBX#${address}`, SK: `GONE#${id}` }),
+  tombstone: (address: string, id: string) => ({ PK: `GONE#${address}`, SK: `MSG#${id}` }),
   /**
    * The reference count of one received message's objects (raw, parts, body): how many message
    * items point at them, and whether they are being or have been purged (shared/mailbox/stored-objects).

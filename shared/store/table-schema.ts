@@ -4,7 +4,7 @@
  *
  * Items (see ../shared/DESIGN.md): tenant `TENANT#<id>`/`PROFILE`, domain `DOMAIN#<d>`/`DOMAIN`,
  * mailbox `MBX#<address>`/`PROFILE`, folder `MBX#<address>`/`FOLDER#<id>`,
- * message `MBX#<address>`/`MSG#<id>`, tombstone of a deleted message `MBX#<address>`/`GONE#<id>`
+ * message `MBX#<address>`/`MSG#<id>`, tombstone of a deleted message `GONE#<address>`/`MSG#<id>`
  * (removed by TTL), bounce marker `BOUNCE#<ses id>`/`RCPT#<recipient>` (TTL), refusal of a
  * recipient `REFUSALS#<YYYY-MM-DD>`/`<received at>#<ses id>#<recipient>` (TTL; see keys.ts), reference count of a received message's objects
  * `STORED#<sesMessageId>`/`STORED` (removed by TTL once purged),

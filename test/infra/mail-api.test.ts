@@ -168,8 +168,13 @@ function writeStatementsOf(functionId: Parameters<typeof statementsOf>[0]) {
   );
 }
 
-const mailboxItemsOnly = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MBX#*'] } };
-const storedItemsOnly = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORED#*'] } };
+const onlyPartitions = (prefix: string) => ({
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] },
+  Null: { 'dynamodb:LeadingKeys': 'false' },
+});
+const mailboxItemsOnly = onlyPartitions('MBX#');
+const storedItemsOnly = onlyPartitions('STORED#');
+const tombstonesOnly = onlyPartitions('GONE#');
 
 const lastSeenOnly = {
   Condition: {
@@ -230,9 +235,10 @@ describe('the mailbox function', () => {
     expect(writes).toContainEqual(
       expect.objectContaining({
         Action: 'dynamodb:PutItem',
-        Condition: expect.objectContaining({
+        Condition: {
           'ForAllValues:StringEquals': { 'dynamodb:Attributes': TOMBSTONE_ATTRIBUTES },
-        }),
+          ...tombstonesOnly,
+        },
       }),
     );
     expect(writes).toContainEqual(
@@ -247,7 +253,7 @@ describe('the mailbox function', () => {
     expect(PURGE_ATTRIBUTES).not.toContain('status');
   });
 
-  it('writes only items of mailbox partitions (MBX#…) and reference items (STORED#…): every table write is conditioned', () => {
+  it('writes only items of mailbox partitions (MBX#…), tombstones (GONE#…) and reference items (STORED#…): every table write is conditioned', () => {
     const writes = writeStatementsOf('mailbox').filter((s) =>
       actionsOf([s]).some((a) => a.startsWith('dynamodb:')),
     );
@@ -255,7 +261,7 @@ describe('the mailbox function', () => {
     for (const statement of writes) {
       const partitions = JSON.stringify(statement.Condition?.['ForAllValues:StringLike']);
       expect(
-        [mailboxItemsOnly, storedItemsOnly].map((c) =>
+        [mailboxItemsOnly, storedItemsOnly, tombstonesOnly].map((c) =>
           JSON.stringify(c['ForAllValues:StringLike']),
         ),
       ).toContain(partitions);
@@ -267,7 +273,8 @@ describe('the mailbox function', () => {
     const deletes = writeStatementsOf('mailbox').filter((s) =>
       actionsOf([s]).some((a) => a.startsWith('s3:')),
     );
-    expect(actionsOf(deletes)).toEqual(['s3:DeleteObject']);
+    // Read and purged on the same prefixes: the one statement per bucket holds both.
+    expect([...new Set(actionsOf(deletes))].sort()).toEqual(['s3:DeleteObject', 's3:GetObject']);
     const resources = JSON.stringify(deletes.map((s) => s.Resource));
     for (const prefix of ['/inbound/*', '/attachments/*', '/bodies/*', '/system/*']) {
       expect(resources).toContain(prefix);

@@ -25,10 +25,9 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   'AwsSolutions-IAM5[Resource::<MailTable.Arn>/index/*]',
   'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
   'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-  'AwsSolutions-IAM5[Resource::<RawMailBucket.Arn>/*]',
-  'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/*]',
-  'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/imports/*]', // CSV import uploads
-  // Purging a stored message: delete only, on the prefixes of its objects.
+  // Objects by prefix (keys named at run time), never a whole bucket: CSV import uploads
+  // (tenant-admin); a received message's raw mail, parts, bodies and notices (ingest, mailbox).
+  'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/imports/*]',
   'AwsSolutions-IAM5[Resource::<RawMailBucket.Arn>/inbound/*]',
   'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/attachments/*]',
   'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/bodies/*]',

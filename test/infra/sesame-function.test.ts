@@ -89,20 +89,30 @@ describe('every sesame function', () => {
   });
 });
 
-describe('bindBucket', () => {
+describe('bindObjects', () => {
   const app = new App({ context: { ...cdkJsonContext(), ...SKIP_BUNDLING } });
-  const stack = new Stack(app, 'BindBucket', { env: { region: 'eu-west-1' } });
+  const stack = new Stack(app, 'BindObjects', { env: { region: 'eu-west-1' } });
   const store = new MailStore(stack, 'Store');
   const writer = new SesameFunction(stack, 'Writer', {
     functionId: 'ingest',
     tiers: resolveTiers(undefined),
-  }).bindBucket(store.attachmentsBucket, ENV.attachmentsBucket, 'W');
+  }).bindObjects(store.attachmentsBucket, ENV.attachmentsBucket, {
+    'bodies/': ['s3:PutObject'],
+    'system/': ['s3:PutObject'],
+  });
   const statements = allowStatementsOfFunction(Template.fromStack(stack), logicalIdOf(writer));
 
-  it('in W mode lets the function put objects but neither read, list nor delete them', () => {
+  it('grants put only, on the prefixes named, in one statement, and neither read, list nor delete', () => {
     const actions = actionsOf(statements);
     expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 'kms:GenerateDataKey']));
     expect(actions.filter((a) => /^s3:(Get|List|Delete)/.test(a))).toEqual([]);
+    const puts = statements.filter((s) => actionsOf([s]).includes('s3:PutObject'));
+    expect(puts).toHaveLength(1);
+    const bucketArn = { 'Fn::GetAtt': [logicalIdOf(store.attachmentsBucket), 'Arn'] };
+    expect(puts[0]?.Resource).toEqual([
+      { 'Fn::Join': ['', [bucketArn, '/bodies/*']] },
+      { 'Fn::Join': ['', [bucketArn, '/system/*']] },
+    ]);
   });
 
   it('sets the env var it is given to the bucket name', () => {

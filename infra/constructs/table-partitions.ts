@@ -1,0 +1,26 @@
+/**
+ * IAM conditions on the partition key of the one table (`dynamodb:LeadingKeys`). IAM cannot see
+ * sort keys, so a partition is the finest grain: that is why tombstones live in `GONE#`
+ * partitions of their own (shared/store/keys), apart from the mailbox items they guard.
+ */
+
+/** The item actions a function may be granted on named partitions. */
+export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+
+/** One grant: these item actions, on items whose partition key starts with one of `partitions`. */
+export interface ItemGrant {
+  actions: readonly ItemAction[];
+  /** Partition key prefixes, e.g. `MBX#` (shared/store/keys). */
+  partitions: readonly string[];
+}
+
+/**
+ * Only items whose partition key starts with one of `prefixes`. `ForAllValues` alone also holds
+ * for a request that names no key at all (a Scan); `Null: false` requires one.
+ */
+export function partitionCondition(prefixes: readonly string[]): Record<string, unknown> {
+  return {
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) },
+    Null: { 'dynamodb:LeadingKeys': 'false' },
+  };
+}
