@@ -221,8 +221,10 @@ export async function acceptTransfer(
     // the table again.
     await restoreAccount(identities, store, mailbox.address);
     if (refusal === 'offer-not-open') throw await whyNotOpen(store, offer, now);
-    // The mailbox changed under us: left, moved, or its add-on changed. Decide again.
-    await activeMember(store, from, offer.address);
+    // The mailbox changed under us: left, moved, or its add-on changed; or another accept of
+    // this offer moved it at the same moment, failing both conditions. Decide again from the
+    // top, where the offer is read first: a closed offer answers OfferNotOpen, and only an open
+    // one goes on to the member check (NoSuchUser, NotActive).
     if (attempt >= ACCEPT_ATTEMPTS) {
       throw new Error(`${offer.address} kept changing while the transfer was accepted`);
     }
