@@ -13,7 +13,12 @@ import type { Construct, IConstruct } from 'constructs';
 import { FUNCTION_LIMITS } from '@shared/config/function-limits';
 import { ENV, type FunctionId } from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
-import { ESM_REQUIRE_BANNER, LAMBDA_NODE_TARGET, MAIN_FIELDS } from './bundling';
+import {
+  ESM_REQUIRE_BANNER,
+  LAMBDA_NODE_TARGET,
+  MAIN_FIELDS,
+  UNREACHED_CREDENTIAL_PROVIDERS,
+} from './bundling';
 
 /** The checkout's root: functions/, tsconfig.json and package-lock.json live there. */
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -111,6 +116,7 @@ export class SesameFunction extends NodejsFunction {
         sourcesContent: false,
         // The pinned SDK versions (package-lock) run in AWS as they do locally, not the runtime's.
         bundleAwsSDK: true,
+        externalModules: UNREACHED_CREDENTIAL_PROVIDERS,
         // esbuild resolves the `@shared/*` alias through the project's tsconfig paths.
         tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),
       },
