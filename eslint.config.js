@@ -17,6 +17,22 @@ export default tseslint.config(
     },
   },
   {
+    // One zod: shared/validation/zod.ts (zod/mini with English messages; classic zod would
+    // put ~445 KB back into every Lambda bundle).
+    ignores: ['shared/validation/zod.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: "Use `import * as z from '@shared/validation/zod'`." }],
+          patterns: [
+            { group: ['zod/*'], message: "Use `import * as z from '@shared/validation/zod'`." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The local runtime and its command-line tools talk to a person on a terminal.
     files: ['infra/local/**', 'test/bench/**', 'scripts/**'],
     rules: { 'no-console': 'off' },

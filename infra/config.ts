@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '@shared/validation/zod';
 import { resolveTiers, TierConfigError, type TierTable } from '@shared/config/tiers';
 
 /** The cdk.json context keys the app reads; `cdk synth -c <key>=<value>` overrides them. */
@@ -27,10 +27,12 @@ export class SesameConfigError extends Error {
 export const REMOVED_HOSTED_DOMAINS_KEY = 'sesame:hostedDomains';
 
 const contextSchema = z.object({
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(?:-[a-z]+)+-\d+$/, 'must be an AWS region such as eu-west-1')
-    .default(DEFAULT_REGION),
+  region: z._default(
+    z
+      .string()
+      .check(z.regex(/^[a-z]{2}(?:-[a-z]+)+-\d+$/, 'must be an AWS region such as eu-west-1')),
+    DEFAULT_REGION,
+  ),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '@shared/validation/zod';
 import { pageFields } from '@shared/http/request-schemas';
 import { json, type ApiEvent } from '@shared/http/http-stack';
 import { routedHandler } from '@shared/http/route-dispatch';
@@ -9,18 +9,16 @@ import { MIN_QUERY_CHARS, searchDirectory } from '@shared/tenancy/directory';
 import { DIRECTORY_SCOPES, normaliseTerm } from '@shared/tenancy/directory-terms';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
 
-const directoryQuerySchema = z
-  .object({
-    q: z
-      .string()
-      .max(128)
-      .refine((q) => normaliseTerm(q).length >= MIN_QUERY_CHARS, {
-        message: `at least ${MIN_QUERY_CHARS} letters or digits`,
-      }),
-    scope: z.enum(DIRECTORY_SCOPES).default('tenant'),
-    ...pageFields,
-  })
-  .strict();
+const directoryQuerySchema = z.strictObject({
+  q: z.string().check(
+    z.maxLength(128),
+    z.refine((q) => normaliseTerm(q).length >= MIN_QUERY_CHARS, {
+      message: `at least ${MIN_QUERY_CHARS} letters or digits`,
+    }),
+  ),
+  scope: z._default(z.enum(DIRECTORY_SCOPES), 'tenant'),
+  ...pageFields,
+});
 
 export interface AccountApiDeps extends SignedInDeps {
   store: TenancyStore;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '@shared/validation/zod';
 import { TIER_NAMES } from '@shared/config/tiers';
 import type { TierTable } from '@shared/config/tiers';
 import { json, type ApiEvent } from '@shared/http/http-stack';
@@ -33,25 +33,26 @@ import {
 /** Seats a tenant may buy; a sanity bound, not a price list. */
 export const MAX_SEATS = 100_000;
 
-const createSchema = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    tier: z.enum(TIER_NAMES),
-    /** Optional: domains can be added later (POST /admin/tenants/{tenantId}/domains). */
-    domains: z.array(domainSchema).max(MAX_DOMAINS_PER_TENANT).default([]),
-    largeMailboxSeats: z.number().int().min(0).max(MAX_SEATS).default(0),
-  })
-  .strict();
+const seats = z.number().check(z.int(), z.minimum(0), z.maximum(MAX_SEATS));
+
+const createSchema = z.strictObject({
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  tier: z.enum(TIER_NAMES),
+  /** Optional: domains can be added later (POST /admin/tenants/{tenantId}/domains). */
+  domains: z._default(z.array(domainSchema).check(z.maxLength(MAX_DOMAINS_PER_TENANT)), []),
+  largeMailboxSeats: z._default(seats, 0),
+});
 
 const patchSchema = z
-  .object({
-    tier: z.enum(TIER_NAMES).optional(),
-    largeMailboxSeats: z.number().int().min(0).max(MAX_SEATS).optional(),
+  .strictObject({
+    tier: z.optional(z.enum(TIER_NAMES)),
+    largeMailboxSeats: z.optional(seats),
   })
-  .strict()
-  .refine((body) => body.tier !== undefined || body.largeMailboxSeats !== undefined, {
-    message: 'give tier, largeMailboxSeats or both',
-  });
+  .check(
+    z.refine((body) => body.tier !== undefined || body.largeMailboxSeats !== undefined, {
+      message: 'give tier, largeMailboxSeats or both',
+    }),
+  );
 
 export interface AdminApiDeps extends SignedInDeps {
   store: TenancyStore;

@@ -1,4 +1,4 @@
-import { dynamo } from '@shared/aws/clients';
+import { dynamo } from '@shared/aws/dynamo-client';
 import { loadRuntimeConfig } from '@shared/config/app-config';
 import { identitiesFromEnv } from '@shared/domains/identities-from-env';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';

@@ -1,5 +1,6 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { dynamo, s3 } from '@shared/aws/clients';
+import { dynamo } from '@shared/aws/dynamo-client';
+import { s3 } from '@shared/aws/s3-client';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
 import { loadRuntimeConfig } from '@shared/config/app-config';
 import { loadIngestConfig } from '@shared/inbound/ingest-config';

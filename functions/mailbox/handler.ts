@@ -1,4 +1,5 @@
-import { dynamo, s3 } from '@shared/aws/clients';
+import { dynamo } from '@shared/aws/dynamo-client';
+import { s3 } from '@shared/aws/s3-client';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
 import { S3DownloadLinks } from '@shared/blob/s3-download-links';
 import { loadRuntimeConfig } from '@shared/config/app-config';

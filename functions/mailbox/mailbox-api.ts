@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '@shared/validation/zod';
 import type { BlobStore } from '@shared/blob/blob-store';
 import type { DownloadLinks } from '@shared/blob/download-links';
 import { pageFields } from '@shared/http/request-schemas';
@@ -16,22 +16,23 @@ import { attachmentDownload, rawDownload } from '@shared/mailbox/download-messag
 import type { Download } from '@shared/mailbox/download-link';
 import { readThread } from '@shared/mailbox/read-thread';
 
-const listQuerySchema = z
-  .object({ folder: z.enum(FOLDERS).default('inbox'), ...pageFields })
-  .strict();
+const listQuerySchema = z.strictObject({
+  folder: z._default(z.enum(FOLDERS), 'inbox'),
+  ...pageFields,
+});
 
 const messagePathSchema = z.object({
-  id: z.string().regex(MESSAGE_ID_PATTERN, 'a message id is 32 lowercase hex characters'),
+  id: z.string().check(z.regex(MESSAGE_ID_PATTERN, 'a message id is 32 lowercase hex characters')),
 });
 
-const attachmentPathSchema = messagePathSchema.extend({
-  n: z.coerce.number().int().min(1).max(100_000),
+const attachmentPathSchema = z.extend(messagePathSchema, {
+  n: z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100_000)),
 });
 
-const threadQuerySchema = z.object({ cursor: pageFields.cursor }).strict();
+const threadQuerySchema = z.strictObject({ cursor: pageFields.cursor });
 
 const threadPathSchema = z.object({
-  id: z.string().regex(/^[0-9a-f]{24}$/, 'a thread id is 24 lowercase hex characters'),
+  id: z.string().check(z.regex(/^[0-9a-f]{24}$/, 'a thread id is 24 lowercase hex characters')),
 });
 
 export interface MailboxApiDeps {

@@ -1,5 +1,6 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { dynamo, s3 } from '@shared/aws/clients';
+import { dynamo } from '@shared/aws/dynamo-client';
+import { s3 } from '@shared/aws/s3-client';
 import { S3ImportFiles } from '@shared/blob/s3-import-files';
 import { loadRuntimeConfig, loadUserPoolId } from '@shared/config/app-config';
 import { ENV } from '@shared/config/resource-names';
@@ -11,7 +12,7 @@ import { DynamoTransferOffers } from '@shared/store/dynamo-transfer-offers';
 import { createTenantAdminHandler } from './tenant-admin-api';
 
 const config = loadRuntimeConfig();
-// Built here, not in shared/aws/clients: only this function manages sign-in accounts. Which
+// Built here, not in shared/aws: only this function manages sign-in accounts. Which
 // world it talks to is the SDK's endpoint setting (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER
 // locally), as for DynamoDB and S3.
 const cognito = new CognitoIdentityProviderClient({});

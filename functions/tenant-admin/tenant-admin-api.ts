@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '@shared/validation/zod';
 import type { TierTable } from '@shared/config/tiers';
 import { csv } from '@shared/http/csv-response';
 import { formatSchema, pageQuerySchema, tenantPathSchema } from '@shared/http/request-schemas';
@@ -26,40 +26,40 @@ import {
 } from '@shared/tenancy/transfers';
 import { createUser, updateUser, userView } from '@shared/tenancy/users';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const role = z.enum(['user', 'tenant-admin']);
 /** A platform admin may also store `platform-admin` on a mailbox (updateUser checks who asks). */
 const storedRole = z.enum(['user', 'tenant-admin', 'platform-admin']);
 
-const userPath = tenantPathSchema.extend({ address: z.email().max(254) });
-const jobPath = tenantPathSchema.extend({ jobId: z.uuid() });
-const offerPath = tenantPathSchema.extend({ offerId: z.uuid() });
+const address = z.email().check(z.maxLength(254));
+const userPath = z.extend(tenantPathSchema, { address });
+const jobPath = z.extend(tenantPathSchema, { jobId: z.uuid() });
+const offerPath = z.extend(tenantPathSchema, { offerId: z.uuid() });
+const dryRun = z._default(z.boolean(), false);
 
-const createUserSchema = z
-  .object({
-    address: z.email().max(254),
-    displayName: text(128),
-    jobTitle: text(128).optional(),
-    role: role.optional(),
-  })
-  .strict();
+const createUserSchema = z.strictObject({
+  address,
+  displayName: text(128),
+  jobTitle: z.optional(text(128)),
+  role: z.optional(role),
+});
 
 const patchUserSchema = z
-  .object({
-    displayName: text(128).optional(),
-    jobTitle: text(128).optional(),
-    role: storedRole.optional(),
-    largeMailbox: z.boolean().optional(),
-    status: z.literal('leaver').optional(),
+  .strictObject({
+    displayName: z.optional(text(128)),
+    jobTitle: z.optional(text(128)),
+    role: z.optional(storedRole),
+    largeMailbox: z.optional(z.boolean()),
+    status: z.optional(z.literal('leaver')),
   })
-  .strict()
-  .refine((body) => Object.keys(body).length > 0, { message: 'nothing to change' });
+  .check(z.refine((body) => Object.keys(body).length > 0, { message: 'nothing to change' }));
 
-const transferSchema = z
-  .object({ toTenantId: z.string().min(1).max(64), dryRun: z.boolean().default(false) })
-  .strict();
+const transferSchema = z.strictObject({
+  toTenantId: z.string().check(z.minLength(1), z.maxLength(64)),
+  dryRun,
+});
 
-const runSchema = z.object({ dryRun: z.boolean().default(false) }).strict();
+const runSchema = z.strictObject({ dryRun });
 /** Accept takes `dryRun` (the plan on current state); decline and withdraw take no body. */
 const acceptSchema = runSchema;
 

@@ -21,7 +21,12 @@ import {
   type FunctionId,
 } from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
-import { ESM_REQUIRE_BANNER, LAMBDA_NODE_TARGET, MAIN_FIELDS } from './bundling';
+import {
+  ESM_REQUIRE_BANNER,
+  LAMBDA_NODE_TARGET,
+  MAIN_FIELDS,
+  UNREACHED_CREDENTIAL_PROVIDERS,
+} from './bundling';
 import { partitionCondition, type ItemGrant } from './table-partitions';
 
 /** The checkout's root: functions/, tsconfig.json and package-lock.json live there. */
@@ -117,6 +122,7 @@ export class SesameFunction extends NodejsFunction {
         sourcesContent: false,
         // The pinned SDK versions (package-lock) run in AWS as they do locally, not the runtime's.
         bundleAwsSDK: true,
+        externalModules: UNREACHED_CREDENTIAL_PROVIDERS,
         // esbuild resolves the `@shared/*` alias through the project's tsconfig paths.
         tsconfig: join(PROJECT_ROOT, 'tsconfig.json'),
       },

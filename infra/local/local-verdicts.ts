@@ -1,5 +1,5 @@
 import { domainError } from '@shared/errors/domain-error';
-import { z } from 'zod';
+import * as z from '@shared/validation/zod';
 
 /** The env var `npm start` reads; see the README (Running it locally). */
 export const LOCAL_VERDICTS_ENV = 'SESAME_LOCAL_VERDICTS';
@@ -37,11 +37,11 @@ const SHORTHANDS = { pass: 'PASS', gray: 'GRAY', fail: 'FAIL' } as const;
 export const DEFAULT_LOCAL_VERDICTS = 'pass';
 
 const overridesSchema = z.strictObject({
-  spam: statusSchema.optional(),
-  virus: statusSchema.optional(),
-  spf: statusSchema.optional(),
-  dkim: statusSchema.optional(),
-  dmarc: statusSchema.optional(),
+  spam: z.optional(statusSchema),
+  virus: z.optional(statusSchema),
+  spf: z.optional(statusSchema),
+  dkim: z.optional(statusSchema),
+  dmarc: z.optional(statusSchema),
 });
 
 export class LocalVerdictsError extends domainError('InvalidLocalVerdicts') {}

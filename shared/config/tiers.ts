@@ -1,5 +1,5 @@
 import { domainError } from '../errors/domain-error';
-import { z } from 'zod';
+import * as z from '../validation/zod';
 
 const GiB = 1024 ** 3;
 const MB = 1000 ** 2;
@@ -41,9 +41,9 @@ export const DEFAULT_TIERS: TierTable = {
   },
 };
 
-const positiveInt = z.number().int().positive();
-const tierOverrideSchema = z
-  .object({
+const positiveInt = z.number().check(z.int(), z.positive());
+const tierOverrideSchema = z.partial(
+  z.strictObject({
     mailboxBytes: positiveInt,
     largeMailboxBytes: positiveInt,
     sharedMailboxBytes: positiveInt,
@@ -51,13 +51,11 @@ const tierOverrideSchema = z
     shareBytes: positiveInt,
     maxShareFileBytes: positiveInt,
     maxLinkDays: positiveInt,
-  })
-  .partial()
-  .strict();
-const tierTableOverrideSchema = z
-  .object({ commodity: tierOverrideSchema, premium: tierOverrideSchema })
-  .partial()
-  .strict();
+  }),
+);
+const tierTableOverrideSchema = z.partial(
+  z.strictObject({ commodity: tierOverrideSchema, premium: tierOverrideSchema }),
+);
 
 export class TierConfigError extends domainError('InvalidTierConfig') {}
 

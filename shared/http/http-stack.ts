@@ -4,9 +4,9 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { ZodError } from 'zod';
 import { DomainError } from '../errors/domain-error';
 import { logger } from '../log/logger';
+import * as z from '../validation/zod';
 import {
   HttpProblemError,
   PROBLEM_CODES,
@@ -46,7 +46,7 @@ function problemResponse(problem: Problem): ApiResult {
 
 /** Maps any error to problem+json; details of a 5xx stay in the log, never in the response. */
 export function toProblem(error: unknown, requestId: string): Problem {
-  if (error instanceof ZodError) {
+  if (error instanceof z.$ZodError) {
     return problemOf('InputValidationError', 'One or more parameters are not valid.', {
       instance: requestId,
       errors: error.issues.map((issue) => ({

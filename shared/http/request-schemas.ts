@@ -1,34 +1,36 @@
-import { z } from 'zod';
+import * as z from '../validation/zod';
 import { DOMAIN_NAME_PATTERN } from '../address/address';
 
 /** A DNS name of at least two labels, lower-cased (as the CDK context checks hosted domains). */
 export const domainSchema = z
   .string()
-  .trim()
-  .toLowerCase()
-  .regex(DOMAIN_NAME_PATTERN, 'must be a domain name such as trust.nhs.example');
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.regex(DOMAIN_NAME_PATTERN, 'must be a domain name such as trust.nhs.example'),
+  );
 
 /** The body of POST /admin/tenants/{tenantId}/domains. */
-export const addDomainSchema = z.object({ domain: domainSchema }).strict();
+export const addDomainSchema = z.strictObject({ domain: domainSchema });
 
 export const PAGE_LIMITS = { min: 1, max: 100, default: 25 } as const;
 
 /** The paging fields every list route takes: `limit` (1..100, default 25) and `cursor`. */
 export const pageFields = {
-  limit: z.coerce
-    .number()
-    .int()
-    .min(PAGE_LIMITS.min)
-    .max(PAGE_LIMITS.max)
-    .default(PAGE_LIMITS.default),
-  cursor: z.string().min(1).max(2048).optional(),
+  limit: z._default(
+    z.coerce.number().check(z.int(), z.minimum(PAGE_LIMITS.min), z.maximum(PAGE_LIMITS.max)),
+    PAGE_LIMITS.default,
+  ),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 };
 
-export const pageQuerySchema = z.object(pageFields).strict();
+export const pageQuerySchema = z.strictObject(pageFields);
 
-export const tenantPathSchema = z.object({ tenantId: z.string().min(1).max(64) });
+export const tenantPathSchema = z.object({
+  tenantId: z.string().check(z.minLength(1), z.maxLength(64)),
+});
 
 /** The path of DELETE /admin/tenants/{tenantId}/domains/{domain}. */
-export const domainPathSchema = tenantPathSchema.extend({ domain: domainSchema });
+export const domainPathSchema = z.extend(tenantPathSchema, { domain: domainSchema });
 
-export const formatSchema = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
+export const formatSchema = z.strictObject({ format: z._default(z.enum(['json', 'csv']), 'json') });

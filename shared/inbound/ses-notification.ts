@@ -1,56 +1,46 @@
 import { domainError } from '../errors/domain-error';
 import type { SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from '../validation/zod';
 
 /**
  * The SES receipt notification of an S3 action, as SNS delivers it to SQS (raw message
  * delivery off): SQS body = SNS envelope, whose `Message` is the SES JSON. Unknown fields pass.
  */
-const verdictSchema = z.object({ status: z.string() }).passthrough();
+const verdictSchema = z.looseObject({ status: z.string() });
 
-export const sesReceiptSchema = z
-  .object({
-    notificationType: z.literal('Received'),
-    mail: z
-      .object({
-        timestamp: z.string(),
-        source: z.string(),
-        messageId: z.string().min(1),
-        destination: z.array(z.string()).optional(),
-      })
-      .passthrough(),
-    receipt: z
-      .object({
-        timestamp: z.string(),
-        recipients: z.array(z.string()).min(1),
-        spamVerdict: verdictSchema.optional(),
-        virusVerdict: verdictSchema.optional(),
-        spfVerdict: verdictSchema.optional(),
-        dkimVerdict: verdictSchema.optional(),
-        dmarcVerdict: verdictSchema.optional(),
-        dmarcPolicy: z.string().optional(),
-        action: z
-          .object({
-            type: z.literal('S3'),
-            bucketName: z.string().min(1),
-            objectKey: z.string().min(1),
-          })
-          .passthrough(),
-      })
-      .passthrough(),
-  })
-  .passthrough();
+export const sesReceiptSchema = z.looseObject({
+  notificationType: z.literal('Received'),
+  mail: z.looseObject({
+    timestamp: z.string(),
+    source: z.string(),
+    messageId: z.string().check(z.minLength(1)),
+    destination: z.optional(z.array(z.string())),
+  }),
+  receipt: z.looseObject({
+    timestamp: z.string(),
+    recipients: z.array(z.string()).check(z.minLength(1)),
+    spamVerdict: z.optional(verdictSchema),
+    virusVerdict: z.optional(verdictSchema),
+    spfVerdict: z.optional(verdictSchema),
+    dkimVerdict: z.optional(verdictSchema),
+    dmarcVerdict: z.optional(verdictSchema),
+    dmarcPolicy: z.optional(z.string()),
+    action: z.looseObject({
+      type: z.literal('S3'),
+      bucketName: z.string().check(z.minLength(1)),
+      objectKey: z.string().check(z.minLength(1)),
+    }),
+  }),
+});
 
 export type SesReceiptNotification = z.infer<typeof sesReceiptSchema>;
 
-const snsEnvelopeSchema = z
-  .object({ Type: z.literal('Notification'), Message: z.string() })
-  .passthrough();
+const snsEnvelopeSchema = z.looseObject({ Type: z.literal('Notification'), Message: z.string() });
 
 /** SES says hello once when a topic is attached to a rule; it carries no mail. */
-const setupNotificationSchema = z
-  .object({ notificationType: z.literal('AmazonSnsSubscriptionSucceeded') })
-  .passthrough();
+const setupNotificationSchema = z.looseObject({
+  notificationType: z.literal('AmazonSnsSubscriptionSucceeded'),
+});
 
 export class InvalidNotificationError extends domainError('InvalidNotification') {}
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../validation/zod';
 import {
   decodeCursorPayload,
   encodeCursorPayload,
@@ -21,14 +21,12 @@ export interface Cursor {
 }
 
 const CURSOR_VERSION = 1;
-const cursorSchema = z
-  .object({
-    v: z.literal(CURSOR_VERSION),
-    f: z.string().min(1).max(64),
-    p: z.string().min(1).max(256),
-    i: z.string().regex(MESSAGE_ID_PATTERN),
-  })
-  .strict();
+const cursorSchema = z.strictObject({
+  v: z.literal(CURSOR_VERSION),
+  f: z.string().check(z.minLength(1), z.maxLength(64)),
+  p: z.string().check(z.minLength(1), z.maxLength(256)),
+  i: z.string().check(z.regex(MESSAGE_ID_PATTERN)),
+});
 
 /** Folder cursors are short: a folder, a sort key and a message id. */
 const MAX_FOLDER_CURSOR_CHARS = 1024;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../validation/zod';
 
 /**
  * Which attachments a tenant lets through. The defaults block what mail-borne malware arrives

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { z } from 'zod';
+import * as z from '../validation/zod';
 import { IMPORT_PREFIX } from '../config/resource-names';
 import type { TierTable } from '../config/tiers';
 import { AlreadyExistsError } from '../errors/common-errors';
@@ -50,14 +50,12 @@ export interface ImportDeps {
   tiers: TierTable;
 }
 
-const rowSchema = z
-  .object({
-    address: z.email().max(254),
-    displayName: z.string().trim().min(1).max(128),
-    jobTitle: z.string().trim().max(128).optional(),
-    role: z.enum(['user', 'tenant-admin']).optional(),
-  })
-  .strict();
+const rowSchema = z.strictObject({
+  address: z.email().check(z.maxLength(254)),
+  displayName: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
+  jobTitle: z.optional(z.string().check(z.trim(), z.maxLength(128))),
+  role: z.optional(z.enum(['user', 'tenant-admin'])),
+});
 
 export const importObjectKey = (tenantId: string, jobId: string) =>
   `${IMPORT_PREFIX}${tenantId}/${jobId}.csv`;

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from '@shared/validation/zod';
 import { httpHandler } from '@shared/http/http-stack';
 import { callerOf } from '@shared/http/identity';
 import { HttpProblemError } from '@shared/http/problem';
@@ -37,6 +37,18 @@ describe('the error contract', () => {
     const body = JSON.parse((await handler(event, context)).body!);
     expect(body.code).toBe('InputValidationError');
     expect(body.errors.map((e: { path: string }) => e.path)).toEqual(['limit', 'folder']);
+  });
+
+  it('says in English what is wrong with each field', async () => {
+    const handler = httpHandler(async () => {
+      z.strictObject({ limit: z.number().check(z.maximum(100)) }).parse({ limit: 101, x: 1 });
+      return { statusCode: 200 };
+    });
+    const body = JSON.parse((await handler(event, context)).body!);
+    expect(body.errors).toEqual([
+      { path: 'limit', message: 'Too big: expected number to be <=100' },
+      { path: '', message: 'Unrecognized key: "x"' },
+    ]);
   });
 
   it('keeps the details of an unexpected error out of the response', async () => {

@@ -28,7 +28,7 @@ afterAll(() => {
 describe('the presigned import upload URL', () => {
   it('carries no checksum, signed with the S3 client the tenant-admin function uses', async () => {
     // The very client functions/tenant-admin/handler.ts hands to S3ImportFiles.
-    const { s3 } = await import('@shared/aws/clients');
+    const { s3 } = await import('@shared/aws/s3-client');
     const url = await new S3ImportFiles(s3, 'attachments').uploadUrl(KEY, 900);
 
     expect(new URL(url).pathname).toContain(KEY);

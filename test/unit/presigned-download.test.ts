@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { S3_CHECKSUMS } from '@shared/aws/s3-options';
 import { S3DownloadLinks } from '@shared/blob/s3-download-links';
 
-// Built as shared/aws/clients.ts builds the Lambda's client (no endpoint: real S3 URLs).
+// Built as shared/aws/s3-client.ts builds the Lambda's client (no endpoint: real S3 URLs).
 const client = new S3Client({
   region: 'eu-west-1',
   credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
