@@ -11,15 +11,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct, IConstruct } from 'constructs';
 import { FUNCTION_LIMITS } from '@shared/config/function-limits';
-import {
-  BODY_PREFIX,
-  ENV,
-  IMPORT_PREFIX,
-  PART_PREFIX,
-  RAW_MAIL_PREFIX,
-  SYSTEM_NOTICE_PREFIX,
-  type FunctionId,
-} from '@shared/config/resource-names';
+import { ENV, OBJECT_PREFIX_CONTENTS, type FunctionId } from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
 import {
   ESM_REQUIRE_BANNER,
@@ -44,15 +36,6 @@ export type BucketEnvName = typeof ENV.rawMailBucket | typeof ENV.attachmentsBuc
 export type ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject';
 /** Object access to one bucket, by key prefix (shared/config/resource-names). */
 export type PrefixGrants = Readonly<Partial<Record<string, readonly ObjectAction[]>>>;
-
-/** What each fixed prefix holds, for the cdk-nag reasons: the key names only known at run time. */
-const PREFIX_CONTENTS: Record<string, string> = {
-  [RAW_MAIL_PREFIX]: 'raw mail as SES stores it (inbound/<sesMessageId>)',
-  [PART_PREFIX]: 'decoded parts of a received message (attachments/<sesMessageId>/<n>)',
-  [BODY_PREFIX]: 'bodies moved out of an over-size item (bodies/<sesMessageId>.<part>)',
-  [SYSTEM_NOTICE_PREFIX]: 'the .eml of system notices (system/<sesMessageId>.eml)',
-  [IMPORT_PREFIX]: 'CSV import uploads (imports/<tenantId>/<jobId>.csv)',
-};
 
 /**
  * The table key's use, as the CDK table grants give it: reading needs Decrypt; DynamoDB uses the
@@ -203,7 +186,7 @@ export class SesameFunction extends NodejsFunction {
       byActions.set(actionSet, [...(byActions.get(actionSet) ?? []), prefix]);
       this.acknowledgeWildcard(
         `Resource::<${bucketId}.Arn>/${prefix}*`,
-        `${PREFIX_CONTENTS[prefix] ?? prefix}: keys named at run time; ` +
+        `${OBJECT_PREFIX_CONTENTS[prefix] ?? prefix}: keys named at run time; ` +
           `${[...actions].sort().join(', ')} only, under ${prefix} of this one bucket.`,
       );
     }

@@ -52,3 +52,15 @@ export const IMPORT_PREFIX = 'imports/';
 /** The Lambda functions of the app: the route table and CDK refer to them by these ids. */
 export const FUNCTION_IDS = ['ingest', 'mailbox', 'admin', 'tenant-admin', 'account'] as const;
 export type FunctionId = (typeof FUNCTION_IDS)[number];
+
+/**
+ * What each fixed object prefix holds (the key names under it are only known at run time): the
+ * reasons CDK's least-privilege grants and their cdk-nag acknowledgements give.
+ */
+export const OBJECT_PREFIX_CONTENTS: Readonly<Record<string, string>> = {
+  [RAW_MAIL_PREFIX]: 'raw mail as SES stores it (inbound/<sesMessageId>)',
+  [PART_PREFIX]: 'decoded parts of a received message (attachments/<sesMessageId>/<n>)',
+  [BODY_PREFIX]: 'bodies moved out of an over-size item (bodies/<sesMessageId>.<part>)',
+  [SYSTEM_NOTICE_PREFIX]: 'the .eml of system notices (system/<sesMessageId>.eml)',
+  [IMPORT_PREFIX]: 'CSV import uploads (imports/<tenantId>/<jobId>.csv)',
+};
