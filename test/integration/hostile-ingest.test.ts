@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/process-batch';
-import { createMailboxHandler } from '../../functions/mailbox/mailbox-api';
+import type { createMailboxHandler } from '../../functions/mailbox/mailbox-api';
 import { ingestMessage, type IngestDeps } from '@shared/inbound/ingest-message';
 import { STRING_BYTE_LIMITS } from '@shared/inbound/item-bounds';
 import { deriveMessageId } from '@shared/mailbox/message-id';
@@ -13,8 +13,9 @@ import type { VirusScanner } from '@shared/scan/virus-scanner';
 import { startIngestQueue } from '../../infra/local/ingest-queue';
 import { apiEvent } from '@test/support/api-event';
 import { longDisplayNamesMail, ltHtmlMail, zipBombMail } from '@test/support/hostile-mail';
-import { ingestDepsOf, mailboxApiDepsOf } from '@test/support/ingest-deps';
-import { simpleMail, startLocalWorld, type LocalWorld } from '@test/support/local-world';
+import { ingestDepsOf } from '@test/support/ingest-deps';
+import { useDemoMailboxWorld } from '@test/support/demo-mailbox-world';
+import { simpleMail, type LocalWorld } from '@test/support/local-world';
 
 /**
  * Hostile mail that used to fail every delivery and be parked: each is now stored and readable,
@@ -26,19 +27,7 @@ const context = { awsRequestId: 'test' } as Context;
 let world: LocalWorld;
 let deps: IngestDeps;
 let api: ReturnType<typeof createMailboxHandler>;
-
-beforeAll(async () => {
-  world = await startLocalWorld();
-  const apiDeps = mailboxApiDepsOf(world);
-  deps = apiDeps;
-  api = createMailboxHandler(apiDeps);
-  await world.addTenant('demo', ['demo.test']);
-  await world.addMailbox('alice@demo.test', 'demo');
-});
-
-afterAll(async () => {
-  await world?.stop();
-});
+useDemoMailboxWorld((started) => ({ world, deps, api } = started));
 
 async function call(
   routeKey: string,

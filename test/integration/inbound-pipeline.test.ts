@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMailboxHandler } from '../../functions/mailbox/mailbox-api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { createMailboxHandler } from '../../functions/mailbox/mailbox-api';
 import { ingestMessage, type IngestDeps } from '@shared/inbound/ingest-message';
 import { deriveMessageId } from '@shared/mailbox/message-id';
 import { MIME_LIMITS, UNPARSED_PLACEHOLDER } from '@shared/mime/parse-message';
@@ -14,8 +14,9 @@ import {
   manyParts,
   manyPartsWithAttachment,
 } from '@test/support/hostile-mail';
-import { mailboxApiDepsOf } from '@test/support/ingest-deps';
-import { simpleMail, startLocalWorld, type LocalWorld } from '@test/support/local-world';
+
+import { useDemoMailboxWorld } from '@test/support/demo-mailbox-world';
+import { simpleMail, type LocalWorld } from '@test/support/local-world';
 
 const alice = { address: 'alice@demo.test', tenantId: 'demo' };
 const context = { awsRequestId: 'test' } as Context;
@@ -24,14 +25,9 @@ const PDF = Buffer.from('%PDF-1.4\n% a discharge letter\n%%EOF\n');
 let world: LocalWorld;
 let deps: IngestDeps;
 let api: ReturnType<typeof createMailboxHandler>;
+useDemoMailboxWorld((started) => ({ world, deps, api } = started));
 
 beforeAll(async () => {
-  world = await startLocalWorld();
-  const apiDeps = mailboxApiDepsOf(world);
-  deps = apiDeps;
-  api = createMailboxHandler(apiDeps);
-  await world.addTenant('demo', ['demo.test']);
-  await world.addMailbox('alice@demo.test', 'demo');
   await world.tenancy.createTenant({
     id: 'lab',
     name: 'Lab',
@@ -42,10 +38,6 @@ beforeAll(async () => {
     attachmentPolicy: { blockedExtensions: [] },
   });
   await world.addMailbox('tech@lab.test', 'lab');
-});
-
-afterAll(async () => {
-  await world?.stop();
 });
 
 async function call(

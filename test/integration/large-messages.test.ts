@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMailboxHandler } from '../../functions/mailbox/mailbox-api';
+import { describe, expect, it } from 'vitest';
+import type { createMailboxHandler } from '../../functions/mailbox/mailbox-api';
 import { ingestMessage, ITEM_LIMITS, type IngestDeps } from '@shared/inbound/ingest-message';
 import { LINKED_BODY_BYTES } from '@shared/inbound/store-parts';
 import { deriveMessageId } from '@shared/mailbox/message-id';
@@ -8,8 +8,9 @@ import { MAX_DISPLAY_NAME_LENGTH } from '@shared/mime/display-name';
 import { MIME_LIMITS } from '@shared/mime/parse-message';
 import { apiEvent } from '@test/support/api-event';
 import { mailWithAttachments } from '@test/support/hostile-mail';
-import { mailboxApiDepsOf } from '@test/support/ingest-deps';
-import { simpleMail, startLocalWorld, type LocalWorld } from '@test/support/local-world';
+
+import { useDemoMailboxWorld } from '@test/support/demo-mailbox-world';
+import { simpleMail, type LocalWorld } from '@test/support/local-world';
 
 /**
  * Messages whose item would pass DynamoDB's 400 KB limit if it carried everything: they must
@@ -24,19 +25,7 @@ const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 let world: LocalWorld;
 let deps: IngestDeps;
 let api: ReturnType<typeof createMailboxHandler>;
-
-beforeAll(async () => {
-  world = await startLocalWorld();
-  const apiDeps = mailboxApiDepsOf(world);
-  deps = apiDeps;
-  api = createMailboxHandler(apiDeps);
-  await world.addTenant('demo', ['demo.test']);
-  await world.addMailbox('alice@demo.test', 'demo');
-});
-
-afterAll(async () => {
-  await world?.stop();
-});
+useDemoMailboxWorld((started) => ({ world, deps, api } = started));
 
 async function call(routeKey: string, pathParameters: Record<string, string> = {}) {
   const result = await api(

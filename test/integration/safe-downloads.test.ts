@@ -1,13 +1,14 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMailboxHandler } from '../../functions/mailbox/mailbox-api';
+import { describe, expect, it } from 'vitest';
+import type { createMailboxHandler } from '../../functions/mailbox/mailbox-api';
 import { ingestMessage, type IngestDeps } from '@shared/inbound/ingest-message';
 import { deriveMessageId } from '@shared/mailbox/message-id';
 import { keys } from '@shared/store/keys';
 import { apiEvent } from '@test/support/api-event';
-import { mailboxApiDepsOf } from '@test/support/ingest-deps';
-import { startLocalWorld, type LocalWorld } from '@test/support/local-world';
+
+import { useDemoMailboxWorld } from '@test/support/demo-mailbox-world';
+import type { LocalWorld } from '@test/support/local-world';
 
 /**
  * Mail whose HTML or attachments would run script on a reader's screen: the API returns the HTML
@@ -69,19 +70,7 @@ function hostileMail(subject: string): string {
 let world: LocalWorld;
 let deps: IngestDeps;
 let api: ReturnType<typeof createMailboxHandler>;
-
-beforeAll(async () => {
-  world = await startLocalWorld();
-  const apiDeps = mailboxApiDepsOf(world);
-  deps = apiDeps;
-  api = createMailboxHandler(apiDeps);
-  await world.addTenant('demo', ['demo.test']);
-  await world.addMailbox('alice@demo.test', 'demo');
-});
-
-afterAll(async () => {
-  await world?.stop();
-});
+useDemoMailboxWorld((started) => ({ world, deps, api } = started));
 
 async function call(routeKey: string, pathParameters: Record<string, string> = {}) {
   const result = await api(apiEvent({ routeKey, caller: alice, pathParameters }), context);
