@@ -1,32 +1,16 @@
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLAIMS } from '@shared/http/identity';
 import { localCognitoClient } from '../../infra/local/cognito-emulator';
 import type { LocalRuntime } from '../../infra/local/local-runtime';
-import { emulatorToken } from '@test/support/emulator-token';
-import { httpClient } from '@test/support/http-client';
-import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
+import type { httpClient } from '@test/support/http-client';
+import { useOperatorSesame } from '@test/support/operator-sesame';
 
-let dataDir: string;
 let sesame: LocalRuntime;
 let api: ReturnType<typeof httpClient>;
 let platform: string;
-
-beforeAll(async () => {
-  ({ sesame, dataDir } = await startTestSesame('sign-in'));
-  api = httpClient(sesame.api.url);
-  // The demo operator: the platform-admin group in the token and the role stored on the mailbox.
-  platform = await emulatorToken(sesame, {
-    address: 'ops@demo.test',
-    tenantId: 'demo',
-    groups: ['platform-admin'],
-  });
-});
-
-afterAll(async () => {
-  await stopTestSesame(sesame, dataDir);
-});
+useOperatorSesame('sign-in', (started) => ({ sesame, api, platform } = started));
 
 async function addUser(address: string, role?: 'tenant-admin') {
   const created = await api('POST', '/tenants/demo/users', platform, {

@@ -1,34 +1,19 @@
 import { createTransport } from 'nodemailer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DnsRecord } from '@shared/domains/dns-records';
 import type { MessageSummary } from '@shared/mailbox/model';
 import type { LocalRuntime } from '../../infra/local/local-runtime';
 import { LOCAL_REGION } from '../../infra/local/local-aws';
-import { httpClient } from '@test/support/http-client';
+import type { httpClient } from '@test/support/http-client';
 import { emulatorToken } from '@test/support/emulator-token';
-import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
+import { useOperatorSesame } from '@test/support/operator-sesame';
 
 const DOMAIN = 'new-trust.example';
 
-let dataDir: string;
 let sesame: LocalRuntime;
 let api: ReturnType<typeof httpClient>;
 let platform: string;
-
-beforeAll(async () => {
-  ({ sesame, dataDir } = await startTestSesame('domains'));
-  api = httpClient(sesame.api.url);
-  // The demo operator: the platform-admin group in the token and the role stored on the mailbox.
-  platform = await emulatorToken(sesame, {
-    address: 'ops@demo.test',
-    tenantId: 'demo',
-    groups: ['platform-admin'],
-  });
-});
-
-afterAll(async () => {
-  await stopTestSesame(sesame, dataDir);
-});
+useOperatorSesame('domains', (started) => ({ sesame, api, platform } = started));
 
 function smtp() {
   return createTransport({ host: sesame.smtp.host, port: sesame.smtp.port, ignoreTLS: true });
