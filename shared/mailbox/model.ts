@@ -1,7 +1,19 @@
 import type { Address, AttachmentMeta } from '../mime/mail-parts';
 import type { ScanReport, Verdict } from '../scan/verdict';
 
-export const FOLDERS = ['inbox', 'junk', 'quarantine'] as const;
+/**
+ * The system folders every mailbox has, by role name. Sending fills `sent` and `drafts`;
+ * organising mail (moves, deletes, archive) uses `deleted` and `archive`.
+ */
+export const FOLDERS = [
+  'inbox',
+  'drafts',
+  'sent',
+  'junk',
+  'quarantine',
+  'deleted',
+  'archive',
+] as const;
 export type FolderId = (typeof FOLDERS)[number];
 
 /** The verdicts SES (or the local listener) reported for a message. */
