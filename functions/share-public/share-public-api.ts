@@ -1,0 +1,157 @@
+import * as z from '@shared/validation/zod';
+import type { ApiEvent, ApiResult } from '@shared/http/http-stack';
+import { PROBLEM_CONTENT_TYPE, problemOf, type ProblemCode } from '@shared/http/problem';
+import { routedHandler } from '@shared/http/route-dispatch';
+import type { PublicClient, PublicLinkDeps } from '@shared/share/link-deps';
+import {
+  LinkGoneError,
+  PasswordRefusedError,
+  PasswordRequiredError,
+  TooManyAttemptsError,
+} from '@shared/share/link-model';
+import { MAX_LINK_PASSWORD_LENGTH } from '@shared/share/link-password';
+import { grantDownload, viewLink } from '@shared/share/open-link';
+import { PASSWORD_ATTEMPTS } from '@shared/share/attempt-limits';
+import { ASSETS } from './page-assets';
+import { htmlPage, publicHeaders } from './page-headers';
+import { BAD_REQUEST_PAGE, GONE_PAGE, sharePage, type PageNotice } from './share-page';
+
+export interface SharePublicDeps extends PublicLinkDeps {
+  /** The origin presigned URLs point at (the form's 303 goes there; the CSP must allow it). */
+  objectOrigin: (bucket: string) => Promise<string>;
+}
+
+const downloadJsonSchema = z.strictObject({
+  password: z.optional(z.string().check(z.maxLength(MAX_LINK_PASSWORD_LENGTH))),
+});
+
+/** The one 410, for HTML and for JSON clients: fixed bytes and fixed headers. */
+const GONE_HTML = htmlPage(410, GONE_PAGE);
+const { instance: _none, ...goneProblem } = problemOf('LinkGone');
+const GONE_JSON: ApiResult = {
+  statusCode: 410,
+  headers: publicHeaders(PROBLEM_CONTENT_TYPE),
+  body: JSON.stringify(goneProblem),
+};
+
+const tokenOf = (event: ApiEvent) => event.pathParameters?.token ?? '';
+
+function clientOf(event: ApiEvent): PublicClient {
+  return {
+    address: event.requestContext.http.sourceIp,
+    userAgent: event.requestContext.http.userAgent ?? '',
+  };
+}
+
+function bodyText(event: ApiEvent): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/** A JSON client (an API caller), or a browser posting a form. */
+function wantsJson(event: ApiEvent): boolean {
+  return /^application\/json\b/i.test(event.headers['content-type'] ?? '');
+}
+
+class BadFormError extends Error {}
+
+/** The form's password field, or a JSON `{ password? }`; anything else is bad input. */
+function passwordOf(event: ApiEvent): string | undefined {
+  const text = bodyText(event);
+  if (wantsJson(event)) {
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : {};
+    } catch {
+      throw new BadFormError();
+    }
+    const result = downloadJsonSchema.safeParse(parsed);
+    if (!result.success) throw new BadFormError();
+    return result.data.password;
+  }
+  const password = new URLSearchParams(text).get('password') ?? undefined;
+  if (password !== undefined && password.length > MAX_LINK_PASSWORD_LENGTH) throw new BadFormError();
+  return password;
+}
+
+function problem(code: ProblemCode, extra: Record<string, string> = {}): ApiResult {
+  const { instance: _i, ...body } = problemOf(code);
+  return {
+    statusCode: body.status,
+    headers: { ...publicHeaders(PROBLEM_CONTENT_TYPE), ...extra },
+    body: JSON.stringify(body),
+  };
+}
+
+const RETRY_AFTER = { 'retry-after': String(PASSWORD_ATTEMPTS.perLinkAndClient.windowSeconds) };
+
+/** A refused download: the page again with why (or problem+json for a JSON client). */
+async function refused(
+  deps: SharePublicDeps,
+  event: ApiEvent,
+  error: unknown,
+): Promise<ApiResult> {
+  if (error instanceof LinkGoneError) return wantsJson(event) ? GONE_JSON : GONE_HTML;
+  if (error instanceof BadFormError) {
+    return wantsJson(event) ? problem('InputValidationError') : htmlPage(400, BAD_REQUEST_PAGE);
+  }
+  const [code, notice, status, extra]: [ProblemCode, PageNotice, number, Record<string, string>] =
+    error instanceof PasswordRefusedError
+      ? ['PasswordRefused', 'password-refused', 403, {}]
+      : error instanceof PasswordRequiredError
+        ? ['PasswordRequired', 'password-required', 403, {}]
+        : error instanceof TooManyAttemptsError
+          ? ['TooManyAttempts', 'too-many-attempts', 429, RETRY_AFTER]
+          : (() => {
+              throw error;
+            })();
+  if (wantsJson(event)) return problem(code, extra);
+  return renderPage(deps, event, status, notice, extra);
+}
+
+async function renderPage(
+  deps: SharePublicDeps,
+  event: ApiEvent,
+  status: number,
+  notice?: PageNotice,
+  extra: Record<string, string> = {},
+): Promise<ApiResult> {
+  const token = tokenOf(event);
+  try {
+    const page = await viewLink(deps, token);
+    return htmlPage(status, sharePage(token, page, notice), await deps.objectOrigin(page.bucket), extra);
+  } catch (error) {
+    if (error instanceof LinkGoneError) return GONE_HTML;
+    throw error;
+  }
+}
+
+/**
+ * The public side of share links: no token, no cookie, one answer for every link that does not
+ * open. Browsers get HTML (forms, no script); API callers that send JSON get JSON.
+ */
+export function createSharePublicHandler(deps: SharePublicDeps) {
+  return routedHandler('share-public', async () => [], {
+    'GET /s/{token}': (event) => renderPage(deps, event, 200),
+    'POST /s/{token}/download': async (event) => {
+      try {
+        const download = await grantDownload(deps, tokenOf(event), passwordOf(event), clientOf(event));
+        const headers = { ...publicHeaders('application/json'), location: download.url };
+        return wantsJson(event)
+          ? { statusCode: 303, headers, body: JSON.stringify(download) }
+          : { statusCode: 303, headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' }, body: '' };
+      } catch (error) {
+        return refused(deps, event, error);
+      }
+    },
+    'GET /assets/{name}': async (event) => {
+      const asset = ASSETS[event.pathParameters?.name ?? ''];
+      if (!asset) return problem('NoSuchRoute');
+      return {
+        statusCode: 200,
+        headers: { ...publicHeaders(asset.contentType), 'cache-control': 'public, max-age=3600' },
+        body: asset.body,
+      };
+    },
+  });
+}
