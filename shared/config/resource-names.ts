@@ -19,12 +19,17 @@ export const ENV = {
   localDomains: 'SESAME_LOCAL_DOMAINS',
   /** `host:port` of a clamd to scan every inbound message with; unset: our own checks only. */
   clamdAddress: 'SESAME_CLAMD',
+  // Large-file share (issue 9).
+  /** The share bucket: multipart uploads straight from the browser, scanned before any link. */
+  shareBucket: 'SESAME_SHARE_BUCKET',
 } as const;
 
 export const LOCAL_RESOURCE_NAMES = {
   table: 'sesame-mail',
   rawMailBucket: 'sesame-raw-mail',
   attachmentsBucket: 'sesame-attachments',
+  // Large-file share (issue 9).
+  shareBucket: 'sesame-shares',
 } as const;
 
 /**
@@ -49,6 +54,9 @@ export const SYSTEM_NOTICE_PREFIX = 'system/';
 /** Prefix of the attachments bucket under which tenant admins upload CSV imports (presigned PUT). */
 export const IMPORT_PREFIX = 'imports/';
 
+/** Prefix of the share bucket under which each shared file is one object (issue 9). */
+export const SHARE_PREFIX = 'shares/';
+
 /** The Lambda functions of the app: the route table and CDK refer to them by these ids. */
 export const FUNCTION_IDS = ['ingest', 'mailbox', 'admin', 'tenant-admin', 'account'] as const;
 export type FunctionId = (typeof FUNCTION_IDS)[number];
@@ -63,4 +71,6 @@ export const OBJECT_PREFIX_CONTENTS: Readonly<Record<string, string>> = {
   [BODY_PREFIX]: 'bodies moved out of an over-size item (bodies/<sesMessageId>.<part>)',
   [SYSTEM_NOTICE_PREFIX]: 'the .eml of system notices (system/<sesMessageId>.eml)',
   [IMPORT_PREFIX]: 'CSV import uploads (imports/<tenantId>/<jobId>.csv)',
+  // Large-file share (issue 9), in the share bucket.
+  [SHARE_PREFIX]: 'shared files, uploaded in parts (shares/<tenantId>/<shareId>)',
 };

@@ -19,25 +19,40 @@ function startKey(cursor: string, partition: string): Record<string, string> {
 export async function queryPartition(
   client: DynamoDBDocumentClient,
   tableName: string,
-  query: { partition: string; prefix?: string; limit: number; cursor?: string },
+  query: {
+    partition: string;
+    prefix?: string;
+    limit: number;
+    cursor?: string;
+    /** Descending sort key (shares: newest first). */
+    newestFirst?: boolean;
+    /** Only sort keys up to this one (the share sweep: due at or before now). */
+    sortKeyAtMost?: string;
+  },
 ): Promise<{ items: Record<string, unknown>[]; next?: string }> {
   const start = query.cursor ? startKey(query.cursor, query.partition) : undefined;
+  const sortCondition = query.prefix
+    ? ' AND begins_with(#sk, :prefix)'
+    : query.sortKeyAtMost
+      ? ' AND #sk <= :atMost'
+      : '';
+  const sorted = Boolean(query.prefix ?? query.sortKeyAtMost);
   const result = await client.send(
     new QueryCommand({
       TableName: tableName,
       IndexName: INDEX.name,
-      KeyConditionExpression: query.prefix
-        ? '#pk = :pk AND begins_with(#sk, :prefix)'
-        : '#pk = :pk',
+      KeyConditionExpression: `#pk = :pk${sortCondition}`,
       ExpressionAttributeNames: {
         '#pk': INDEX.partitionKey,
-        ...(query.prefix && { '#sk': INDEX.sortKey }),
+        ...(sorted && { '#sk': INDEX.sortKey }),
       },
       ExpressionAttributeValues: {
         ':pk': query.partition,
         ...(query.prefix && { ':prefix': query.prefix }),
+        ...(!query.prefix && query.sortKeyAtMost && { ':atMost': query.sortKeyAtMost }),
       },
       Limit: query.limit,
+      ...(query.newestFirst && { ScanIndexForward: false }),
       ...(start && { ExclusiveStartKey: start }),
     }),
   );

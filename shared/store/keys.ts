@@ -58,6 +58,26 @@ export const keys = {
     PK: `MBX#${address}`,
     SK: `DIR#${scope}#${slot}`,
   }),
+  // Large-file share (issue 9): every item of a share lives in its own partition `SHARE#<id>`,
+  // so one IAM LeadingKeys pattern covers them and no share item sits in a mailbox's partition.
+  /** The share itself (shared/share/model). On GSI3 under its owner (ownerShares). */
+  share: (id: string) => ({ PK: `SHARE#${id}`, SK: 'SHARE' }),
+  /** The share's due marker, on GSI3 under the day it falls due (sharesDue): the sweep's index. */
+  shareDue: (id: string) => ({ PK: `SHARE#${id}`, SK: 'DUE' }),
+  /** The share's entry in its tenant's listing, on GSI3 under tenantShares. */
+  shareTenantEntry: (id: string) => ({ PK: `SHARE#${id}`, SK: 'TENANT' }),
+  /** One audit event; `n` keeps two events of the same millisecond apart. */
+  shareEvent: (id: string, at: string, n: string) => ({
+    PK: `SHARE#${id}`,
+    SK: `EVENT#${at}#${n}`,
+  }),
+  shareEventPrefix: 'EVENT#',
+  sharePartition: (id: string) => `SHARE#${id}`,
+  /** GSI3 partitions: an owner's shares, a tenant's shares (sorted `<createdAt>#<id>`), and the
+   * shares falling due on one UTC day (sorted `<dueAt>#<id>`). */
+  ownerShares: (owner: string) => `MBX#${owner}#SHARES`,
+  tenantShares: (tenantId: string) => `TENANT#${tenantId}#SHARES`,
+  sharesDue: (day: string) => `SHARES#DUE#${day}`,
   // Share links and the public page (issue 9, share-links).
   /** A share link, under the SHA-256 of its token: the only way in from a public URL. */
   link: (tokenHash: string) => ({ PK: `LINK#${tokenHash}`, SK: 'LINK' }),

@@ -10,6 +10,15 @@
  * `STORED#<sesMessageId>`/`STORED` (removed by TTL once purged),
  * transfer offer `TENANT#<id>`/`OFFER#<offerId>` (one copy on each of its two tenants, listed
  * on GSI3 under `TENANT#<id>#TRANSFERS`, removed by TTL after expiry).
+ *
+ * Large-file share (issue 9; shared/share, shared/store/dynamo-share-store), all in the share's
+ * own partition: the share `SHARE#<id>`/`SHARE` (on GSI3 under `MBX#<owner>#SHARES`, sorted
+ * `<createdAt>#<id>`; TTL a week after its expiry, as a backstop to the sweep), its due marker
+ * `SHARE#<id>`/`DUE` (on GSI3 under `SHARES#DUE#<YYYY-MM-DD>`, sorted `<dueAt>#<id>`: the upload
+ * deadline while uploading, then the expiry; the sweep's index), its tenant listing entry
+ * `SHARE#<id>`/`TENANT` (on GSI3 under `TENANT#<tenantId>#SHARES`, sorted `<createdAt>#<id>`),
+ * and its audit trail `SHARE#<id>`/`EVENT#<time>#<n>` (TTL 90 days past the share's expiry).
+ * The share space used is `shareBytesUsed` on the owner's mailbox item.
  */
 import type { MessageSummary } from '../mailbox/model';
 

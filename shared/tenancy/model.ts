@@ -36,6 +36,8 @@ export interface Mailbox {
   lastSeenAt?: string;
   /** Highest quota threshold (80, 90, 100) its owner was told about; see shared/quota. */
   quotaNoticeLevel?: number;
+  /** Bytes of share space reserved by the user's shares (issue 9; shared/share); absent: 0. */
+  shareBytesUsed?: number;
 }
 
 /**

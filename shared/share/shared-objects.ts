@@ -1,0 +1,51 @@
+import type { Readable } from 'node:stream';
+
+export interface UploadedPart {
+  partNumber: number;
+  size: number;
+  etag: string;
+}
+
+export interface PartUrl {
+  partNumber: number;
+  url: string;
+}
+
+/**
+ * The share bucket's objects (issue 9): S3 multipart uploads driven by presigned part URLs, so
+ * the bytes never pass a Lambda. S3SharedObjects in AWS; locally the same adapter against s3rver,
+ * with its gaps (ListParts, AbortMultipartUpload) covered by LocalSharedObjects in infra/local.
+ */
+export interface SharedObjects {
+  readonly bucket: string;
+  createUpload(key: string, contentType: string): Promise<string>;
+  /** Presigned UploadPart URLs, each valid `expiresInSeconds`. */
+  partUrls(
+    key: string,
+    uploadId: string,
+    partNumbers: number[],
+    expiresInSeconds: number,
+  ): Promise<PartUrl[]>;
+  /** The parts S3 holds for the upload, by part number (the server's own view). */
+  listParts(key: string, uploadId: string): Promise<UploadedPart[]>;
+  completeUpload(key: string, uploadId: string, parts: UploadedPart[]): Promise<void>;
+  /** Drops the upload and its parts; an upload already gone is not an error. */
+  abortUpload(key: string, uploadId: string): Promise<void>;
+  /** The stored object's size, undefined if there is none. */
+  sizeOf(key: string): Promise<number | undefined>;
+  /** The object's bytes as a stream (the scan reads it once, front to back). */
+  read(key: string): Promise<Readable>;
+  /** `length` bytes from `offset` (a zip's central directory is at the end). */
+  readRange(key: string, offset: number, length: number): Promise<Buffer>;
+  /** Deletes the object; one already gone is not an error. */
+  delete(key: string): Promise<void>;
+  /**
+   * A presigned GET answered with these headers (share-links' grants: an RFC 6266 attachment
+   * from shared/mime/display-name's contentDisposition, at most 5 minutes). Only for shareable
+   * shares (model.ts isShareable).
+   */
+  downloadUrl(
+    key: string,
+    options: { contentDisposition: string; contentType: string; expiresInSeconds: number },
+  ): Promise<string>;
+}
