@@ -8,6 +8,7 @@ import { callerOf } from '@shared/http/identity';
 import { MIN_QUERY_CHARS, searchDirectory } from '@shared/tenancy/directory';
 import { DIRECTORY_SCOPES, normaliseTerm } from '@shared/tenancy/directory-terms';
 import type { TenancyStore } from '@shared/tenancy/tenancy-store';
+import { DEFAULT_TIERS, type TierTable } from '@shared/config/tiers';
 
 const directoryQuerySchema = z.strictObject({
   q: z.string().check(
@@ -22,6 +23,8 @@ const directoryQuerySchema = z.strictObject({
 
 export interface AccountApiDeps extends SignedInDeps {
   store: TenancyStore;
+  /** The tier table, for the share space allowed (issue 9); default the DESIGN numbers. */
+  tiers?: TierTable;
 }
 
 /** Every signed-in user's own account (`/me`) and the staff directory. */
@@ -42,6 +45,12 @@ export function createAccountHandler(deps: AccountApiDeps) {
         quotaBytes: mailbox.quotaBytes,
         usedBytes: mailbox.usedBytes,
         messageCount: mailbox.messageCount,
+        // Large-file share (issue 9): the space reserved by the user's shares, and the tier's.
+        shareBytesUsed: mailbox.shareBytesUsed ?? 0,
+        shareBytesAllowed: tenant ? (deps.tiers ?? DEFAULT_TIERS)[tenant.tier].shareBytes : null,
+        maxShareFileBytes: tenant
+          ? (deps.tiers ?? DEFAULT_TIERS)[tenant.tier].maxShareFileBytes
+          : null,
       });
     },
     'GET /directory': async (event) => {

@@ -10,4 +10,5 @@ const config = loadRuntimeConfig();
 export const handler = createAccountHandler({
   store: new DynamoTenancyStore(dynamo, config.tableName),
   mail: new DynamoMailStore(dynamo, config.tableName),
+  tiers: config.tiers,
 });

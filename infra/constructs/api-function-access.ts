@@ -19,7 +19,7 @@ import { partitionCondition } from './table-partitions';
  * under which prefixes, and the narrow, attribute-conditioned writes of the mail readers.
  * MailApi applies them; a function id with no entry fails the synth (apiFunctionAccess).
  */
-export type ApiFunctionId = Exclude<FunctionId, 'ingest'>;
+export type ApiFunctionId = Exclude<FunctionId, 'ingest' | 'share-scan' | 'share-sweep'>;
 
 /** What each API function may do with SES identities (tenant domains, shared/domains). */
 export type IdentityAccess = 'none' | 'read' | 'manage';
@@ -88,6 +88,9 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
     // Only tenant-admin creates, changes and removes users.
     signInAccounts: true,
   },
+  // Large-file share (issue 9): reads here; its share items, the share space on the mailbox
+  // item and the share bucket's objects are granted by FileShare (infra/constructs/file-share).
+  shares: { table: 'RO', objects: {}, purge: false, identities: 'none', signInAccounts: false },
 };
 
 /**

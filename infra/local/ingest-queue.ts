@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { SesReceiptNotification } from '@shared/inbound/ses-notification';
 import { logger } from '@shared/log/logger';
 import { INGEST_MAX_RECEIVE_COUNT } from '@shared/config/ingest-queue';
@@ -22,7 +22,7 @@ export const RESCAN_INTERVAL_MS = 1_000;
 /** With ReportBatchItemFailures on, no response (or an empty list) means the whole batch succeeded. */
 export type SqsBatchHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
-export interface IngestQueueOptions {
+export interface IngestQueueOptions<T = SesReceiptNotification> {
   /** The ingest function's handler, called exactly as Lambda's SQS event source calls it. */
   handler: SqsBatchHandler;
   /** Pending records live in `<dataDir>/queue/`, parked ones in `<dataDir>/dead-letter/`. */
@@ -32,11 +32,19 @@ export interface IngestQueueOptions {
   batchSize?: number;
   /** Wait before receive number `attempt + 1`; tests pass a short one. */
   backoffMs?: (attempt: number) => number;
+  /**
+   * Another queue than ingest's (the share scan's, issue 9): its folder names under `dataDir`,
+   * how a payload becomes the SQS record its function receives, and what names it in logs.
+   */
+  queueDirName?: string;
+  deadLetterDirName?: string;
+  toRecord?: (payload: T, receiveCount: number) => SQSRecord;
+  describe?: (payload: T) => Record<string, unknown>;
 }
 
-export interface IngestQueue {
+export interface IngestQueue<T = SesReceiptNotification> {
   /** Resolves once the notification is on disk: after that a crash or Ctrl-C cannot lose it. */
-  enqueue(notification: SesReceiptNotification): Promise<string>;
+  enqueue(notification: T): Promise<string>;
   /** Resolves when every record has been delivered or parked. */
   idle(): Promise<void>;
   /** Finishes the batch in flight and stops; records not yet delivered stay on disk. */
@@ -44,16 +52,16 @@ export interface IngestQueue {
 }
 
 /** What `<dataDir>/queue/<id>.json` holds, and, with `parkedAt`, a dead-letter file. */
-interface QueueEntry {
+interface QueueEntry<T = SesReceiptNotification> {
   sqsMessageId: string;
-  notification: SesReceiptNotification;
+  notification: T;
   /** Receives so far (SQS's ApproximateReceiveCount of the last delivery). */
   attempts: number;
   enqueuedAt: string;
   lastReason?: string;
 }
 
-interface Pending extends QueueEntry {
+interface Pending<T = SesReceiptNotification> extends QueueEntry<T> {
   availableAt: number;
 }
 
@@ -79,16 +87,25 @@ const writeRecord = (path: string, value: unknown) =>
  * dead-letter folder after `maxReceiveCount` receives. Records not yet delivered are kept on
  * disk and picked up again on the next start.
  */
-export async function startIngestQueue(options: IngestQueueOptions): Promise<IngestQueue> {
+export async function startIngestQueue<T = SesReceiptNotification>(
+  options: IngestQueueOptions<T>,
+): Promise<IngestQueue<T>> {
   const maxReceiveCount = options.maxReceiveCount ?? INGEST_MAX_RECEIVE_COUNT;
   const batchSize = Math.min(options.batchSize ?? SQS_MAX_BATCH_SIZE, SQS_MAX_BATCH_SIZE);
   const backoffMs = options.backoffMs ?? defaultBackoff;
-  const queueDir = join(options.dataDir, 'queue');
-  const deadLetterDir = join(options.dataDir, 'dead-letter');
+  const queueDir = join(options.dataDir, options.queueDirName ?? 'queue');
+  const deadLetterDir = join(options.dataDir, options.deadLetterDirName ?? 'dead-letter');
+  const toRecord =
+    options.toRecord ?? (toSqsRecord as unknown as (payload: T, count: number) => SQSRecord);
+  const describe =
+    options.describe ??
+    ((payload: T) => ({
+      sesMessageId: (payload as unknown as SesReceiptNotification).mail.messageId,
+    }));
   await mkdir(queueDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   await mkdir(deadLetterDir, { recursive: true, mode: PRIVATE_DIR_MODE });
 
-  const pending = new Map<string, Pending>();
+  const pending = new Map<string, Pending<T>>();
   /** Ids with a file in the queue folder that this process owns (pending, or being removed). */
   const known = new Set<string>();
   let running: Promise<void> | undefined;
@@ -97,14 +114,14 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
   let idleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
 
   const fileOf = (id: string) => join(queueDir, `${id}.json`);
-  const persist = ({ availableAt: _at, ...entry }: Pending) =>
+  const persist = ({ availableAt: _at, ...entry }: Pending<T>) =>
     writeRecord(fileOf(entry.sqsMessageId), entry);
 
   // Records a previous run accepted but did not finish: they keep their receive count.
   for (const name of await readdir(queueDir)) {
     if (!name.endsWith('.json')) continue;
     try {
-      const entry = JSON.parse(await readFile(join(queueDir, name), 'utf8')) as QueueEntry;
+      const entry = JSON.parse(await readFile(join(queueDir, name), 'utf8')) as QueueEntry<T>;
       pending.set(entry.sqsMessageId, { ...entry, availableAt: Date.now() });
       known.add(entry.sqsMessageId);
     } catch (error) {
@@ -124,7 +141,7 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
     for (const waiter of waiters) waiter.resolve();
   }
 
-  async function park(entry: Pending): Promise<void> {
+  async function park(entry: Pending<T>): Promise<void> {
     const { availableAt: _at, ...rest } = entry;
     await writeRecord(join(deadLetterDir, `${entry.sqsMessageId}.json`), {
       ...rest,
@@ -133,19 +150,19 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
     await rm(fileOf(entry.sqsMessageId), { force: true });
     logger.error('ingest record parked in the dead-letter folder', {
       sqsId: entry.sqsMessageId,
-      sesMessageId: entry.notification.mail.messageId,
+      ...describe(entry.notification),
       attempts: entry.attempts,
       reason: entry.lastReason,
     });
   }
 
   /** Which records of a delivered batch failed, and why, by the Lambda SQS contract. */
-  async function deliver(batch: Pending[]): Promise<Map<string, string>> {
+  async function deliver(batch: Pending<T>[]): Promise<Map<string, string>> {
     const ids = new Set(batch.map((entry) => entry.sqsMessageId));
     const all = (reason: string) => new Map([...ids].map((id) => [id, reason]));
     // SQS keeps a message's id across receives; only the receipt handle is new each time.
     const records = batch.map((entry) => ({
-      ...toSqsRecord(entry.notification, entry.attempts),
+      ...toRecord(entry.notification, entry.attempts),
       messageId: entry.sqsMessageId,
     }));
     let response: SQSBatchResponse | undefined;
@@ -167,7 +184,7 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
     );
   }
 
-  async function runBatch(batch: Pending[]): Promise<void> {
+  async function runBatch(batch: Pending<T>[]): Promise<void> {
     for (const entry of batch) entry.attempts += 1;
     const failed = await deliver(batch);
     for (const entry of batch) {
@@ -225,7 +242,7 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
       const id = name.slice(0, -'.json'.length);
       if (!name.endsWith('.json') || known.has(id)) continue;
       try {
-        const entry = JSON.parse(await readFile(join(queueDir, name), 'utf8')) as QueueEntry;
+        const entry = JSON.parse(await readFile(join(queueDir, name), 'utf8')) as QueueEntry<T>;
         if (known.has(entry.sqsMessageId) || entry.sqsMessageId !== id) continue;
         known.add(id);
         pending.set(id, { ...entry, availableAt: Date.now() });
@@ -247,7 +264,7 @@ export async function startIngestQueue(options: IngestQueueOptions): Promise<Ing
   return {
     async enqueue(notification) {
       if (stopped) throw new Error('the local ingest queue is stopped');
-      const entry: Pending = {
+      const entry: Pending<T> = {
         sqsMessageId: randomUUID(),
         notification,
         attempts: 0,

@@ -8,7 +8,10 @@ import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { CognitoIdentities } from '@shared/sign-in/cognito-identities';
 import type { TierTable } from '@shared/config/tiers';
+import type { S3Event } from 'aws-lambda';
+import { logger } from '@shared/log/logger';
 import { seedDemoTenant } from './demo-tenant';
+import { shareScanEventOf, toS3SqsRecord } from './share-scan-events';
 import { PRIVATE_DIR_MODE } from './durable-write';
 import { startHttpGateway, DEFAULT_API_PORT } from './http-gateway';
 import { startFunctionWorkers, type FunctionWorkersOptions } from './function-workers';
@@ -21,7 +24,11 @@ import { localDynamoClient, localS3Client, LOOPBACK, startStandIns } from './sta
 import { DEFAULT_SMTP_PORT, startSmtpListener } from './smtp-listener';
 
 const HOST = LOOPBACK;
-const API_FUNCTION_IDS = FUNCTION_IDS.filter((id) => id !== 'ingest');
+/** Functions driven by a queue or a schedule, not by the HTTP gateway. */
+const NON_API_FUNCTION_IDS = new Set(['ingest', 'share-scan', 'share-sweep']);
+const API_FUNCTION_IDS = FUNCTION_IDS.filter((id) => !NON_API_FUNCTION_IDS.has(id));
+/** How often the local runtime runs the share sweep (an hourly schedule in AWS). */
+export const LOCAL_SHARE_SWEEP_INTERVAL_MS = 5 * 60_000;
 
 export interface LocalOptions {
   dataDir: string;
@@ -55,6 +62,8 @@ export interface LocalRuntime {
   /** The Cognito emulator: the API's token issuer, where `signIn` gets a real ID token. */
   cognito: CognitoEmulator;
   queue: IngestQueue;
+  /** The share bucket's object-created events on their way to the share-scan function (issue 9). */
+  shareScanQueue: IngestQueue<S3Event>;
   /** Stops listening, lets the batch in flight finish, then stops the stand-ins. */
   stop(): Promise<void>;
 }
@@ -152,6 +161,36 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       ...options.queue,
     });
     undo.push(() => queue.stop());
+    // Large-file share (issue 9): s3rver's object-created events reach the scan function through
+    // a queue of their own, in the event shape S3 → SQS delivers; the sweep runs on a timer.
+    const shareScanQueue = await startIngestQueue<S3Event>({
+      handler: functions.sqsHandler('share-scan'),
+      dataDir,
+      queueDirName: 'share-scan-queue',
+      deadLetterDirName: 'share-scan-dead-letter',
+      toRecord: toS3SqsRecord,
+      describe: (event) => ({ keys: event.Records.map((record) => record.s3.object.key) }),
+      ...options.queue,
+    });
+    undo.push(() => shareScanQueue.stop());
+    standIns.onS3Event((event) => {
+      const scanEvent = shareScanEventOf(event);
+      if (!scanEvent) return;
+      shareScanQueue
+        .enqueue(scanEvent)
+        .catch((error: unknown) =>
+          logger.error('could not queue a share scan event', { reason: String(error) }),
+        );
+    });
+    const sweepTimer = setInterval(() => {
+      functions
+        .invoke('share-sweep', {})
+        .catch((error: unknown) =>
+          logger.error('the share sweep failed', { reason: String(error) }),
+        );
+    }, LOCAL_SHARE_SWEEP_INTERVAL_MS);
+    sweepTimer.unref();
+    undo.push(async () => clearInterval(sweepTimer));
     const smtp = await startSmtpListener({
       host: HOST,
       port: options.smtpPort ?? DEFAULT_SMTP_PORT,
@@ -193,6 +232,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       api: { url: api.url, port: api.port },
       cognito,
       queue,
+      shareScanQueue,
       stop: unwind,
     };
   } catch (error) {

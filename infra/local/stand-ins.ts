@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -9,10 +10,11 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { S3_CHECKSUMS } from '@shared/aws/s3-options';
 import { ENV, LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
+import { LOCAL_SHARE_UPLOAD_ORIGINS, SHARE_UPLOAD_CORS } from '@shared/config/share-cors';
 import { keyAttributeNames, TABLE_SCHEMA } from '@shared/store/table-schema';
 import { PRIVATE_DIR_MODE } from './durable-write';
 import { spawnDynamoLocal } from './dynamo-local';
@@ -50,6 +52,8 @@ export interface StandIns {
   stop(): Promise<void>;
   /** Ends the DynamoDB Local child at once; for a process 'exit' handler, which cannot wait. */
   kill(): void;
+  /** s3rver's S3 event notifications (its own shape: `{ Records: [...] }`), as it raises them. */
+  onS3Event(listener: (event: { Records: Record<string, unknown>[] }) => void): void;
 }
 
 /** A free TCP port on loopback, for a child that cannot be told to pick its own. */
@@ -145,6 +149,7 @@ export async function provisionResources(
     for (const bucket of [
       LOCAL_RESOURCE_NAMES.rawMailBucket,
       LOCAL_RESOURCE_NAMES.attachmentsBucket,
+      LOCAL_RESOURCE_NAMES.shareBucket,
     ]) {
       await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: Error) => {
         if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') {
@@ -152,6 +157,23 @@ export async function provisionResources(
         }
       });
     }
+    // Browsers upload shared files' parts straight to the local S3 (issue 9).
+    await s3.send(
+      new PutBucketCorsCommand({
+        Bucket: LOCAL_RESOURCE_NAMES.shareBucket,
+        CORSConfiguration: {
+          CORSRules: [
+            {
+              AllowedOrigins: [...LOCAL_SHARE_UPLOAD_ORIGINS],
+              AllowedMethods: [...SHARE_UPLOAD_CORS.allowedMethods],
+              AllowedHeaders: [...SHARE_UPLOAD_CORS.allowedHeaders],
+              ExposeHeaders: [...SHARE_UPLOAD_CORS.exposedHeaders],
+              MaxAgeSeconds: SHARE_UPLOAD_CORS.maxAgeSeconds,
+            },
+          ],
+        },
+      }),
+    );
   } finally {
     ddb.destroy();
     s3.destroy();
@@ -215,11 +237,17 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
         [ENV.tableName]: LOCAL_RESOURCE_NAMES.table,
         [ENV.rawMailBucket]: LOCAL_RESOURCE_NAMES.rawMailBucket,
         [ENV.attachmentsBucket]: LOCAL_RESOURCE_NAMES.attachmentsBucket,
+        [ENV.shareBucket]: LOCAL_RESOURCE_NAMES.shareBucket,
+        [ENV.localS3Dir]: s3Dir,
       },
       stop,
       kill: () => {
         dynamo.kill();
         cognito?.kill();
+      },
+      onS3Event: (listener) => {
+        // s3rver is a Koa app, an EventEmitter; its typings leave that out.
+        (s3rver as unknown as EventEmitter).on('event', listener);
       },
     };
   } catch (error) {

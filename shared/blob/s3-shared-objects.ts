@@ -56,11 +56,25 @@ export class S3SharedObjects implements SharedObjects {
     );
   }
 
-  async listParts(key: string, uploadId: string): Promise<UploadedPart[]> {
+  async listParts(key: string, uploadId: string): Promise<UploadedPart[] | undefined> {
     const parts: UploadedPart[] = [];
     let marker: string | undefined;
     for (;;) {
-      const page = await this.client.send(
+      const page = await this.listPartsPage(key, uploadId, marker);
+      if (!page) return undefined;
+      for (const part of page.Parts ?? []) {
+        if (part.PartNumber && part.ETag && part.Size !== undefined) {
+          parts.push({ partNumber: part.PartNumber, size: part.Size, etag: part.ETag });
+        }
+      }
+      if (!page.IsTruncated || !page.NextPartNumberMarker) return parts;
+      marker = page.NextPartNumberMarker;
+    }
+  }
+
+  private async listPartsPage(key: string, uploadId: string, marker: string | undefined) {
+    try {
+      return await this.client.send(
         new ListPartsCommand({
           Bucket: this.bucket,
           Key: key,
@@ -69,13 +83,9 @@ export class S3SharedObjects implements SharedObjects {
           ...(marker && { PartNumberMarker: marker }),
         }),
       );
-      for (const part of page.Parts ?? []) {
-        if (part.PartNumber && part.ETag && part.Size !== undefined) {
-          parts.push({ partNumber: part.PartNumber, size: part.Size, etag: part.ETag });
-        }
-      }
-      if (!page.IsTruncated || !page.NextPartNumberMarker) return parts;
-      marker = page.NextPartNumberMarker;
+    } catch (error) {
+      if (error instanceof NoSuchUpload) return undefined;
+      throw error;
     }
   }
 

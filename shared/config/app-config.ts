@@ -33,3 +33,8 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
 export function loadUserPoolId(env: NodeJS.ProcessEnv = process.env): string {
   return required(env, ENV.userPoolId);
 }
+
+/** The share bucket, for the functions of the large-file share (issue 9). */
+export function loadShareBucket(env: NodeJS.ProcessEnv = process.env): string {
+  return required(env, ENV.shareBucket);
+}

@@ -22,4 +22,12 @@ export const FUNCTION_LIMITS: Record<FunctionId, FunctionLimits> = {
   // 29 s stays under API Gateway's 30 s integration timeout.
   admin: { timeoutSeconds: 29, memoryMb: 512 },
   'tenant-admin': { timeoutSeconds: 29, memoryMb: 512 },
+  // Large-file share (issue 9). The API only signs URLs and lists parts (a 10,000-part upload
+  // is ten ListParts pages); no file byte passes it.
+  shares: { timeoutSeconds: 29, memoryMb: 512 },
+  // Streams one file of up to 20 GiB through the checks (~100 MB/s from S3): Lambda's longest
+  // timeout; memory holds at most one archive (100 MiB) and one ClamAV buffer (25 MiB).
+  'share-scan': { timeoutSeconds: 900, memoryMb: 1024 },
+  // Deletes at most SHARE_LIMITS.sweepBatch shares a run, a few S3 and DynamoDB calls each.
+  'share-sweep': { timeoutSeconds: 300, memoryMb: 256 },
 };

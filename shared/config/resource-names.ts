@@ -22,6 +22,9 @@ export const ENV = {
   // Large-file share (issue 9).
   /** The share bucket: multipart uploads straight from the browser, scanned before any link. */
   shareBucket: 'SESAME_SHARE_BUCKET',
+  /** Set on one machine: s3rver's data folder, whose upload folders stand in for ListParts and
+   * AbortMultipartUpload (shared/blob/local-shared-objects). */
+  localS3Dir: 'SESAME_LOCAL_S3_DIR',
 } as const;
 
 export const LOCAL_RESOURCE_NAMES = {
@@ -58,7 +61,17 @@ export const IMPORT_PREFIX = 'imports/';
 export const SHARE_PREFIX = 'shares/';
 
 /** The Lambda functions of the app: the route table and CDK refer to them by these ids. */
-export const FUNCTION_IDS = ['ingest', 'mailbox', 'admin', 'tenant-admin', 'account'] as const;
+export const FUNCTION_IDS = [
+  'ingest',
+  'mailbox',
+  'admin',
+  'tenant-admin',
+  'account',
+  // Large-file share, core (issue 9): the owner's API, the scan (S3 event via SQS), the sweep.
+  'shares',
+  'share-scan',
+  'share-sweep',
+] as const;
 export type FunctionId = (typeof FUNCTION_IDS)[number];
 
 /**

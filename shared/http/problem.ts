@@ -51,6 +51,12 @@ export const PROBLEM_CODES = {
   NoSuchAttachment: { status: 404, title: 'No such attachment' },
   NoSuchThread: { status: 404, title: 'No such thread' },
   AttachmentQuarantined: { status: 409, title: 'The message is quarantined' },
+  // Large-file share (issue 9; shared/share/errors).
+  NoSuchShare: { status: 404, title: 'No such share' },
+  ShareSpaceExceeded: { status: 409, title: 'Not enough share space left' },
+  ShareFileTooLarge: { status: 413, title: 'The file is larger than the tier allows' },
+  ShareNotUploading: { status: 409, title: 'The share is not being uploaded' },
+  ShareIncomplete: { status: 409, title: 'The upload is not complete' },
   InternalError: { status: 500, title: 'Something went wrong on our side' },
   // What API Gateway answers when the function itself fails: its environment died (502), or
   // it ran past its timeout (504).

@@ -98,6 +98,15 @@ export const ROUTES = [
   { method: 'GET', path: '/tenants/{tenantId}/usage', function: 'tenant-admin', auth: 'jwt' },
   { method: 'GET', path: '/directory', function: 'account', auth: 'jwt' },
   { method: 'GET', path: '/me', function: 'account', auth: 'jwt' },
+  // Large-file share, core (issue 9): the owner's uploads, shares and audit trail.
+  { method: 'POST', path: '/shares', function: 'shares', auth: 'jwt' },
+  { method: 'GET', path: '/shares', function: 'shares', auth: 'jwt' },
+  { method: 'GET', path: '/shares/{id}', function: 'shares', auth: 'jwt' },
+  { method: 'DELETE', path: '/shares/{id}', function: 'shares', auth: 'jwt' },
+  { method: 'POST', path: '/shares/{id}/parts', function: 'shares', auth: 'jwt' },
+  { method: 'GET', path: '/shares/{id}/upload', function: 'shares', auth: 'jwt' },
+  { method: 'POST', path: '/shares/{id}/complete', function: 'shares', auth: 'jwt' },
+  { method: 'GET', path: '/shares/{id}/events', function: 'shares', auth: 'jwt' },
 ] as const satisfies readonly Route[];
 
 type TableRoute = (typeof ROUTES)[number];

@@ -16,6 +16,11 @@ export const attachmentPolicySchema = z.object({
   blockMacroEnabled: z.boolean(),
   /** Archives that cannot be opened (encrypted, corrupt, zip bombs) are treated as blocked. */
   blockUnscannableArchives: z.boolean(),
+  /**
+   * Shared files (issue 9) the scanner could not cover (too big for a check, an encrypted or
+   * oversized archive, the scanner down) may still get links. Off by default: not shareable.
+   */
+  shareUnscannable: z.boolean(),
 });
 export type AttachmentPolicy = z.infer<typeof attachmentPolicySchema>;
 export type AttachmentPolicyOverrides = Partial<AttachmentPolicy>;
@@ -69,6 +74,7 @@ export const DEFAULT_ATTACHMENT_POLICY: AttachmentPolicy = {
   blockDoubleExtensions: true,
   blockMacroEnabled: true,
   blockUnscannableArchives: true,
+  shareUnscannable: false,
 };
 
 const MACRO_EXTENSIONS = new Set([

@@ -138,7 +138,7 @@ function compressedData(zip: Uint8Array, entry: CentralEntry): Uint8Array {
 }
 
 /** Finds a byte string across the chunks of a stream, keeping only its length less one byte. */
-class StreamSearch {
+export class StreamSearch {
   found = false;
   private tail = Buffer.alloc(0);
 

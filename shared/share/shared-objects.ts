@@ -26,8 +26,11 @@ export interface SharedObjects {
     partNumbers: number[],
     expiresInSeconds: number,
   ): Promise<PartUrl[]>;
-  /** The parts S3 holds for the upload, by part number (the server's own view). */
-  listParts(key: string, uploadId: string): Promise<UploadedPart[]>;
+  /**
+   * The parts S3 holds for the upload, by part number (the server's own view); undefined when
+   * the upload no longer exists (completed, aborted, or ended by the lifecycle rule).
+   */
+  listParts(key: string, uploadId: string): Promise<UploadedPart[] | undefined>;
   completeUpload(key: string, uploadId: string, parts: UploadedPart[]): Promise<void>;
   /** Drops the upload and its parts; an upload already gone is not an error. */
   abortUpload(key: string, uploadId: string): Promise<void>;

@@ -1,0 +1,134 @@
+import * as z from '@shared/validation/zod';
+import type { TierTable } from '@shared/config/tiers';
+import { json, type ApiEvent } from '@shared/http/http-stack';
+import { jsonBody } from '@shared/http/json-body';
+import { pageFields } from '@shared/http/request-schemas';
+import { routedHandler } from '@shared/http/route-dispatch';
+import { signedIn, type SignedInDeps } from '@shared/http/signed-in';
+import { resolveAttachmentPolicy } from '@shared/scan/attachment-policy';
+import { S3_MAX_PARTS, SHARE_LIMITS } from '@shared/share/limits';
+import {
+  deleteOwnShare,
+  listOwnShareEvents,
+  listOwnShares,
+  ownShare,
+  shareView,
+} from '@shared/share/owner-shares';
+import type { ShareDeps } from '@shared/share/share-deps';
+import {
+  completeShareUpload,
+  sharePartUrls,
+  shareUploadProgress,
+  startShareUpload,
+} from '@shared/share/uploads';
+import type { Mailbox, Tenant } from '@shared/tenancy/model';
+import { NoSuchTenantError } from '@shared/tenancy/errors';
+
+const newShareSchema = z.strictObject({
+  name: z.string().check(z.minLength(1), z.maxLength(1024)),
+  size: z.number().check(z.int(), z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)),
+  contentType: z
+    .string()
+    .check(
+      z.maxLength(SHARE_LIMITS.maxContentTypeChars),
+      z.regex(
+        /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i,
+        'a media type such as application/pdf',
+      ),
+    ),
+  sha256: z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, 'the hex SHA-256 of the file'))),
+  expiresAt: z.optional(z.iso.datetime({ offset: true })),
+});
+
+const partsSchema = z.strictObject({
+  partNumbers: z
+    .array(z.number().check(z.int(), z.minimum(1), z.maximum(S3_MAX_PARTS)))
+    .check(z.minLength(1), z.maxLength(SHARE_LIMITS.maxPartUrlsPerRequest)),
+});
+
+/** Share ids are 128 random bits, base64url (shared/share/uploads). */
+const sharePathSchema = z.object({
+  id: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, 'a share id is 22 base64url characters')),
+});
+
+const pageQuerySchema = z.strictObject(pageFields);
+
+export interface SharesApiDeps extends SignedInDeps, ShareDeps {
+  accounts: { getTenant(tenantId: string): Promise<Tenant | undefined> };
+  tiers: TierTable;
+}
+
+/**
+ * The owner's side of the large-file share (issue 9): start, resume and complete uploads whose
+ * bytes go straight to S3; list, read and delete shares; read a share's audit trail. Every
+ * route acts on the caller's own shares only: anyone else's is 404.
+ */
+export function createSharesHandler(deps: SharesApiDeps) {
+  const ownerOf = async (event: ApiEvent): Promise<[Mailbox]> => [
+    (await signedIn(deps, event)).own,
+  ];
+  const tenantOf = async (owner: Mailbox) => {
+    const tenant = await deps.accounts.getTenant(owner.tenantId);
+    if (!tenant) throw new NoSuchTenantError();
+    return tenant;
+  };
+  const idOf = (event: ApiEvent) => sharePathSchema.parse(event.pathParameters ?? {}).id;
+  const view = async (owner: Mailbox, share: Parameters<typeof shareView>[0]) =>
+    shareView(
+      share,
+      resolveAttachmentPolicy((await tenantOf(owner)).attachmentPolicy).shareUnscannable,
+    );
+
+  return routedHandler('shares', ownerOf, {
+    'POST /shares': async (event, owner) => {
+      const { expiresAt, ...input } = newShareSchema.parse(jsonBody(event));
+      const tenant = await tenantOf(owner);
+      const { share, parts } = await startShareUpload(deps, owner, deps.tiers[tenant.tier], {
+        ...input,
+        ...(expiresAt && { expiresAt: new Date(expiresAt) }),
+      });
+      return json(
+        201,
+        {
+          id: share.id,
+          partSize: share.partSize,
+          partCount: share.partCount,
+          parts,
+          uploadDeadline: share.uploadDeadline,
+          expiresAt: share.expiresAt,
+        },
+        { location: `/shares/${share.id}` },
+      );
+    },
+    'GET /shares': async (event, owner) => {
+      const page = pageQuerySchema.parse(event.queryStringParameters ?? {});
+      const policy = resolveAttachmentPolicy((await tenantOf(owner)).attachmentPolicy);
+      const found = await listOwnShares(deps, owner, page);
+      return json(200, {
+        items: found.items.map((share) => shareView(share, policy.shareUnscannable)),
+        ...(found.next && { next: found.next }),
+      });
+    },
+    'GET /shares/{id}': async (event, owner) =>
+      json(200, await view(owner, await ownShare(deps, owner, idOf(event)))),
+    'DELETE /shares/{id}': async (event, owner) => {
+      await deleteOwnShare(deps, owner, idOf(event));
+      return { statusCode: 204 };
+    },
+    'POST /shares/{id}/parts': async (event, owner) => {
+      const id = idOf(event);
+      const { partNumbers } = partsSchema.parse(jsonBody(event));
+      return json(200, { parts: await sharePartUrls(deps, owner, id, partNumbers) });
+    },
+    'GET /shares/{id}/upload': async (event, owner) =>
+      json(200, await shareUploadProgress(deps, owner, idOf(event))),
+    'POST /shares/{id}/complete': async (event, owner) =>
+      json(202, await view(owner, await completeShareUpload(deps, owner, idOf(event)))),
+    'GET /shares/{id}/events': async (event, owner) => {
+      const id = idOf(event);
+      const page = pageQuerySchema.parse(event.queryStringParameters ?? {});
+      const found = await listOwnShareEvents(deps, owner, id, page);
+      return json(200, { items: found.items, ...(found.next && { next: found.next }) });
+    },
+  });
+}
