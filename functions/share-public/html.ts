@@ -47,20 +47,17 @@ export function humanSize(bytes: number): string {
 /** The document around every public page: one stylesheet from this origin, nothing inline. */
 export function documentOf(title: string, body: Html, script?: string): string {
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>${title}</title>
-<link rel="stylesheet" href="/assets/page.css">
-${script ? html`<script src="${script}" defer></script>` : ''}
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`.text;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex, nofollow" />
+        <title>${title}</title>
+        <link rel="stylesheet" href="/assets/page.css" />
+        ${script ? html`<script src="${script}" defer></script>` : ''}
+      </head>
+      <body>
+        <main>${body}</main>
+      </body>
+    </html> `.text;
 }

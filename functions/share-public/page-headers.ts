@@ -35,7 +35,12 @@ export function publicHeaders(contentType: string, objectOrigin?: string): Recor
   };
 }
 
-export function htmlPage(status: number, html: string, objectOrigin?: string, extra: Record<string, string> = {}): ApiResult {
+export function htmlPage(
+  status: number,
+  html: string,
+  objectOrigin?: string,
+  extra: Record<string, string> = {},
+): ApiResult {
   return {
     statusCode: status,
     headers: { ...publicHeaders('text/html; charset=utf-8', objectOrigin), ...extra },

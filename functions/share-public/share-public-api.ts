@@ -8,21 +8,39 @@ import {
   PasswordRefusedError,
   PasswordRequiredError,
   TooManyAttemptsError,
+  TooManyReportsError,
 } from '@shared/share/link-model';
 import { MAX_LINK_PASSWORD_LENGTH } from '@shared/share/link-password';
 import { grantDownload, viewLink } from '@shared/share/open-link';
-import { PASSWORD_ATTEMPTS } from '@shared/share/attempt-limits';
+import {
+  MAX_REPORT_REASON_LENGTH,
+  reportShare,
+  type ShareReportStore,
+} from '@shared/share/share-reports';
+import { PASSWORD_ATTEMPTS, REPORT_ATTEMPTS } from '@shared/share/attempt-limits';
 import { ASSETS } from './page-assets';
 import { htmlPage, publicHeaders } from './page-headers';
-import { BAD_REQUEST_PAGE, GONE_PAGE, sharePage, type PageNotice } from './share-page';
+import {
+  BAD_REQUEST_PAGE,
+  GONE_PAGE,
+  REPORTED_PAGE,
+  sharePage,
+  TOO_MANY_REPORTS_PAGE,
+  type PageNotice,
+} from './share-page';
 
 export interface SharePublicDeps extends PublicLinkDeps {
+  reports: ShareReportStore;
   /** The origin presigned URLs point at (the form's 303 goes there; the CSP must allow it). */
   objectOrigin: (bucket: string) => Promise<string>;
 }
 
 const downloadJsonSchema = z.strictObject({
   password: z.optional(z.string().check(z.maxLength(MAX_LINK_PASSWORD_LENGTH))),
+});
+
+const reportSchema = z.strictObject({
+  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_REPORT_REASON_LENGTH)),
 });
 
 /** The one 410, for HTML and for JSON clients: fixed bytes and fixed headers. */
@@ -55,6 +73,17 @@ function wantsJson(event: ApiEvent): boolean {
 
 class BadFormError extends Error {}
 
+/** The form's fields, or the JSON object; not JSON is bad input. */
+function fieldsOf(event: ApiEvent): unknown {
+  const text = bodyText(event);
+  if (!wantsJson(event)) return Object.fromEntries(new URLSearchParams(text));
+  try {
+    return text ? (JSON.parse(text) as unknown) : {};
+  } catch {
+    throw new BadFormError();
+  }
+}
+
 /** The form's password field, or a JSON `{ password? }`; anything else is bad input. */
 function passwordOf(event: ApiEvent): string | undefined {
   const text = bodyText(event);
@@ -70,7 +99,8 @@ function passwordOf(event: ApiEvent): string | undefined {
     return result.data.password;
   }
   const password = new URLSearchParams(text).get('password') ?? undefined;
-  if (password !== undefined && password.length > MAX_LINK_PASSWORD_LENGTH) throw new BadFormError();
+  if (password !== undefined && password.length > MAX_LINK_PASSWORD_LENGTH)
+    throw new BadFormError();
   return password;
 }
 
@@ -86,11 +116,7 @@ function problem(code: ProblemCode, extra: Record<string, string> = {}): ApiResu
 const RETRY_AFTER = { 'retry-after': String(PASSWORD_ATTEMPTS.perLinkAndClient.windowSeconds) };
 
 /** A refused download: the page again with why (or problem+json for a JSON client). */
-async function refused(
-  deps: SharePublicDeps,
-  event: ApiEvent,
-  error: unknown,
-): Promise<ApiResult> {
+async function refused(deps: SharePublicDeps, event: ApiEvent, error: unknown): Promise<ApiResult> {
   if (error instanceof LinkGoneError) return wantsJson(event) ? GONE_JSON : GONE_HTML;
   if (error instanceof BadFormError) {
     return wantsJson(event) ? problem('InputValidationError') : htmlPage(400, BAD_REQUEST_PAGE);
@@ -119,7 +145,12 @@ async function renderPage(
   const token = tokenOf(event);
   try {
     const page = await viewLink(deps, token);
-    return htmlPage(status, sharePage(token, page, notice), await deps.objectOrigin(page.bucket), extra);
+    return htmlPage(
+      status,
+      sharePage(token, page, notice),
+      await deps.objectOrigin(page.bucket),
+      extra,
+    );
   } catch (error) {
     if (error instanceof LinkGoneError) return GONE_HTML;
     throw error;
@@ -135,14 +166,45 @@ export function createSharePublicHandler(deps: SharePublicDeps) {
     'GET /s/{token}': (event) => renderPage(deps, event, 200),
     'POST /s/{token}/download': async (event) => {
       try {
-        const download = await grantDownload(deps, tokenOf(event), passwordOf(event), clientOf(event));
+        const download = await grantDownload(
+          deps,
+          tokenOf(event),
+          passwordOf(event),
+          clientOf(event),
+        );
         const headers = { ...publicHeaders('application/json'), location: download.url };
         return wantsJson(event)
           ? { statusCode: 303, headers, body: JSON.stringify(download) }
-          : { statusCode: 303, headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' }, body: '' };
+          : {
+              statusCode: 303,
+              headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' },
+              body: '',
+            };
       } catch (error) {
         return refused(deps, event, error);
       }
+    },
+    'POST /s/{token}/report': async (event) => {
+      const parsed = reportSchema.safeParse(fieldsOf(event));
+      if (!parsed.success) {
+        return wantsJson(event) ? problem('InputValidationError') : htmlPage(400, BAD_REQUEST_PAGE);
+      }
+      try {
+        await reportShare(deps, tokenOf(event), parsed.data.reason, clientOf(event));
+      } catch (error) {
+        if (!(error instanceof TooManyReportsError)) throw error;
+        const retry = { 'retry-after': String(REPORT_ATTEMPTS.perClient.windowSeconds) };
+        return wantsJson(event)
+          ? problem('TooManyReports', retry)
+          : htmlPage(429, TOO_MANY_REPORTS_PAGE, undefined, retry);
+      }
+      return wantsJson(event)
+        ? {
+            statusCode: 202,
+            headers: publicHeaders('application/json'),
+            body: JSON.stringify({ received: true }),
+          }
+        : htmlPage(202, REPORTED_PAGE);
     },
     'GET /assets/{name}': async (event) => {
       const asset = ASSETS[event.pathParameters?.name ?? ''];

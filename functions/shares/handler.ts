@@ -3,6 +3,7 @@ import { s3 } from '@shared/aws/s3-client';
 import { sharedObjectsFromEnv } from '@shared/blob/shared-objects-from-env';
 import { loadRuntimeConfig, loadShareBucket } from '@shared/config/app-config';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
+import { DynamoShareLinks } from '@shared/store/dynamo-share-links';
 import { DynamoShareStore } from '@shared/store/dynamo-share-store';
 import { createSharesHandler } from './shares-api';
 
@@ -16,4 +17,5 @@ export const handler = createSharesHandler({
   tiers: config.tiers,
   store: new DynamoShareStore(dynamo, config.tableName),
   objects: sharedObjectsFromEnv(s3, loadShareBucket()),
+  links: new DynamoShareLinks(dynamo, config.tableName),
 });

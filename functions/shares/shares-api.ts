@@ -15,6 +15,9 @@ import {
   shareView,
 } from '@shared/share/owner-shares';
 import type { ShareDeps } from '@shared/share/share-deps';
+import type { ShareLinkStore } from '@shared/share/link-store';
+import { listLinks } from '@shared/share/manage-links';
+import { linkOperations } from './link-operations';
 import {
   completeShareUpload,
   sharePartUrls,
@@ -56,6 +59,8 @@ const pageQuerySchema = z.strictObject(pageFields);
 export interface SharesApiDeps extends SignedInDeps, ShareDeps {
   accounts: { getTenant(tenantId: string): Promise<Tenant | undefined> };
   tiers: TierTable;
+  /** Share links (issue 9, share-links). */
+  links: ShareLinkStore;
 }
 
 /**
@@ -109,8 +114,11 @@ export function createSharesHandler(deps: SharesApiDeps) {
         ...(found.next && { next: found.next }),
       });
     },
-    'GET /shares/{id}': async (event, owner) =>
-      json(200, await view(owner, await ownShare(deps, owner, idOf(event)))),
+    'GET /shares/{id}': async (event, owner) => {
+      const share = await ownShare(deps, owner, idOf(event));
+      const links = await listLinks({ shares: deps.store, links: deps.links }, share);
+      return json(200, { ...(await view(owner, share)), links });
+    },
     'DELETE /shares/{id}': async (event, owner) => {
       await deleteOwnShare(deps, owner, idOf(event));
       return { statusCode: 204 };
@@ -130,5 +138,7 @@ export function createSharesHandler(deps: SharesApiDeps) {
       const found = await listOwnShareEvents(deps, owner, id, page);
       return json(200, { items: found.items, ...(found.next && { next: found.next }) });
     },
+    // Share links, the owner's side (issue 9, share-links).
+    ...linkOperations(deps, (event, owner) => ownShare(deps, owner, idOf(event))),
   });
 }

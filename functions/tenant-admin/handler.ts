@@ -9,6 +9,8 @@ import { identitiesFromEnv } from '@shared/domains/identities-from-env';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { DynamoTransferOffers } from '@shared/store/dynamo-transfer-offers';
+import { DynamoShareReports } from '@shared/store/dynamo-share-reports';
+import { DynamoShareStore } from '@shared/store/dynamo-share-store';
 import { createTenantAdminHandler } from './tenant-admin-api';
 
 const config = loadRuntimeConfig();
@@ -31,4 +33,8 @@ export const handler = createTenantAdminHandler({
   files: new S3ImportFiles(s3, config.attachmentsBucket),
   tiers: config.tiers,
   ...identitiesFromEnv(),
+  shares: {
+    store: new DynamoShareStore(dynamo, config.tableName),
+    reports: new DynamoShareReports(dynamo, config.tableName),
+  },
 });

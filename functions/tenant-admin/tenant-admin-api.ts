@@ -25,6 +25,12 @@ import {
   offerView,
 } from '@shared/tenancy/transfers';
 import { createUser, updateUser, userView } from '@shared/tenancy/users';
+import {
+  listTenantReports,
+  listTenantShares,
+  takeDownShare,
+  type TenantShareDeps,
+} from '@shared/share/tenant-shares';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const role = z.enum(['user', 'tenant-admin']);
@@ -60,6 +66,12 @@ const transferSchema = z.strictObject({
 });
 
 const runSchema = z.strictObject({ dryRun });
+/** Share ids are 128 random bits, base64url (shared/share/uploads). */
+const sharePath = z.extend(tenantPathSchema, {
+  shareId: z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9_-]{22}$/, 'a share id is 22 base64url characters')),
+});
 /** Accept takes `dryRun` (the plan on current state); decline and withdraw take no body. */
 const acceptSchema = runSchema;
 
@@ -73,6 +85,8 @@ export interface TenantAdminApiDeps extends SignedInDeps {
   emailIdentities: EmailIdentities;
   /** The SES region, named in the DNS records a domain needs. */
   region: string;
+  /** The tenant's shares and their abuse reports (issue 9, share-links). */
+  shares: TenantShareDeps;
 }
 
 /**
@@ -193,6 +207,21 @@ export function createTenantAdminHandler(deps: TenantAdminApiDeps) {
       const usage = await tenantUsage(deps.store, tenant, at);
       if (format === 'csv') return csv(usageCsv([usage]), `sesame-usage-${tenant.id}.csv`);
       return json(200, { generatedAt: at.toISOString(), ...usage });
+    },
+    // Abuse and takedown (issue 9, share-links).
+    'GET /tenants/{tenantId}/shares': async (event, tenant) => {
+      const query = pageQuerySchema.parse(event.queryStringParameters ?? {});
+      const page = await listTenantShares(deps.shares, tenant, query);
+      return json(200, { items: page.items, nextCursor: page.next ?? null });
+    },
+    'GET /tenants/{tenantId}/share-reports': async (event, tenant) => {
+      const query = pageQuerySchema.parse(event.queryStringParameters ?? {});
+      const page = await listTenantReports(deps.shares, tenant, query);
+      return json(200, { items: page.items, nextCursor: page.next ?? null });
+    },
+    'POST /tenants/{tenantId}/shares/{shareId}/takedown': async (event, tenant, actor) => {
+      const { shareId } = sharePath.parse(event.pathParameters ?? {});
+      return json(200, await takeDownShare(deps.shares, tenant, shareId, actor.caller.address));
     },
   });
 }

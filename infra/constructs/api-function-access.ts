@@ -12,7 +12,7 @@ import {
 import { STORED_ITEM_ATTRIBUTES, TABLE_SCHEMA } from '@shared/store/table-schema';
 import { sesIdentitiesArn, sesIdentitiesFinding } from './ses-identities';
 import type { ObjectAction, PrefixGrants, SesameFunction } from './sesame-function';
-import { partitionCondition } from './table-partitions';
+import { partitionCondition, type ItemGrant } from './table-partitions';
 
 /**
  * Least privilege for the API functions, per function id: which table access, which objects
@@ -51,7 +51,8 @@ export interface ObjectAccess {
 
 /** What each API function may touch. */
 export interface ApiFunctionAccess {
-  table: 'RO' | 'RW';
+  /** The whole table read-only or read-write, or only item actions on named partitions. */
+  table: 'RO' | 'RW' | readonly ItemGrant[];
   objects: ObjectAccess;
   /** Deleting messages for good: the item, the counters, the reference, a tombstone. */
   purge: boolean;
@@ -91,6 +92,33 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
   // Large-file share (issue 9): reads here; its share items, the share space on the mailbox
   // item and the share bucket's objects are granted by FileShare (infra/constructs/file-share).
   shares: { table: 'RO', objects: {}, purge: false, identities: 'none', signInAccounts: false },
+  // Share links, public side (issue 9, share-links): reached by anyone holding a link, so it
+  // gets item actions on named partitions only, no Query or Scan, and no mailbox read at all.
+  'share-public': {
+    table: [
+      // Links, shares and attempt counters are read by key; the notice's reference item too.
+      {
+        actions: ['GetItem', 'BatchGetItem'],
+        partitions: ['LINK#', 'SHARE#', 'ATTEMPTS#', 'STORED#'],
+      },
+      // The grant (one transaction: the share's condition, the link's counter), the first
+      // notice's marker, the attempt counters, the notice's reference count.
+      { actions: ['UpdateItem'], partitions: ['LINK#', 'ATTEMPTS#', 'STORED#'] },
+      { actions: ['ConditionCheckItem'], partitions: ['SHARE#', 'GONE#'] },
+      // Audit events and abuse reports live in the share's partition.
+      { actions: ['PutItem'], partitions: ['SHARE#'] },
+      // The owner's download notice: written into their mailbox, never read from it.
+      { actions: ['PutItem', 'UpdateItem'], partitions: ['MBX#'] },
+    ],
+    // The notice's .eml (and its purge when the mailbox is gone). The share bucket's GetObject
+    // (presigned downloads) is granted by the file-share construct.
+    objects: {
+      attachments: onPrefixes([SYSTEM_NOTICE_PREFIX], ['s3:PutObject', 's3:DeleteObject']),
+    },
+    purge: false,
+    identities: 'none',
+    signInAccounts: false,
+  },
 };
 
 /**

@@ -208,7 +208,9 @@ export class MailApi extends Construct {
       functionId,
       description: `sesame API: ${functionId} routes`,
       tiers: props.tiers,
-    }).bindTable(store.table, access.table);
+    });
+    if (typeof access.table === 'string') fn.bindTable(store.table, access.table);
+    else fn.bindTableItems(store.table, access.table);
     if (access.table === 'RO') grantLastSeen(fn, store.table);
     if (access.purge) {
       grantPurge(fn, store.table);

@@ -5,7 +5,8 @@
  */
 
 /** The item actions a function may be granted on named partitions. */
-export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+export type ItemAction =
+  'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 /** One grant: these item actions, on items whose partition key starts with one of `partitions`. */
 export interface ItemGrant {

@@ -30,4 +30,7 @@ export const FUNCTION_LIMITS: Record<FunctionId, FunctionLimits> = {
   'share-scan': { timeoutSeconds: 900, memoryMb: 1024 },
   // Deletes at most SHARE_LIMITS.sweepBatch shares a run, a few S3 and DynamoDB calls each.
   'share-sweep': { timeoutSeconds: 300, memoryMb: 256 },
+  // Share links, public side (issue 9, share-links): a grant is a few item writes; a password
+  // check is one scrypt (32 MiB, tens of ms at 512 MB).
+  'share-public': { timeoutSeconds: 10, memoryMb: 512 },
 };

@@ -71,6 +71,8 @@ export const FUNCTION_IDS = [
   'shares',
   'share-scan',
   'share-sweep',
+  // Share links, public side (issue 9, share-links): the page, grants, reports, request uploads.
+  'share-public',
 ] as const;
 export type FunctionId = (typeof FUNCTION_IDS)[number];
 

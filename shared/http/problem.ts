@@ -57,6 +57,16 @@ export const PROBLEM_CODES = {
   ShareFileTooLarge: { status: 413, title: 'The file is larger than the tier allows' },
   ShareNotUploading: { status: 409, title: 'The share is not being uploaded' },
   ShareIncomplete: { status: 409, title: 'The upload is not complete' },
+  // Share links and the public page (shared/share, issue 9 share-links). LinkGone is the one
+  // answer for unknown, expired, revoked and exhausted links alike.
+  LinkGone: { status: 410, title: 'This link is no longer available' },
+  PasswordRequired: { status: 403, title: 'This link needs a password' },
+  PasswordRefused: { status: 403, title: 'The password is not right' },
+  TooManyAttempts: { status: 429, title: 'Too many attempts; try again later' },
+  TooManyReports: { status: 429, title: 'Too many reports from this address; try again later' },
+  ShareNotShareable: { status: 409, title: 'Only a file scanned clean can be shared' },
+  LinkTooLong: { status: 400, title: 'The link would outlive what the tier or the share allows' },
+  NoSuchLink: { status: 404, title: 'No such link' },
   InternalError: { status: 500, title: 'Something went wrong on our side' },
   // What API Gateway answers when the function itself fails: its environment died (502), or
   // it ran past its timeout (504).

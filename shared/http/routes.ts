@@ -107,6 +107,30 @@ export const ROUTES = [
   { method: 'GET', path: '/shares/{id}/upload', function: 'shares', auth: 'jwt' },
   { method: 'POST', path: '/shares/{id}/complete', function: 'shares', auth: 'jwt' },
   { method: 'GET', path: '/shares/{id}/events', function: 'shares', auth: 'jwt' },
+  // Share links, public side (issue 9, share-links): no token; the link's own token is the key.
+  { method: 'GET', path: '/s/{token}', function: 'share-public', auth: 'public' },
+  { method: 'POST', path: '/s/{token}/download', function: 'share-public', auth: 'public' },
+  { method: 'POST', path: '/s/{token}/report', function: 'share-public', auth: 'public' },
+  { method: 'GET', path: '/assets/{name}', function: 'share-public', auth: 'public' },
+  // Share links, the owner's side (issue 9, share-links): served by the shares function.
+  { method: 'POST', path: '/shares/{id}/links', function: 'shares', auth: 'jwt' },
+  { method: 'GET', path: '/shares/{id}/links', function: 'shares', auth: 'jwt' },
+  { method: 'PATCH', path: '/shares/{id}/links/{linkId}', function: 'shares', auth: 'jwt' },
+  { method: 'DELETE', path: '/shares/{id}/links/{linkId}', function: 'shares', auth: 'jwt' },
+  // Abuse and takedown (issue 9, share-links): the tenant admin's view of the tenant's shares.
+  { method: 'GET', path: '/tenants/{tenantId}/shares', function: 'tenant-admin', auth: 'jwt' },
+  {
+    method: 'GET',
+    path: '/tenants/{tenantId}/share-reports',
+    function: 'tenant-admin',
+    auth: 'jwt',
+  },
+  {
+    method: 'POST',
+    path: '/tenants/{tenantId}/shares/{shareId}/takedown',
+    function: 'tenant-admin',
+    auth: 'jwt',
+  },
 ] as const satisfies readonly Route[];
 
 type TableRoute = (typeof ROUTES)[number];

@@ -1,6 +1,6 @@
 import type { DownloadLinks } from '../blob/download-links';
 import { contentDisposition } from '../mime/display-name';
-import { servedContentType } from './served-content-type';
+import { servedContentType } from '../mime/served-content-type';
 
 /** Presigned download URLs live this long: long enough to start a download, no longer. */
 export const DOWNLOAD_URL_SECONDS = 300;
@@ -33,7 +33,7 @@ export interface DownloadLinkDeps {
 
 /**
  * A short-lived URL for one stored object, served as an attachment with this file name, and
- * with the declared type only when it is on the allow-list (shared/mailbox/served-content-type).
+ * with the declared type only when it is on the allow-list (shared/mime/served-content-type).
  */
 export async function signDownload(
   deps: DownloadLinkDeps,

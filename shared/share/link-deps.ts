@@ -1,7 +1,7 @@
-import type { DownloadLinks } from '../blob/download-links';
 import type { AttemptLimiter } from './attempt-limits';
 import type { ShareLinkStore } from './link-store';
 import type { ShareStore } from './share-store';
+import type { SharedObjects } from './shared-objects';
 
 /** A download the owner is told about, as their `notify` setting asks. */
 export interface DownloadNotice {
@@ -18,6 +18,18 @@ export interface DownloadNotice {
   maxDownloads: number;
 }
 
+/** The notice a download sends its owner (`notify: first | every`). */
+export function downloadNoticeText(notice: DownloadNotice): { subject: string; text: string } {
+  const who = notice.recipient ? ` by the link for ${notice.recipient}` : '';
+  return {
+    subject: `Downloaded: ${notice.fileName}`,
+    text:
+      `Your shared file "${notice.fileName}" was downloaded${who} at ${notice.at} ` +
+      `from ${notice.clientAddress} (${notice.userAgent || 'no user agent'}). ` +
+      `That link has been used ${notice.downloads} of ${notice.maxDownloads} times.`,
+  };
+}
+
 /** The port that puts a system message in the owner's own mailbox. */
 export interface DownloadNotices {
   tell(notice: DownloadNotice): Promise<void>;
@@ -28,7 +40,7 @@ export interface PublicLinkDeps {
   shares: Pick<ShareStore, 'getShare' | 'putEvent'>;
   links: ShareLinkStore;
   limiter: AttemptLimiter;
-  downloads: DownloadLinks;
+  objects: Pick<SharedObjects, 'downloadUrl'>;
   notices: DownloadNotices;
   now?: () => Date;
 }

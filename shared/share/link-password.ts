@@ -13,6 +13,8 @@ const SALT_BYTES = 16;
 /** scrypt refuses a cost over maxmem; 128 * N * r plus headroom. */
 const maxmemFor = (cost: { N: number; r: number }) => 128 * cost.N * cost.r + 16 * 1024 * 1024;
 
+/** The shortest password a link takes: anything shorter falls to the per-link limit too soon. */
+export const MIN_LINK_PASSWORD_LENGTH = 8;
 /** The longest password a link takes: a passphrase, not a file. */
 export const MAX_LINK_PASSWORD_LENGTH = 200;
 
@@ -35,7 +37,14 @@ export async function hashLinkPassword(
 ): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const key = await derive(password, salt, cost);
-  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  return [
+    'scrypt',
+    cost.N,
+    cost.r,
+    cost.p,
+    salt.toString('base64url'),
+    key.toString('base64url'),
+  ].join('$');
 }
 
 /** True when `password` is the one `stored` was made from; the keys are compared in constant time. */

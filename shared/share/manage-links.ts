@@ -79,7 +79,9 @@ export async function createLinks(
   if (!isShareable(share)) throw new ShareNotShareableError();
   const expiresAt = linkExpiry(request.expiresAt, share, options.maxLinkDays, now);
   const passwordHash = request.password ? await hashLinkPassword(request.password) : undefined;
-  const recipients: (string | undefined)[] = request.recipients?.length ? request.recipients : [undefined];
+  const recipients: (string | undefined)[] = request.recipients?.length
+    ? request.recipients
+    : [undefined];
   const created: CreatedLink[] = [];
   for (const recipient of recipients) {
     const { token, hash } = newLinkToken();
@@ -134,7 +136,12 @@ export async function revokeLink(deps: OwnerLinkDeps, share: Share, linkId: stri
   const link = await deps.links.getById(share.id, linkId);
   if (!link) throw new NoSuchLinkError();
   if (await deps.links.revoke(link, now)) {
-    await appendShareEvent(deps.shares, share, { kind: 'link-revoked', actor: by, linkId, at: now });
+    await appendShareEvent(deps.shares, share, {
+      kind: 'link-revoked',
+      actor: by,
+      linkId,
+      at: now,
+    });
   }
 }
 
@@ -150,7 +157,10 @@ export async function extendLink(
   const link = await deps.links.getById(share.id, linkId);
   if (!link || link.revokedAt) throw new NoSuchLinkError();
   // The tier's longest life counts from the link's creation, so extending cannot chain past it.
-  const longest = Math.min(Date.parse(link.createdAt) + options.maxLinkDays * DAY_MS, Date.parse(share.expiresAt));
+  const longest = Math.min(
+    Date.parse(link.createdAt) + options.maxLinkDays * DAY_MS,
+    Date.parse(share.expiresAt),
+  );
   const at = Date.parse(expiresAt);
   if (at <= now.getTime() || at > longest) {
     throw new LinkTooLongError(`expiresAt may be at most ${new Date(longest).toISOString()}.`);

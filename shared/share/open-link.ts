@@ -1,5 +1,6 @@
-import { signDownload, type Download } from '../mailbox/download-link';
 import { logger } from '../log/logger';
+import { contentDisposition } from '../mime/display-name';
+import { servedContentType } from '../mime/served-content-type';
 import { PASSWORD_ATTEMPTS, takeAll } from './attempt-limits';
 import type { PublicClient, PublicLinkDeps } from './link-deps';
 import { verifyLinkPassword } from './link-password';
@@ -17,6 +18,19 @@ import { isShareable, PUBLIC_ACTOR, type Share } from './model';
 import { appendShareEvent } from './share-events';
 
 /** What the public page shows. */
+/** A presigned download lives this long: long enough to start it, no longer. */
+export const GRANT_URL_SECONDS = 300;
+
+/** What a grant answers: the presigned URL is the grant (ranges on it are not counted). */
+export interface ShareDownload {
+  url: string;
+  expiresAt: string;
+  filename: string;
+  /** The type served: the declared one only when on the allow-list, else octet-stream. */
+  contentType: string;
+  size: number;
+}
+
 export interface LinkPage {
   fileName: string;
   size: number;
@@ -113,16 +127,24 @@ export async function grantDownload(
   token: string,
   password: string | undefined,
   client: PublicClient,
-): Promise<Download> {
+): Promise<ShareDownload> {
   const now = deps.now?.() ?? new Date();
   const { link, share } = await liveLink(deps, token, now);
   await checkPassword(deps, link, share, password, client, now);
   if (!(await deps.links.grant(link, now))) throw new LinkGoneError();
-  const download = await signDownload(
-    { links: deps.downloads, now: () => now },
-    { bucket: share.bucket, key: share.key },
-    { filename: share.name, contentType: share.contentType, size: share.size },
-  );
+  const contentType = servedContentType(share.contentType);
+  const url = await deps.objects.downloadUrl(share.key, {
+    contentDisposition: contentDisposition(share.name, 'attachment'),
+    contentType,
+    expiresInSeconds: GRANT_URL_SECONDS,
+  });
+  const download: ShareDownload = {
+    url,
+    expiresAt: new Date(now.getTime() + GRANT_URL_SECONDS * 1000).toISOString(),
+    filename: share.name,
+    contentType,
+    size: share.size,
+  };
   await appendShareEvent(deps.shares, share, {
     kind: 'download-granted',
     actor: PUBLIC_ACTOR,
@@ -145,7 +167,8 @@ async function notifyOwner(
 ): Promise<void> {
   if (link.notify === 'none') return;
   try {
-    if (link.notify === 'first' && !(await deps.links.claimFirstNotice(link.tokenHash, now))) return;
+    if (link.notify === 'first' && !(await deps.links.claimFirstNotice(link.tokenHash, now)))
+      return;
     await deps.notices.tell({
       owner: share.owner,
       tenantId: share.tenantId,
@@ -160,6 +183,10 @@ async function notifyOwner(
       maxDownloads: link.maxDownloads,
     });
   } catch (error) {
-    logger.warn('download notice not delivered', { shareId: share.id, linkId: link.id, error: error as Error });
+    logger.warn('download notice not delivered', {
+      shareId: share.id,
+      linkId: link.id,
+      error: error as Error,
+    });
   }
 }

@@ -28,7 +28,11 @@ export class DynamoAttemptLimiter implements AttemptLimiter {
     const at = now.getTime();
     for (let race = 0; race < MAX_RACES; race++) {
       const { Item } = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: keys.attempts(key), ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.attempts(key),
+          ConsistentRead: true,
+        }),
       );
       const next = typeof Item?.next === 'number' ? Item.next : 0;
       const slot = next % rule.limit;
@@ -39,7 +43,11 @@ export class DynamoAttemptLimiter implements AttemptLimiter {
         Key: keys.attempts(key),
         UpdateExpression: 'SET #slot = :at, #next = :after, #ttl = :ttl',
         ConditionExpression: Item ? '#next = :next' : 'attribute_not_exists(#next)',
-        ExpressionAttributeNames: { '#slot': `s${slot}`, '#next': 'next', '#ttl': TABLE_SCHEMA.ttlAttribute },
+        ExpressionAttributeNames: {
+          '#slot': `s${slot}`,
+          '#next': 'next',
+          '#ttl': TABLE_SCHEMA.ttlAttribute,
+        },
         ExpressionAttributeValues: {
           ':at': at,
           ':after': next + 1,

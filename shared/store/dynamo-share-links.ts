@@ -1,4 +1,9 @@
-import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { ShareLink } from '../share/link-model';
 import type { ShareLinkStore } from '../share/link-store';
 import { SHARE_LIMITS } from '../share/limits';
@@ -32,11 +37,23 @@ const SHAREABLE_VALUES = { ':clean': 'clean', ':false': false };
 /** The link's expiry is `linkExpiresAt`: `expiresAt` is the table's TTL attribute. */
 function linkItem(link: ShareLink): Record<string, unknown> {
   const { expiresAt, ...rest } = link;
-  return { ...keys.link(link.tokenHash), type: 'link', ...rest, linkExpiresAt: expiresAt, [TTL]: retention(expiresAt) };
+  return {
+    ...keys.link(link.tokenHash),
+    type: 'link',
+    ...rest,
+    linkExpiresAt: expiresAt,
+    [TTL]: retention(expiresAt),
+  };
 }
 
 function linkOf(item: Record<string, unknown>): ShareLink {
-  const { linkExpiresAt, notifiedAt: _n, type: _t, [TTL]: _ttl, ...rest } = strip<Record<string, unknown>>(item);
+  const {
+    linkExpiresAt,
+    notifiedAt: _n,
+    type: _t,
+    [TTL]: _ttl,
+    ...rest
+  } = strip<Record<string, unknown>>(item);
   return { ...rest, expiresAt: linkExpiresAt } as ShareLink;
 }
 
@@ -88,14 +105,22 @@ export class DynamoShareLinks implements ShareLinkStore {
 
   async getByTokenHash(tokenHash: string): Promise<ShareLink | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.link(tokenHash), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.link(tokenHash),
+        ConsistentRead: true,
+      }),
     );
     return Item ? linkOf(Item) : undefined;
   }
 
   async getById(shareId: string, linkId: string): Promise<ShareLink | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.shareLink(shareId, linkId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.shareLink(shareId, linkId),
+        ConsistentRead: true,
+      }),
     );
     return typeof Item?.tokenHash === 'string' ? this.getByTokenHash(Item.tokenHash) : undefined;
   }
@@ -119,7 +144,9 @@ export class DynamoShareLinks implements ShareLinkStore {
     const links: ShareLink[] = [];
     for (let i = 0; i < hashes.length; i += BATCH_GET_MAX) {
       let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.tableName]: { Keys: hashes.slice(i, i + BATCH_GET_MAX).map((hash) => keys.link(hash)) },
+        [this.tableName]: {
+          Keys: hashes.slice(i, i + BATCH_GET_MAX).map((hash) => keys.link(hash)),
+        },
       };
       while (request && Object.keys(request).length > 0) {
         const result = await this.client.send(new BatchGetCommand({ RequestItems: request }));
@@ -127,7 +154,13 @@ export class DynamoShareLinks implements ShareLinkStore {
         request = result.UnprocessedKeys as typeof request;
       }
     }
-    return links.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    // Links made together (one per recipient) share a creation time; then by recipient.
+    return links.sort(
+      (a, b) =>
+        a.createdAt.localeCompare(b.createdAt) ||
+        (a.recipient ?? '').localeCompare(b.recipient ?? '') ||
+        a.id.localeCompare(b.id),
+    );
   }
 
   async grant(link: Pick<ShareLink, 'tokenHash' | 'shareId'>, now: Date): Promise<boolean> {

@@ -82,7 +82,10 @@ export const keys = {
   /** A share link, under the SHA-256 of its token: the only way in from a public URL. */
   link: (tokenHash: string) => ({ PK: `LINK#${tokenHash}`, SK: 'LINK' }),
   /** The owner's handle on a link (its id, its token hash), beside the share it opens. */
-  shareLink: (shareId: string, linkId: string) => ({ PK: `SHARE#${shareId}`, SK: `LINK#${linkId}` }),
+  shareLink: (shareId: string, linkId: string) => ({
+    PK: `SHARE#${shareId}`,
+    SK: `LINK#${linkId}`,
+  }),
   /** A sliding-window attempt counter (wrong passwords, abuse reports), removed by TTL. */
   attempts: (key: string) => ({ PK: `ATTEMPTS#${key}`, SK: 'ATTEMPTS' }),
   /** An abuse report of a share, listed by the tenant admin on GSI3 under `TENANT#<id>#REPORTS`. */

@@ -11,6 +11,8 @@ import { createUser } from '@shared/tenancy/users';
 import { createAdminHandler } from '../../functions/admin/admin-api';
 import { createTenantAdminHandler } from '../../functions/tenant-admin/tenant-admin-api';
 import { S3ImportFiles } from '@shared/blob/s3-import-files';
+import { DynamoShareReports } from '@shared/store/dynamo-share-reports';
+import { DynamoShareStore } from '@shared/store/dynamo-share-store';
 import { DynamoTransferOffers } from '@shared/store/dynamo-transfer-offers';
 import { apiEvent } from '@test/support/api-event';
 import type { LocalWorld } from '@test/support/local-world';
@@ -83,6 +85,10 @@ function apis(identities: EmailIdentities = new LocalEmailIdentities()) {
       identities: world.identities,
       offers: new DynamoTransferOffers(world.documents, world.names.table),
       files: new S3ImportFiles(world.s3, world.names.attachmentsBucket),
+      shares: {
+        store: new DynamoShareStore(world.documents, world.names.table),
+        reports: new DynamoShareReports(world.documents, world.names.table),
+      },
     }),
   };
 }

@@ -7,7 +7,7 @@ import {
   OPAQUE_CONTENT_TYPE,
   SERVED_CONTENT_TYPES,
   servedContentType,
-} from '@shared/mailbox/served-content-type';
+} from '@shared/mime/served-content-type';
 
 const client = new S3Client({
   region: 'eu-west-1',

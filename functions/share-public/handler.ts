@@ -1,0 +1,38 @@
+import { dynamo } from '@shared/aws/dynamo-client';
+import { s3 } from '@shared/aws/s3-client';
+import { S3BlobStore } from '@shared/blob/s3-blob-store';
+import { S3DownloadLinks } from '@shared/blob/s3-download-links';
+import { sharedObjectsFromEnv } from '@shared/blob/shared-objects-from-env';
+import { loadRuntimeConfig, loadShareBucket } from '@shared/config/app-config';
+import { DynamoAttemptLimiter } from '@shared/store/dynamo-attempt-limiter';
+import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
+import { DynamoShareLinks } from '@shared/store/dynamo-share-links';
+import { DynamoShareReports } from '@shared/store/dynamo-share-reports';
+import { DynamoShareStore } from '@shared/store/dynamo-share-store';
+import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
+import { MailboxDownloadNotices } from './mailbox-download-notices';
+import { createSharePublicHandler } from './share-public-api';
+
+const config = loadRuntimeConfig();
+/** Only for the origin the page's CSP names; the grants are signed by the shared objects. */
+const downloads = new S3DownloadLinks(s3);
+
+/**
+ * API Gateway v2, public routes (no authorizer) ▶ share links: the page, grants, reports. Its
+ * IAM reaches links, shares and attempt counters, and only writes (never reads) a mailbox, for
+ * the owner's download notices.
+ */
+export const handler = createSharePublicHandler({
+  shares: new DynamoShareStore(dynamo, config.tableName),
+  links: new DynamoShareLinks(dynamo, config.tableName),
+  limiter: new DynamoAttemptLimiter(dynamo, config.tableName),
+  reports: new DynamoShareReports(dynamo, config.tableName),
+  objects: sharedObjectsFromEnv(s3, loadShareBucket()),
+  notices: new MailboxDownloadNotices({
+    store: new DynamoMailStore(dynamo, config.tableName),
+    blobs: new S3BlobStore(s3),
+    attachmentsBucket: config.attachmentsBucket,
+    storedMessages: new DynamoStoredMessages(dynamo, config.tableName),
+  }),
+  objectOrigin: (bucket) => downloads.origin(bucket),
+});
