@@ -7,6 +7,7 @@ import { loadRuntimeConfig, loadShareBucket } from '@shared/config/app-config';
 import { DynamoAttemptLimiter } from '@shared/store/dynamo-attempt-limiter';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoShareLinks } from '@shared/store/dynamo-share-links';
+import { DynamoShareRequests } from '@shared/store/dynamo-share-requests';
 import { DynamoShareReports } from '@shared/store/dynamo-share-reports';
 import { DynamoShareStore } from '@shared/store/dynamo-share-store';
 import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
@@ -22,12 +23,22 @@ const downloads = new S3DownloadLinks(s3);
  * IAM reaches links, shares and attempt counters, and only writes (never reads) a mailbox, for
  * the owner's download notices.
  */
+const shares = new DynamoShareStore(dynamo, config.tableName);
+const objects = sharedObjectsFromEnv(s3, loadShareBucket());
+
 export const handler = createSharePublicHandler({
-  shares: new DynamoShareStore(dynamo, config.tableName),
+  shares,
   links: new DynamoShareLinks(dynamo, config.tableName),
   limiter: new DynamoAttemptLimiter(dynamo, config.tableName),
   reports: new DynamoShareReports(dynamo, config.tableName),
-  objects: sharedObjectsFromEnv(s3, loadShareBucket()),
+  objects,
+  // Request files: uploads into the requester's share space (share-core's upload operations).
+  requests: {
+    store: shares,
+    objects,
+    requests: new DynamoShareRequests(dynamo, config.tableName),
+    tiers: config.tiers,
+  },
   notices: new MailboxDownloadNotices({
     store: new DynamoMailStore(dynamo, config.tableName),
     blobs: new S3BlobStore(s3),

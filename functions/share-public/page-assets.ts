@@ -1,3 +1,5 @@
+import { UPLOAD_SCRIPT } from './upload-script';
+
 /**
  * The static files of the public pages, served from this origin so that the CSP needs nothing
  * inline. Small enough to live in the bundle.
@@ -25,4 +27,5 @@ export interface Asset {
 /** `GET /assets/{name}`: only these names. */
 export const ASSETS: Readonly<Record<string, Asset>> = {
   'page.css': { contentType: 'text/css; charset=utf-8', body: PAGE_CSS },
+  'upload.js': { contentType: 'text/javascript; charset=utf-8', body: UPLOAD_SCRIPT },
 };

@@ -18,7 +18,9 @@ import {
   type ShareReportStore,
 } from '@shared/share/share-reports';
 import { PASSWORD_ATTEMPTS, REPORT_ATTEMPTS } from '@shared/share/attempt-limits';
+import type { RequestDeps } from '@shared/share/share-requests';
 import { ASSETS } from './page-assets';
+import { requestOperations } from './request-operations';
 import { htmlPage, publicHeaders } from './page-headers';
 import {
   BAD_REQUEST_PAGE,
@@ -31,6 +33,8 @@ import {
 
 export interface SharePublicDeps extends PublicLinkDeps {
   reports: ShareReportStore;
+  /** Request files: the requester's share space, through share-core's upload operations. */
+  requests: RequestDeps;
   /** The origin presigned URLs point at (the form's 303 goes there; the CSP must allow it). */
   objectOrigin: (bucket: string) => Promise<string>;
 }
@@ -215,5 +219,6 @@ export function createSharePublicHandler(deps: SharePublicDeps) {
         body: asset.body,
       };
     },
+    ...requestOperations(deps.requests, deps.objectOrigin),
   });
 }

@@ -4,6 +4,7 @@ import { sharedObjectsFromEnv } from '@shared/blob/shared-objects-from-env';
 import { loadRuntimeConfig, loadShareBucket } from '@shared/config/app-config';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoShareLinks } from '@shared/store/dynamo-share-links';
+import { DynamoShareRequests } from '@shared/store/dynamo-share-requests';
 import { DynamoShareStore } from '@shared/store/dynamo-share-store';
 import { createSharesHandler } from './shares-api';
 
@@ -18,4 +19,5 @@ export const handler = createSharesHandler({
   store: new DynamoShareStore(dynamo, config.tableName),
   objects: sharedObjectsFromEnv(s3, loadShareBucket()),
   links: new DynamoShareLinks(dynamo, config.tableName),
+  requests: new DynamoShareRequests(dynamo, config.tableName),
 });

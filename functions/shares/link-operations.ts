@@ -7,6 +7,11 @@ import type { ShareLinkStore } from '@shared/share/link-store';
 import { MAX_LINK_PASSWORD_LENGTH, MIN_LINK_PASSWORD_LENGTH } from '@shared/share/link-password';
 import { createLinks, extendLink, listLinks, revokeLink } from '@shared/share/manage-links';
 import type { Share } from '@shared/share/model';
+import {
+  createShareRequest,
+  REQUEST_LIMITS,
+  type ShareRequestStore,
+} from '@shared/share/share-requests';
 import type { ShareStore } from '@shared/share/share-store';
 import type { Mailbox, Tenant } from '@shared/tenancy/model';
 
@@ -36,6 +41,14 @@ const newLinksSchema = z.strictObject({
 
 const extendSchema = z.strictObject({ expiresAt: z.iso.datetime({ offset: true }) });
 
+const newRequestSchema = z.strictObject({
+  note: z.optional(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(REQUEST_LIMITS.maxNoteLength)),
+  ),
+  expiresAt: z.optional(z.iso.datetime({ offset: true })),
+  maxFiles: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(REQUEST_LIMITS.maxFiles))),
+});
+
 /** Link ids are 96 random bits in hex (shared/share/manage-links). */
 const linkPathSchema = z.object({
   linkId: z.string().check(z.regex(/^[0-9a-f]{24}$/, 'a link id is 24 lowercase hex characters')),
@@ -44,6 +57,7 @@ const linkPathSchema = z.object({
 export interface LinkOperationDeps {
   store: Pick<ShareStore, 'putEvent'>;
   links: ShareLinkStore;
+  requests: ShareRequestStore;
   accounts: { getTenant(tenantId: string): Promise<Tenant | undefined> };
   tiers: TierTable;
   now?: () => Date;
@@ -57,6 +71,13 @@ function publicBaseUrl(event: ApiEvent): string {
   const proto = event.headers['x-forwarded-proto']?.split(',')[0]?.trim() ?? 'http';
   return `${proto}://${event.requestContext.domainName}`;
 }
+
+/** The directory's name and the tenant's, as the tenant admin registered them: verified. */
+const senderOf = (owner: Mailbox, tenant: Tenant | undefined) => ({
+  name: owner.displayName,
+  address: owner.address,
+  organisation: tenant?.name ?? owner.tenantId,
+});
 
 type OwnShareOf = (event: ApiEvent, owner: Mailbox) => Promise<Share>;
 
@@ -107,6 +128,22 @@ export function linkOperations(deps: LinkOperationDeps, ownShareOf: OwnShareOf) 
           by: owner.address,
         }),
       );
+    },
+    'POST /share-requests': async (event: ApiEvent, owner: Mailbox): Promise<ApiResult> => {
+      const input = newRequestSchema.parse(jsonBody(event));
+      const { tenant, tier } = await tierOf(owner);
+      const created = await createShareRequest(
+        { requests: deps.requests, ...(deps.now && { now: deps.now }) },
+        {
+          address: owner.address,
+          tenantId: owner.tenantId,
+          tier: tenant?.tier ?? 'commodity',
+          sender: senderOf(owner, tenant),
+        },
+        input,
+        { maxLinkDays: tier.maxLinkDays, publicBaseUrl: publicBaseUrl(event) },
+      );
+      return json(201, created, { 'cache-control': 'no-store' });
     },
     'DELETE /shares/{id}/links/{linkId}': async (
       event: ApiEvent,

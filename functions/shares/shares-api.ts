@@ -16,6 +16,7 @@ import {
 } from '@shared/share/owner-shares';
 import type { ShareDeps } from '@shared/share/share-deps';
 import type { ShareLinkStore } from '@shared/share/link-store';
+import type { ShareRequestStore } from '@shared/share/share-requests';
 import { listLinks } from '@shared/share/manage-links';
 import { linkOperations } from './link-operations';
 import {
@@ -59,8 +60,9 @@ const pageQuerySchema = z.strictObject(pageFields);
 export interface SharesApiDeps extends SignedInDeps, ShareDeps {
   accounts: { getTenant(tenantId: string): Promise<Tenant | undefined> };
   tiers: TierTable;
-  /** Share links (issue 9, share-links). */
+  /** Share links and requests for files (issue 9, share-links). */
   links: ShareLinkStore;
+  requests: ShareRequestStore;
 }
 
 /**

@@ -99,11 +99,11 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
       // Links, shares and attempt counters are read by key; the notice's reference item too.
       {
         actions: ['GetItem', 'BatchGetItem'],
-        partitions: ['LINK#', 'SHARE#', 'ATTEMPTS#', 'STORED#'],
+        partitions: ['LINK#', 'REQUEST#', 'SHARE#', 'ATTEMPTS#', 'STORED#'],
       },
       // The grant (one transaction: the share's condition, the link's counter), the first
       // notice's marker, the attempt counters, the notice's reference count.
-      { actions: ['UpdateItem'], partitions: ['LINK#', 'ATTEMPTS#', 'STORED#'] },
+      { actions: ['UpdateItem'], partitions: ['LINK#', 'REQUEST#', 'ATTEMPTS#', 'STORED#'] },
       { actions: ['ConditionCheckItem'], partitions: ['SHARE#', 'GONE#'] },
       // Audit events and abuse reports live in the share's partition.
       { actions: ['PutItem'], partitions: ['SHARE#'] },

@@ -67,6 +67,7 @@ export const PROBLEM_CODES = {
   ShareNotShareable: { status: 409, title: 'Only a file scanned clean can be shared' },
   LinkTooLong: { status: 400, title: 'The link would outlive what the tier or the share allows' },
   NoSuchLink: { status: 404, title: 'No such link' },
+  RequestGone: { status: 410, title: 'This upload link is no longer available' },
   InternalError: { status: 500, title: 'Something went wrong on our side' },
   // What API Gateway answers when the function itself fails: its environment died (502), or
   // it ran past its timeout (504).

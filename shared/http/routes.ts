@@ -112,11 +112,24 @@ export const ROUTES = [
   { method: 'POST', path: '/s/{token}/download', function: 'share-public', auth: 'public' },
   { method: 'POST', path: '/s/{token}/report', function: 'share-public', auth: 'public' },
   { method: 'GET', path: '/assets/{name}', function: 'share-public', auth: 'public' },
+  // Request files, public side (issue 9, share-links): the upload page and what its script calls.
+  { method: 'GET', path: '/r/{token}', function: 'share-public', auth: 'public' },
+  { method: 'POST', path: '/r/{token}/files', function: 'share-public', auth: 'public' },
+  { method: 'POST', path: '/r/{token}/files/{id}/parts', function: 'share-public', auth: 'public' },
+  { method: 'GET', path: '/r/{token}/files/{id}/upload', function: 'share-public', auth: 'public' },
+  {
+    method: 'POST',
+    path: '/r/{token}/files/{id}/complete',
+    function: 'share-public',
+    auth: 'public',
+  },
   // Share links, the owner's side (issue 9, share-links): served by the shares function.
   { method: 'POST', path: '/shares/{id}/links', function: 'shares', auth: 'jwt' },
   { method: 'GET', path: '/shares/{id}/links', function: 'shares', auth: 'jwt' },
   { method: 'PATCH', path: '/shares/{id}/links/{linkId}', function: 'shares', auth: 'jwt' },
   { method: 'DELETE', path: '/shares/{id}/links/{linkId}', function: 'shares', auth: 'jwt' },
+  // Request files, the staff member's side (issue 9, share-links).
+  { method: 'POST', path: '/share-requests', function: 'shares', auth: 'jwt' },
   // Abuse and takedown (issue 9, share-links): the tenant admin's view of the tenant's shares.
   { method: 'GET', path: '/tenants/{tenantId}/shares', function: 'tenant-admin', auth: 'jwt' },
   {

@@ -22,6 +22,8 @@ export interface NewShare {
   sha256?: string;
   /** Earlier than the default SHARE_LIMITS.shareLifetimeDays, if the owner wants. */
   expiresAt?: Date;
+  /** The request link it was uploaded through (share-links: request files). */
+  requestId?: string;
 }
 
 /** The part numbers 1..n, the first `max` of them. */
@@ -72,6 +74,7 @@ export async function startShareUpload(
     expiresAt: expiresAt.toISOString(),
     uploadDeadline: new Date(now.getTime() + SHARE_LIMITS.uploadWindowSeconds * 1000).toISOString(),
     ...(input.sha256 && { sha256: input.sha256.toLowerCase() }),
+    ...(input.requestId && { requestId: input.requestId }),
   };
   try {
     await deps.store.createShare(

@@ -94,4 +94,6 @@ export const keys = {
     SK: `REPORT#${reportId}`,
   }),
   tenantReports: (tenantId: string) => `TENANT#${tenantId}#REPORTS`,
+  /** A request for files (shared/share/share-requests), under the SHA-256 of its token. */
+  shareRequest: (tokenHash: string) => ({ PK: `REQUEST#${tokenHash}`, SK: 'REQUEST' }),
 };
