@@ -5,6 +5,8 @@ import { resolveTiers, TierConfigError, type TierTable } from '@shared/config/ti
 export const CONTEXT_KEYS = {
   region: 'sesame:region',
   tiers: 'sesame:tiers',
+  // Large-file share (issue 9): web origins that upload parts straight to the share bucket.
+  shareUploadOrigins: 'sesame:shareUploadOrigins',
 } as const;
 
 /** SES receives mail only in some regions; eu-west-1 is one of them (DESIGN, Tiers). */
@@ -14,6 +16,8 @@ export const DEFAULT_REGION = 'eu-west-1';
 export interface SesameConfig {
   region: string;
   tiers: TierTable;
+  /** Besides the API's own origin (the public request page), e.g. a web client's. */
+  shareUploadOrigins: string[];
 }
 
 export class SesameConfigError extends Error {
@@ -32,6 +36,12 @@ const contextSchema = z.object({
       .string()
       .check(z.regex(/^[a-z]{2}(?:-[a-z]+)+-\d+$/, 'must be an AWS region such as eu-west-1')),
     DEFAULT_REGION,
+  ),
+  shareUploadOrigins: z._default(
+    z.array(
+      z.string().check(z.regex(/^https:\/\/[a-z0-9.-]+(?::\d+)?$/i, 'must be an https origin')),
+    ),
+    [],
   ),
 });
 
@@ -65,6 +75,7 @@ export function readSesameConfig(tryGetContext: (key: string) => unknown): Sesam
   }
   const parsed = contextSchema.safeParse({
     region: tryGetContext(CONTEXT_KEYS.region),
+    shareUploadOrigins: fromCommandLine(tryGetContext(CONTEXT_KEYS.shareUploadOrigins)),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -30,10 +30,20 @@ export function functionEntry(functionId: FunctionId): string {
 }
 
 export type TableAccess = 'RO' | 'RW';
-export type BucketEnvName = typeof ENV.rawMailBucket | typeof ENV.attachmentsBucket;
+export type BucketEnvName =
+  | typeof ENV.rawMailBucket
+  | typeof ENV.attachmentsBucket
+  // Large-file share (issue 9).
+  | typeof ENV.shareBucket;
 
 /** The object actions a function may be granted under a key prefix. */
-export type ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject';
+export type ObjectAction =
+  | 's3:GetObject'
+  | 's3:PutObject'
+  | 's3:DeleteObject'
+  // Multipart uploads of the large-file share (issue 9).
+  | 's3:AbortMultipartUpload'
+  | 's3:ListMultipartUploadParts';
 /** Object access to one bucket, by key prefix (shared/config/resource-names). */
 export type PrefixGrants = Readonly<Partial<Record<string, readonly ObjectAction[]>>>;
 

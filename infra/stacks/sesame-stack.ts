@@ -5,6 +5,7 @@ import type { SesameConfig } from '../config';
 import { InboundMail } from '../constructs/inbound-mail';
 import { MailApi } from '../constructs/mail-api';
 import { MailStore } from '../constructs/mail-store';
+import { FileShare } from '../constructs/file-share';
 
 export interface SesameStackProps extends StackProps {
   config: SesameConfig;
@@ -15,6 +16,7 @@ export class SesameStack extends Stack {
   readonly store: MailStore;
   readonly inbound: InboundMail;
   readonly api: MailApi;
+  readonly fileShare: FileShare;
 
   constructor(scope: Construct, id: string, props: SesameStackProps) {
     super(scope, id, props);
@@ -29,6 +31,16 @@ export class SesameStack extends Stack {
       store: this.store,
       tiers: config.tiers,
       routes: ROUTES,
+    });
+    // Large-file share (issue 9): browsers upload from the API's own origin (the public request
+    // page) and from the origins configured for a web client.
+    const sharesFunction = this.api.functions.get('shares');
+    if (!sharesFunction) throw new Error('the route table names no shares function');
+    this.fileShare = new FileShare(this, 'FileShare', {
+      store: this.store,
+      tiers: config.tiers,
+      sharesFunction,
+      uploadOrigins: [this.api.httpApi.apiEndpoint, ...config.shareUploadOrigins],
     });
 
     // Stack outputs: what an operator needs after a deploy, by output id.
@@ -61,6 +73,15 @@ export class SesameStack extends Stack {
       IngestDeadLetterQueueUrl: {
         value: this.inbound.deadLetterQueue.queueUrl,
         description: 'Parked notifications',
+      },
+      // Large-file share (issue 9).
+      ShareBucketName: {
+        value: this.fileShare.bucket.bucketName,
+        description: 'Shared files (uploaded in parts, scanned before any link)',
+      },
+      ShareScanDeadLetterQueueUrl: {
+        value: this.fileShare.scanDeadLetterQueue.queueUrl,
+        description: 'Share bucket events the scan could not handle',
       },
       IngestDeadLetterQueueArn: {
         value: this.inbound.deadLetterQueue.queueArn,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   BatchGetCommand,
+  GetCommand,
   type BatchGetCommandOutput,
   PutCommand,
   QueryCommand,
@@ -127,8 +128,10 @@ export class DynamoShareStore implements ShareStore {
   }
 
   async getShare(id: string): Promise<Share | undefined> {
-    const items = await this.getMany([id]);
-    return items[0];
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.share(id) }),
+    );
+    return result.Item ? shareOf(result.Item) : undefined;
   }
 
   private async getMany(ids: string[]): Promise<Share[]> {

@@ -24,6 +24,7 @@ describe('the cdk.json context', () => {
     expect(read(valid)).toEqual({
       region: DEFAULT_REGION,
       tiers: DEFAULT_TIERS,
+      shareUploadOrigins: [],
     });
   });
 

@@ -1,3 +1,4 @@
+import { SHARE_LOGICAL_IDS } from '../../infra/constructs/file-share';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { MESSAGE_SUMMARY_FIELDS, TABLE_SCHEMA } from '@shared/store/table-schema';
@@ -176,13 +177,14 @@ describe('the access-log bucket', () => {
     });
   });
 
-  it('is the only bucket besides the two mail buckets', () => {
-    template.resourceCountIs('AWS::S3::Bucket', 3);
+  it('is the only bucket besides the two mail buckets and the share bucket (issue 9)', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 4);
     expect(Object.keys(template.findResources('AWS::S3::Bucket')).sort()).toEqual(
       [
         STORE_LOGICAL_IDS.accessLogBucket,
         STORE_LOGICAL_IDS.attachmentsBucket,
         STORE_LOGICAL_IDS.rawMailBucket,
+        SHARE_LOGICAL_IDS.bucket,
       ].sort(),
     );
   });

@@ -37,6 +37,8 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   // Tenant domains are SES identities named at run time: identity management (admin), status
   // (tenant-admin), bounces and notices from MAILER-DAEMON@ and postmaster@ only (ingest).
   'AwsSolutions-IAM5[Resource::arn:aws:ses:eu-west-1:<AWS::AccountId>:identity/*]',
+  // Large-file share (issue 9): shared files by prefix (shares, share-scan, share-sweep).
+  'AwsSolutions-IAM5[Resource::<ShareBucket.Arn>/shares/*]',
 ].sort();
 
 describe('cdk-nag AwsSolutions', () => {
