@@ -43,7 +43,10 @@ export const SHARE_SPACE_ATTRIBUTES = [
 ];
 
 /** Object access of each share function, under `shares/` only. */
-export const SHARE_OBJECTS: Record<'shares' | 'share-scan' | 'share-sweep', PrefixGrants> = {
+export const SHARE_OBJECTS: Record<
+  'shares' | 'share-scan' | 'share-sweep' | 'share-public',
+  PrefixGrants
+> = {
   // Presigns part PUTs (the browser's upload runs with these rights), opens, lists, completes
   // and aborts uploads, deletes shares' objects; no byte of a file passes it.
   shares: {
@@ -59,13 +62,29 @@ export const SHARE_OBJECTS: Record<'shares' | 'share-scan' | 'share-sweep', Pref
   'share-scan': { [SHARE_PREFIX]: ['s3:GetObject'] },
   // Deletes expired objects and aborts abandoned uploads.
   'share-sweep': { [SHARE_PREFIX]: ['s3:DeleteObject', 's3:AbortMultipartUpload'] },
+  // Share links, public side (share-links): presigns the grants' GETs, and runs the request
+  // page's uploads into the requester's space (part PUTs, list, complete, abort on refusal).
+  'share-public': {
+    [SHARE_PREFIX]: [
+      's3:PutObject',
+      's3:GetObject',
+      's3:AbortMultipartUpload',
+      's3:ListMultipartUploadParts',
+    ],
+  },
 };
+
+/** The link and request items (share-links): under their token hash, apart from shares. */
+const LINK_PARTITIONS = ['LINK#', 'REQUEST#'];
 
 export interface FileShareProps {
   store: MailStore;
   tiers: TierTable;
   /** The API function that serves the `/shares` routes (MailApi builds it from the route table). */
   sharesFunction: SesameFunction;
+  /** The public function of share links and request pages (share-links); its table grants are
+   * in FUNCTION_ACCESS, its share-bucket and share-space grants here. */
+  publicFunction: SesameFunction;
   /** Origins whose pages upload parts straight to the bucket (the API's own, where the public
    * request page lives, and a web client's). */
   uploadOrigins: string[];
@@ -207,6 +226,12 @@ export class FileShare extends Construct {
       ])
       .bindObjects(this.bucket, ENV.shareBucket, SHARE_OBJECTS.shares);
     grantShareSpace(props.sharesFunction, store.table);
+    // Share links (share-links): the owner creates, extends and revokes links and request links.
+    props.sharesFunction.bindTableItems(store.table, [
+      { actions: ['PutItem', 'UpdateItem'], partitions: LINK_PARTITIONS },
+    ]);
+    props.publicFunction.bindObjects(this.bucket, ENV.shareBucket, SHARE_OBJECTS['share-public']);
+    grantShareSpace(props.publicFunction, store.table);
   }
 
   /**

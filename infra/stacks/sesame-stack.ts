@@ -36,10 +36,13 @@ export class SesameStack extends Stack {
     // page) and from the origins configured for a web client.
     const sharesFunction = this.api.functions.get('shares');
     if (!sharesFunction) throw new Error('the route table names no shares function');
+    const publicFunction = this.api.functions.get('share-public');
+    if (!publicFunction) throw new Error('the route table names no share-public function');
     this.fileShare = new FileShare(this, 'FileShare', {
       store: this.store,
       tiers: config.tiers,
       sharesFunction,
+      publicFunction,
       uploadOrigins: [this.api.httpApi.apiEndpoint, ...config.shareUploadOrigins],
     });
 

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { actionsOf, allowStatementsOfFunction, logicalIdOf, synthSesame } from './synth-sesame';
+
+const { template, stack } = synthSesame();
+const publicFunction = stack.api.functions.get('share-public')!;
+const statements = allowStatementsOfFunction(template, logicalIdOf(publicFunction));
+const leadingKeysOf = (statement: (typeof statements)[number]): string[] =>
+  ((statement.Condition?.['ForAllValues:StringLike'] as Record<string, string[]> | undefined)?.[
+    'dynamodb:LeadingKeys'
+  ] ?? []) as string[];
+
+describe('the public share function (share links, request pages)', () => {
+  it('reads the table by key only: no Query, no Scan, nothing table-wide', () => {
+    const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo.length).toBeGreaterThan(0);
+    for (const statement of dynamo) {
+      expect(actionsOf([statement]).filter((a) => /Query|Scan|\*/.test(a))).toEqual([]);
+      expect(leadingKeysOf(statement).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('cannot read a mailbox: no read action reaches an MBX# partition', () => {
+    const reads = statements.filter((s) =>
+      actionsOf([s]).some((a) => /^dynamodb:(GetItem|BatchGetItem|Query|Scan)$/.test(a)),
+    );
+    expect(reads.length).toBeGreaterThan(0);
+    for (const statement of reads) expect(leadingKeysOf(statement)).not.toContain('MBX#*');
+  });
+
+  it('touches the share bucket under shares/ only, and mail only to write a notice', () => {
+    const objects = statements
+      .filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:') && a !== 's3:ListBucket'))
+      .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
+      .map((r) => JSON.stringify(r));
+    expect(objects.length).toBeGreaterThan(0);
+    for (const resource of objects) expect(resource).toMatch(/\/shares\/\*|\/system\/\*/);
+  });
+});
