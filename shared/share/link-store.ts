@@ -24,6 +24,8 @@ export interface ShareLinkStore {
   grant(link: Pick<ShareLink, 'tokenHash' | 'shareId'>, now: Date): Promise<boolean>;
   /** Marks the link's first notice sent; true only for the one call that did. */
   claimFirstNotice(tokenHash: string, now: Date): Promise<boolean>;
+  /** Marks the link's expiry recorded in the audit trail; true only for the one call that did. */
+  claimExpiryNotice(tokenHash: string, now: Date): Promise<boolean>;
   /** Revokes the link for new grants; false if it was already revoked (or is gone). */
   revoke(link: Pick<ShareLink, 'tokenHash'>, now: Date): Promise<boolean>;
   /** Moves the link's expiry (within the tier, checked by the caller); false if revoked or gone. */

@@ -14,7 +14,7 @@ import {
   type ShareLink,
 } from './link-model';
 import { hashLinkToken, isWellFormedToken } from './link-token';
-import { isShareable, PUBLIC_ACTOR, type Share } from './model';
+import { isShareable, PUBLIC_ACTOR, SYSTEM_ACTOR, type Share } from './model';
 import { appendShareEvent } from './share-events';
 
 /** What the public page shows. */
@@ -55,12 +55,31 @@ async function liveLink(
 ): Promise<{ link: ShareLink; share: Share }> {
   if (!isWellFormedToken(token)) throw new LinkGoneError();
   const link = await deps.links.getByTokenHash(hashLinkToken(token));
-  if (!link || linkState(link, now) !== 'active') throw new LinkGoneError();
+  if (!link) throw new LinkGoneError();
+  const state = linkState(link, now);
+  if (state === 'expired') await recordExpiry(deps, link, now);
+  if (state !== 'active') throw new LinkGoneError();
   const share = await deps.shares.getShare(link.shareId);
   if (!share || !isShareable(share) || Date.parse(share.expiresAt) <= now.getTime()) {
     throw new LinkGoneError();
   }
   return { link, share };
+}
+
+/**
+ * The first use of a link after its expiry appends `link-expired` to the share's trail, once
+ * (a conditional marker on the link); the answer stays the one 410.
+ */
+async function recordExpiry(deps: PublicLinkDeps, link: ShareLink, now: Date): Promise<void> {
+  if (!(await deps.links.claimExpiryNotice(link.tokenHash, now))) return;
+  const share = await deps.shares.getShare(link.shareId);
+  if (!share) return;
+  await appendShareEvent(deps.shares, share, {
+    kind: 'link-expired',
+    actor: SYSTEM_ACTOR,
+    linkId: link.id,
+    at: now,
+  });
 }
 
 /** GET /s/{token}: what the page shows about the file and the link. */

@@ -50,6 +50,7 @@ function linkOf(item: Record<string, unknown>): ShareLink {
   const {
     linkExpiresAt,
     notifiedAt: _n,
+    expiryNotedAt: _e,
     type: _t,
     [TTL]: _ttl,
     ...rest
@@ -186,6 +187,16 @@ export class DynamoShareLinks implements ShareLinkStore {
       Key: keys.link(tokenHash),
       UpdateExpression: 'SET notifiedAt = :now',
       ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(notifiedAt)',
+      ExpressionAttributeValues: { ':now': now.toISOString() },
+    });
+  }
+
+  claimExpiryNotice(tokenHash: string, now: Date): Promise<boolean> {
+    return conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.link(tokenHash),
+      UpdateExpression: 'SET expiryNotedAt = :now',
+      ConditionExpression: 'linkExpiresAt <= :now AND attribute_not_exists(expiryNotedAt)',
       ExpressionAttributeValues: { ':now': now.toISOString() },
     });
   }

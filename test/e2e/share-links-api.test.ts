@@ -48,8 +48,22 @@ async function cleanShare(bytes: Buffer = randomBytes(32 * 1024)) {
     contentType: 'application/pdf',
     bytes,
   });
-  await sesame!.shareScanQueue.idle();
+  await scanned(id);
   return { id, bytes };
+}
+
+/**
+ * Waits for the share's verdict: the object-created event reaches the scan queue a moment after
+ * the completion, so an idle queue alone may not have seen it yet.
+ */
+async function scanned(id: string): Promise<string> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    await sesame!.shareScanQueue.idle();
+    const { body } = await api<{ state: string }>('GET', `/shares/${id}`, alice);
+    if (body.state !== 'scanning') return body.state;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`share ${id} was not scanned`);
 }
 
 const pathOf = (url: string) => new URL(url).pathname;
@@ -205,7 +219,6 @@ describe('request files in Chromium', () => {
     expect(await page.locator('#uploads li[data-state="failed"]').count()).toBe(0);
     expect(violations).toEqual([]);
     await context.close();
-    await sesame!.shareScanQueue.idle();
     const shares = await api<{
       items: { id: string; name: string; state: string; size: number }[];
     }>('GET', '/shares?limit=100', alice);
@@ -214,7 +227,8 @@ describe('request files in Chromium', () => {
       ['mri-series.dcm', large],
     ] as const) {
       const share = shares.body.items.find((s) => s.name === name);
-      expect(share).toMatchObject({ state: 'clean', size: bytes.length });
+      expect(share?.size).toBe(bytes.length);
+      expect(await scanned(share!.id)).toBe('clean');
       const link = await api<CreatedLinks>('POST', `/shares/${share!.id}/links`, alice, {});
       const grant = await fetch(`${sesame!.api.url}${pathOf(link.body.url)}/download`, {
         method: 'POST',
@@ -223,5 +237,69 @@ describe('request files in Chromium', () => {
     }
     // The request took its two files; its link now answers 410.
     expect((await api('GET', pathOf(requested.body.url))).status).toBe(410);
+  });
+});
+
+describe('request files over HTTP', () => {
+  interface Started {
+    id: string;
+    partSize: number;
+    partCount: number;
+    parts: { partNumber: number; url: string }[];
+  }
+
+  it('resumes an interrupted upload, sending only the missing part', async () => {
+    const requested = await api<{ url: string }>('POST', '/share-requests', alice, {});
+    const base = `${pathOf(requested.body.url)}/files`;
+    const bytes = randomBytes(9 * 1024 * 1024);
+    const started = await api<Started>('POST', base, undefined, {
+      name: 'x-ray.dcm',
+      size: bytes.length,
+      contentType: 'application/dicom',
+    });
+    expect(started.status).toBe(201);
+    const { id, partSize, parts } = started.body;
+    // Only part 1 arrives before the "crash".
+    expect(
+      (await fetch(parts[0]!.url, { method: 'PUT', body: bytes.subarray(0, partSize) })).status,
+    ).toBe(200);
+    const early = await api('POST', `${base}/${id}/complete`);
+    expect([early.status, early.body.code]).toEqual([409, 'ShareIncomplete']);
+    const progress = await api<{ missing: number[] }>('GET', `${base}/${id}/upload`);
+    expect(progress.body.missing).toEqual([2]);
+    const fresh = await api<{ parts: { url: string }[] }>(
+      'POST',
+      `${base}/${id}/parts`,
+      undefined,
+      {
+        partNumbers: [2],
+      },
+    );
+    expect(
+      (await fetch(fresh.body.parts[0]!.url, { method: 'PUT', body: bytes.subarray(partSize) }))
+        .status,
+    ).toBe(200);
+    const done = await api('POST', `${base}/${id}/complete`);
+    expect([done.status, done.body.state]).toEqual([202, 'scanning']);
+    // Another request's link reaches nothing of this one's files.
+    const other = await api<{ url: string }>('POST', '/share-requests', bob, {});
+    const foreign = await api('GET', `${pathOf(other.body.url)}/files/${id}/upload`);
+    expect([foreign.status, foreign.body.code]).toEqual([410, 'RequestGone']);
+  });
+
+  it('refuses a file over the requester’s tier, and answers unknown request links with one 410', async () => {
+    const requested = await api<{ url: string }>('POST', '/share-requests', alice, {});
+    const tooLarge = await api('POST', `${pathOf(requested.body.url)}/files`, undefined, {
+      name: 'huge.bin',
+      size: 3 * 1024 ** 3,
+      contentType: 'application/octet-stream',
+    });
+    expect([tooLarge.status, tooLarge.body.code]).toEqual([413, 'ShareFileTooLarge']);
+    const unknown = await fetch(`${sesame!.api.url}/r/${'B'.repeat(43)}`);
+    const malformed = await fetch(`${sesame!.api.url}/r/nope`);
+    expect([unknown.status, malformed.status]).toEqual([410, 410]);
+    expect(await unknown.text()).toBe(await malformed.text());
+    const bad = await api('POST', '/share-requests', alice, { maxFiles: 0 });
+    expect([bad.status, bad.body.code]).toEqual([400, 'InputValidationError']);
   });
 });

@@ -145,6 +145,10 @@ describe('share links', () => {
         LinkGoneError,
       );
     }
+    // The expired link's first use after its expiry is in the trail, once.
+    const { items } = await fixture.store.listEvents(fixture.share.id, 100);
+    const expired = items.filter((e) => e.kind === 'link-expired').map((e) => e.linkId);
+    expect(expired).toEqual([expiring!.id]);
   });
 
   it('makes one link per recipient, each revoked apart', async () => {
