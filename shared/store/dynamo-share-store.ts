@@ -31,6 +31,15 @@ const SHARE_TTL_GRACE_SECONDS = 7 * DAY_SECONDS;
 const epochSeconds = (at: string) => Math.floor(new Date(at).getTime() / 1000);
 const dayOf = (at: string) => at.slice(0, 10);
 
+/**
+ * The `<n>` of an event's sort key: this process's monotonic clock (so two events one process
+ * writes at the same millisecond keep their order) and a random tail (so two processes never
+ * write the same key).
+ */
+function eventSequence(): string {
+  return `${process.hrtime.bigint().toString().padStart(20, '0')}${randomBytes(3).toString('hex')}`;
+}
+
 /** The share's expiry is stored as `shareExpiresAt`: `expiresAt` is the table's TTL attribute. */
 function shareItem(share: Share): Record<string, unknown> {
   const { expiresAt, ...rest } = share;
@@ -86,7 +95,7 @@ export class DynamoShareStore implements ShareStore {
 
   private eventItem(share: Pick<Share, 'id' | 'expiresAt'>, event: ShareEvent) {
     return {
-      ...keys.shareEvent(share.id, event.at, randomBytes(6).toString('hex')),
+      ...keys.shareEvent(share.id, event.at, eventSequence()),
       type: 'share-event',
       ...event,
       [TTL]: epochSeconds(share.expiresAt) + SHARE_LIMITS.auditRetentionDays * DAY_SECONDS,

@@ -56,6 +56,7 @@ function startSesame() {
 async function presignedUpload(
   ready: Ready,
   size: number,
+  afterParts: () => Promise<void>,
 ): Promise<{ partsSeconds: number; completeSeconds: number }> {
   const api = httpClient(ready.apiUrl);
   const started = Date.now();
@@ -88,6 +89,7 @@ async function presignedUpload(
     }),
   );
   const partsDone = Date.now();
+  await afterParts();
   let completed = await api('POST', `/shares/${id}/complete`, ready.token);
   // A client tries a failed completion again: it completes from S3's own view, so a retry is safe.
   if (completed.status >= 500) {
@@ -131,7 +133,10 @@ for (const size of SIZES) {
   try {
     const ready = await sesame.ready();
     const before = await sesame.rss();
-    const presigned = await presignedUpload(ready, size);
+    let uploadPeak = 0;
+    const presigned = await presignedUpload(ready, size, async () => {
+      uploadPeak = (await sesame.rss()).maxRssBytes;
+    });
     const direct = await directPut(ready, size, 8 * MiB);
     const after = await sesame.rss();
     const rate = (seconds: number) => `${(size / MiB / seconds).toFixed(0)} MiB/s`;
@@ -145,7 +150,7 @@ for (const size of SIZES) {
         `${(direct / presigned.partsSeconds).toFixed(2)} / ${(direct / total).toFixed(2)}`.padEnd(
           34,
         ),
-        `${mib(before.rssBytes)} MiB -> ${mib(after.maxRssBytes)} MiB (peak of the whole run, scan included)`,
+        `${mib(before.rssBytes)} MiB -> ${mib(uploadPeak)} MiB after the parts, ${mib(after.maxRssBytes)} MiB after completion, scan and direct put`,
       ].join(''),
     );
   } finally {
