@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   BatchGetCommand,
   GetCommand,
@@ -13,47 +12,22 @@ import { SHARE_LIMITS } from '../share/limits';
 import type { Share, ShareEvent, ShareVerdictState } from '../share/model';
 import type { ShareStore } from '../share/share-store';
 import type { Page } from '../tenancy/tenancy-store';
-import { strip } from './account-items';
 import { queryPartition } from './gsi3-query';
 import { keys } from './keys';
 import { decodePageCursor, encodePageCursor } from './page-cursor';
-import { TABLE_SCHEMA } from './table-schema';
+import {
+  BATCH_GET_KEYS,
+  DAY_SECONDS,
+  dayOf,
+  dueItem,
+  eventItem,
+  eventOf,
+  shareItem,
+  shareOf,
+  tenantEntryItem,
+} from './share-items';
 import { transactWrite, type TransactItems } from './transact-write';
 import { InvalidCursorError } from '../paging/cursor-codec';
-
-const TTL = TABLE_SCHEMA.ttlAttribute;
-const DAY_SECONDS = 86_400;
-/** DynamoDB's ceiling on the keys of one BatchGetItem. */
-const BATCH_GET_KEYS = 100;
-/** The share item outlives its expiry by this much, so the sweep (not TTL) normally removes it
- * and returns its space; TTL only clears what a sweep that never ran left behind. */
-const SHARE_TTL_GRACE_SECONDS = 7 * DAY_SECONDS;
-const epochSeconds = (at: string) => Math.floor(new Date(at).getTime() / 1000);
-const dayOf = (at: string) => at.slice(0, 10);
-
-/** The share's expiry is stored as `shareExpiresAt`: `expiresAt` is the table's TTL attribute. */
-function shareItem(share: Share): Record<string, unknown> {
-  const { expiresAt, ...rest } = share;
-  return {
-    ...keys.share(share.id),
-    type: 'share',
-    GSI3PK: keys.ownerShares(share.owner),
-    GSI3SK: `${share.createdAt}#${share.id}`,
-    ...rest,
-    shareExpiresAt: expiresAt,
-    [TTL]: epochSeconds(expiresAt) + SHARE_TTL_GRACE_SECONDS,
-  };
-}
-
-function shareOf(item: Record<string, unknown>): Share {
-  const { shareExpiresAt, [TTL]: _ttl, ...rest } = strip<Record<string, unknown>>(item);
-  return { ...rest, expiresAt: shareExpiresAt } as Share;
-}
-
-function eventOf(item: Record<string, unknown>): ShareEvent {
-  const { [TTL]: _ttl, ...rest } = strip<Record<string, unknown>>(item);
-  return rest as unknown as ShareEvent;
-}
 
 /** The ShareStore on the one table (keys.ts, table-schema.ts's catalogue). */
 export class DynamoShareStore implements ShareStore {
@@ -73,24 +47,7 @@ export class DynamoShareStore implements ShareStore {
   }
 
   private dueItem(share: Share, dueAt: string): TransactItems[number] {
-    return this.put({
-      ...keys.shareDue(share.id),
-      type: 'share-due',
-      GSI3PK: keys.sharesDue(dayOf(dueAt)),
-      GSI3SK: `${dueAt}#${share.id}`,
-      shareId: share.id,
-      dueAt,
-      [TTL]: epochSeconds(share.expiresAt) + SHARE_TTL_GRACE_SECONDS,
-    });
-  }
-
-  private eventItem(share: Pick<Share, 'id' | 'expiresAt'>, event: ShareEvent) {
-    return {
-      ...keys.shareEvent(share.id, event.at, randomBytes(6).toString('hex')),
-      type: 'share-event',
-      ...event,
-      [TTL]: epochSeconds(share.expiresAt) + SHARE_LIMITS.auditRetentionDays * DAY_SECONDS,
-    };
+    return this.put(dueItem(share, dueAt));
   }
 
   async createShare(share: Share, allowedBytes: number, event: ShareEvent): Promise<void> {
@@ -113,15 +70,8 @@ export class DynamoShareStore implements ShareStore {
       },
       this.put(shareItem(share), 'attribute_not_exists(PK)'),
       this.dueItem(share, share.uploadDeadline),
-      this.put({
-        ...keys.shareTenantEntry(share.id),
-        type: 'share-tenant-entry',
-        GSI3PK: keys.tenantShares(share.tenantId),
-        GSI3SK: `${share.createdAt}#${share.id}`,
-        shareId: share.id,
-        [TTL]: epochSeconds(share.expiresAt) + SHARE_TTL_GRACE_SECONDS,
-      }),
-      this.put(this.eventItem(share, event)),
+      this.put(tenantEntryItem(share)),
+      this.put(eventItem(share, event)),
     ]);
     if (failedItem === 0) throw new ShareSpaceExceededError();
     if (failedItem !== undefined) throw new Error(`share ${share.id} exists already`);
@@ -196,7 +146,7 @@ export class DynamoShareStore implements ShareStore {
         },
       },
       this.dueItem(share, share.expiresAt),
-      this.put(this.eventItem(share, event)),
+      this.put(eventItem(share, event)),
     ]);
     return failedItem === undefined;
   }
@@ -225,7 +175,7 @@ export class DynamoShareStore implements ShareStore {
           },
         },
       },
-      this.put(this.eventItem(share, event)),
+      this.put(eventItem(share, event)),
     ]);
     return failedItem === undefined;
   }
@@ -241,7 +191,7 @@ export class DynamoShareStore implements ShareStore {
           ExpressionAttributeValues: { ':true': true, ':at': at, ':by': by },
         },
       },
-      this.put(this.eventItem(share, event)),
+      this.put(eventItem(share, event)),
     ]);
     return failedItem === undefined;
   }
@@ -267,7 +217,7 @@ export class DynamoShareStore implements ShareStore {
           ExpressionAttributeValues: { ':minus': -share.size },
         },
       },
-      this.put(this.eventItem(share, event)),
+      this.put(eventItem(share, event)),
     ]);
     if (failedItem === 3) {
       // No mailbox any more: the share still goes.
@@ -281,7 +231,7 @@ export class DynamoShareStore implements ShareStore {
         },
         { Delete: { TableName: this.tableName, Key: keys.shareDue(share.id) } },
         { Delete: { TableName: this.tableName, Key: keys.shareTenantEntry(share.id) } },
-        this.put(this.eventItem(share, event)),
+        this.put(eventItem(share, event)),
       ]);
       return retry.failedItem === undefined;
     }
@@ -312,7 +262,7 @@ export class DynamoShareStore implements ShareStore {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: this.eventItem(share, event),
+        Item: eventItem(share, event),
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
     );

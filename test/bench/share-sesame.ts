@@ -22,7 +22,15 @@ say({
   token,
 });
 
-for await (const line of createInterface({ input: process.stdin })) {
+const stop = async () => {
+  await sesame.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+};
+// The bench's pipe closing (it ended or failed) stops this process and its stand-ins too.
+const lines = createInterface({ input: process.stdin });
+lines.on('close', () => void stop());
+for await (const line of lines) {
   if (line === 'rss') {
     await sesame.shareScanQueue.idle();
     say({
@@ -30,8 +38,6 @@ for await (const line of createInterface({ input: process.stdin })) {
       rssBytes: process.memoryUsage().rss,
     });
   } else if (line === 'stop') {
-    await sesame.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    process.exit(0);
+    await stop();
   }
 }

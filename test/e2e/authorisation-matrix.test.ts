@@ -22,6 +22,7 @@ const victim = {
   address: 'vic@victim.test',
   messageId: '',
   threadId: '',
+  shareId: '',
   jobId: '',
   offerId: '',
 };
@@ -92,6 +93,15 @@ beforeAll(async () => {
   ).body.items;
   victim.messageId = message?.id ?? '';
   victim.threadId = message?.threadId ?? '';
+  // A share of the victim's, still uploading (issue 9): its id must open nothing to anyone else.
+  victim.shareId = (
+    await api<{ id: string }>('POST', '/shares', vic, {
+      name: `${SECRET_SUBJECT}.pdf`,
+      size: 1024,
+      contentType: 'application/pdf',
+    })
+  ).body.id;
+  expect(victim.shareId).toMatch(/^[\w-]{22}$/);
 
   tokens['another tenant’s admin'] = await emulatorToken(sesame, {
     address: 'oadmin@other.test',
@@ -123,7 +133,11 @@ function requestFor(route: (typeof ROUTES)[number]) {
   const values: Record<string, string> = {
     tenantId: victim.tenantId,
     address: victim.address,
-    id: route.path.includes('/threads/') ? victim.threadId : victim.messageId,
+    id: route.path.includes('/threads/')
+      ? victim.threadId
+      : route.path.startsWith('/shares/')
+        ? victim.shareId
+        : victim.messageId,
     jobId: victim.jobId,
     domain: 'victim.test',
     offerId: victim.offerId,
@@ -147,7 +161,11 @@ function requestFor(route: (typeof ROUTES)[number]) {
 
 /** Routes about the caller only: they answer, but with the caller's own data. */
 const isOwnData = (path: string) =>
-  path === '/me' || path === '/directory' || path === '/mailboxes/me/messages';
+  path === '/me' ||
+  path === '/directory' ||
+  path === '/mailboxes/me/messages' ||
+  // The caller's own shares (issue 9).
+  path === '/shares';
 
 async function tableSnapshot() {
   const result = await documents.send(new ScanCommand({ TableName: LOCAL_RESOURCE_NAMES.table }));
@@ -169,6 +187,13 @@ describe('every admin and mailbox endpoint, driven with the wrong tokens', () =>
         const label = `${routeKey(route)} as ${who}: ${answer.status}`;
         expect(answer.text, label).not.toContain(SECRET_SUBJECT);
         expect(answer.text, label).not.toContain(victim.messageId);
+        expect(answer.text, label).not.toContain(victim.shareId);
+        // Starting an upload creates in the caller's own share space only; the empty body here is
+        // refused (400) before anything is written, or the caller is (403).
+        if (routeKey(route) === 'POST /shares') {
+          expect([400, 403], label).toContain(answer.status);
+          continue;
+        }
         if (isOwnData(route.path) && answer.status === 200) {
           // A colleague finds the victim in the tenant directory: that is what it is for.
           const colleague = who === 'another user of the tenant' && route.path === '/directory';
@@ -198,6 +223,8 @@ describe('every admin and mailbox endpoint, driven with the wrong tokens', () =>
       `GET /mailboxes/me/messages/{id} as another user of the tenant: 404`,
     );
     expect(refusals).toContain(`GET /me as a forged tenant claim: 403`);
+    expect(refusals).toContain(`GET /shares/{id} as another user of the tenant: 404`);
+    expect(refusals).toContain(`DELETE /shares/{id} as another tenant’s user: 404`);
   });
 
   it('while the victim’s own admin gets through (the matrix is not refusing everything)', async () => {

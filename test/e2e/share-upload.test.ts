@@ -232,6 +232,10 @@ describe('share space', () => {
   });
 
   it('refuses a file past the tier’s largest, and bad input, changing nothing', async () => {
+    expect((await api('GET', '/me', alice)).body).toMatchObject({
+      shareBytesAllowed: 256 * MiB,
+      maxShareFileBytes: 220 * MiB,
+    });
     const before = await shareBytesUsed(alice);
     const tooBig = await api('POST', '/shares', alice, {
       name: 'huge.bin',

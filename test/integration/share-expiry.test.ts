@@ -3,6 +3,7 @@ import { sharedObjectsFromEnv } from '@shared/blob/shared-objects-from-env';
 import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { DEFAULT_TIERS } from '@shared/config/tiers';
 import { sweepDueShares } from '@shared/share/expiry-sweep';
+import { isShareable } from '@shared/share/model';
 import type { ShareDeps } from '@shared/share/share-deps';
 import { completeShareUpload, startShareUpload } from '@shared/share/uploads';
 import { DynamoShareStore } from '@shared/store/dynamo-share-store';
@@ -77,5 +78,30 @@ describe('the expiry sweep', () => {
     // Nothing is removed twice.
     expect(await sweepDueShares(deps)).toMatchObject({ expired: 0, aborted: 0, freedBytes: 0 });
     expect(await used()).toBe(0);
+  });
+});
+
+describe('the share store, for the links code', () => {
+  it('lists a tenant’s shares newest first and takes one down with an audit event', async () => {
+    const first = await share(10, true);
+    clock = new Date(clock.getTime() + 1000);
+    const second = await share(20, true);
+    const listed = await deps.store.listTenantShares(owner.tenantId, 10);
+    expect(listed.items.map((s) => s.id)).toEqual([second.id, first.id]);
+    expect((await deps.store.listTenantShares('another-tenant', 10)).items).toEqual([]);
+
+    const at = clock.toISOString();
+    const taken = await deps.store.takeDown(second, 'admin@expiry.test', at, {
+      shareId: second.id,
+      at,
+      kind: 'taken-down',
+      actor: 'admin@expiry.test',
+    });
+    expect(taken).toBe(true);
+    const after = await deps.store.getShare(second.id);
+    expect(after).toMatchObject({ takenDown: true, takenDownBy: 'admin@expiry.test' });
+    expect(isShareable({ ...after!, state: 'clean' })).toBe(false);
+    const trail = await deps.store.listEvents(second.id, 10);
+    expect(trail.items.map((e) => e.kind)).toContain('taken-down');
   });
 });
