@@ -94,8 +94,8 @@ export function linkOperations(deps: LinkOperationDeps, ownShareOf: OwnShareOf) 
   const linkIdOf = (event: ApiEvent) => linkPathSchema.parse(event.pathParameters ?? {}).linkId;
   return {
     'POST /shares/{id}/links': async (event: ApiEvent, owner: Mailbox): Promise<ApiResult> => {
-      const request = newLinksSchema.parse(jsonBody(event));
       const share = await ownShareOf(event, owner);
+      const request = newLinksSchema.parse(jsonBody(event));
       const { tenant, tier } = await tierOf(owner);
       const created = await createLinks(
         ownerDeps,
@@ -118,8 +118,9 @@ export function linkOperations(deps: LinkOperationDeps, ownShareOf: OwnShareOf) 
       event: ApiEvent,
       owner: Mailbox,
     ): Promise<ApiResult> => {
-      const { expiresAt } = extendSchema.parse(jsonBody(event));
+      // The share first: another user's is 404 whatever the body says.
       const share = await ownShareOf(event, owner);
+      const { expiresAt } = extendSchema.parse(jsonBody(event));
       const { tier } = await tierOf(owner);
       return json(
         200,
@@ -149,8 +150,8 @@ export function linkOperations(deps: LinkOperationDeps, ownShareOf: OwnShareOf) 
       event: ApiEvent,
       owner: Mailbox,
     ): Promise<ApiResult> => {
-      const linkId = linkIdOf(event);
-      await revokeLink(ownerDeps, await ownShareOf(event, owner), linkId, owner.address);
+      const share = await ownShareOf(event, owner);
+      await revokeLink(ownerDeps, share, linkIdOf(event), owner.address);
       return { statusCode: 204 };
     },
   };

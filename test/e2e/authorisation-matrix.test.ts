@@ -141,6 +141,8 @@ function requestFor(route: (typeof ROUTES)[number]) {
     jobId: victim.jobId,
     domain: 'victim.test',
     offerId: victim.offerId,
+    shareId: victim.shareId,
+    linkId: 'a'.repeat(24),
     n: '1',
   };
   const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
@@ -154,6 +156,13 @@ function requestFor(route: (typeof ROUTES)[number]) {
     'PATCH /tenants/{tenantId}/users/{address}': { displayName: 'Hacked', status: 'leaver' },
     'POST /tenants/{tenantId}/users/{address}/transfer': { toTenantId: 'demo' },
     'POST /tenants/{tenantId}/imports/{jobId}/run': { dryRun: false },
+    // A request link is made in the caller's own share space; this body is refused (400) before
+    // anything is written, like POST /shares' empty one (share-links).
+    'POST /share-requests': { maxFiles: 0 },
+    'POST /shares/{id}/parts': { partNumbers: [1] },
+    'PATCH /shares/{id}/links/{linkId}': {
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    },
   };
   const key = routeKey(route);
   return { path, body: bodies[key] ?? (route.method === 'GET' ? undefined : {}) };
@@ -190,7 +199,7 @@ describe('every admin and mailbox endpoint, driven with the wrong tokens', () =>
         expect(answer.text, label).not.toContain(victim.shareId);
         // Starting an upload creates in the caller's own share space only; the empty body here is
         // refused (400) before anything is written, or the caller is (403).
-        if (routeKey(route) === 'POST /shares') {
+        if (routeKey(route) === 'POST /shares' || routeKey(route) === 'POST /share-requests') {
           expect([400, 403], label).toContain(answer.status);
           continue;
         }
