@@ -127,7 +127,14 @@ export function createSharesHandler(deps: SharesApiDeps) {
     },
     'POST /shares/{id}/parts': async (event, owner) => {
       const id = idOf(event);
-      const { partNumbers } = partsSchema.parse(jsonBody(event));
+      let partNumbers: number[];
+      try {
+        ({ partNumbers } = partsSchema.parse(jsonBody(event)));
+      } catch (error) {
+        // Another user's share is 404 whatever the body says: no answer tells it exists.
+        await ownShare(deps, owner, id);
+        throw error;
+      }
       return json(200, { parts: await sharePartUrls(deps, owner, id, partNumbers) });
     },
     'GET /shares/{id}/upload': async (event, owner) =>
