@@ -143,7 +143,7 @@ for (const size of SIZES) {
     const total = presigned.partsSeconds + presigned.completeSeconds;
     console.log(
       [
-        `${mib(size)} MiB`.padEnd(10),
+        `${mib(size)} MiB`.padEnd(11),
         `${presigned.partsSeconds.toFixed(1)} s ${rate(presigned.partsSeconds)}`.padEnd(20),
         `+ ${presigned.completeSeconds.toFixed(1)} s`.padEnd(23),
         `${direct.toFixed(1)} s ${rate(direct)}`.padEnd(20),
