@@ -42,6 +42,9 @@ export function createAccountHandler(deps: AccountApiDeps) {
         quotaBytes: mailbox.quotaBytes,
         usedBytes: mailbox.usedBytes,
         messageCount: mailbox.messageCount,
+        // Deleted from Deleted Items, restorable until the recovery window ends: not in usedBytes.
+        recoverableBytes: mailbox.recoverableBytes ?? 0,
+        recoverableCount: mailbox.recoverableCount ?? 0,
       });
     },
     'GET /directory': async (event) => {

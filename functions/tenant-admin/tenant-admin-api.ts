@@ -25,6 +25,10 @@ import {
   offerView,
 } from '@shared/tenancy/transfers';
 import { createUser, updateUser, userView } from '@shared/tenancy/users';
+import { NoSuchUserError } from '@shared/tenancy/errors';
+import type { MessageChangeStore } from '@shared/mailbox/message-state';
+import { MESSAGE_ID_PATTERN } from '@shared/mailbox/message-id';
+import { releaseFromQuarantine, releaseRequestSchema } from '@shared/mailbox/quarantine-release';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const role = z.enum(['user', 'tenant-admin']);
@@ -60,6 +64,10 @@ const transferSchema = z.strictObject({
 });
 
 const runSchema = z.strictObject({ dryRun });
+
+const releasePath = z.extend(userPath, {
+  id: z.string().check(z.regex(MESSAGE_ID_PATTERN, 'a message id is 32 lowercase hex characters')),
+});
 /** Accept takes `dryRun` (the plan on current state); decline and withdraw take no body. */
 const acceptSchema = runSchema;
 
@@ -73,6 +81,8 @@ export interface TenantAdminApiDeps extends SignedInDeps {
   emailIdentities: EmailIdentities;
   /** The SES region, named in the DNS records a domain needs. */
   region: string;
+  /** Releasing quarantined messages (issue 11): the same transactions as a user's moves. */
+  messages: MessageChangeStore;
 }
 
 /**
@@ -88,6 +98,19 @@ export function createTenantAdminHandler(deps: TenantAdminApiDeps) {
     return [await administeredTenant(deps.store, caller, own, tenantId), { caller, own }];
   };
   return routedHandler('tenant-admin', administeredOf, {
+    'POST /tenants/{tenantId}/mailboxes/{address}/messages/{id}/release': async (
+      event,
+      tenant,
+      actor,
+    ) => {
+      const { address, id } = releasePath.parse(event.pathParameters ?? {});
+      const { reason } = releaseRequestSchema.parse(jsonBody(event));
+      const mailbox = await deps.store.getMailbox(address);
+      // Another tenant's mailbox is no different from none.
+      if (!mailbox || mailbox.tenantId !== tenant.id) throw new NoSuchUserError();
+      const release = { by: actor.caller.address, reason };
+      return json(200, await releaseFromQuarantine(deps.messages, address, id, release, now()));
+    },
     'POST /tenants/{tenantId}/users': async (event, tenant) => {
       const input = createUserSchema.parse(jsonBody(event));
       const user = await createUser(deps.store, deps.identities, deps.tiers, tenant, input, now());

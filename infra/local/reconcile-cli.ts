@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
 import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { reconcileUsage } from '@shared/quota/reconcile';
+import { FOLDERS } from '@shared/mailbox/model';
 import { reconcileObjects } from '@shared/quota/reconcile-objects';
 import { findAccountDrift } from '@shared/sign-in/account-drift';
 import { CognitoIdentities } from '@shared/sign-in/cognito-identities';
@@ -35,6 +36,7 @@ runLocalTableCommand({
     const report = await reconcileUsage(store, {
       repair,
       references,
+      systemFolders: FOLDERS,
       onProgress: (checked, drifted) =>
         console.error(`checked ${checked} mailboxes, ${drifted} drifted`),
     });
@@ -44,8 +46,18 @@ runLocalTableCommand({
           `stored ${drift.actual.usedBytes} bytes / ${drift.actual.messageCount} messages: ${drift.result}`,
       );
     }
+    for (const drift of report.folderDrifts) {
+      const recorded = drift.recorded
+        ? `${drift.recorded.total} / ${drift.recorded.unread} unread`
+        : '(no folder item)';
+      console.log(
+        `${drift.address} folder ${drift.folder}: recorded ${recorded}, ` +
+          `stored ${drift.actual.total} / ${drift.actual.unread} unread: ${drift.result}`,
+      );
+    }
     console.log(
-      `${report.mailboxes} mailboxes checked, ${report.drifted.length} drifted${repair ? '' : ' (run with --repair to fix)'}`,
+      `${report.mailboxes} mailboxes checked, ${report.drifted.length} drifted, ` +
+        `${report.folderDrifts.length} folder counters drifted${repair ? '' : ' (run with --repair to fix)'}`,
     );
 
     const objects = await reconcileObjects(
