@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
 import { loadRuntimeConfig } from '@shared/config/app-config';
 import { ENV, FUNCTION_IDS, LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
+import { MAILBOX_SWEEP_SCHEDULE } from '@shared/config/sweep-schedule';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { CognitoIdentities } from '@shared/sign-in/cognito-identities';
@@ -21,7 +22,7 @@ import { localDynamoClient, localS3Client, LOOPBACK, startStandIns } from './sta
 import { DEFAULT_SMTP_PORT, startSmtpListener } from './smtp-listener';
 
 const HOST = LOOPBACK;
-const API_FUNCTION_IDS = FUNCTION_IDS.filter((id) => id !== 'ingest');
+const API_FUNCTION_IDS = FUNCTION_IDS.filter((id) => id !== 'ingest' && id !== 'mailbox-sweep');
 
 export interface LocalOptions {
   dataDir: string;
@@ -46,6 +47,11 @@ export interface LocalOptions {
    * FUNCTION_LIMITS. Tests put a function of their own in one's place.
    */
   functions?: Pick<FunctionWorkersOptions, 'modules' | 'limits'>;
+  /**
+   * How often the mailbox sweep (functions/mailbox-sweep) runs, as EventBridge runs it daily in
+   * AWS; default MAILBOX_SWEEP_SCHEDULE.localIntervalMs, 0 never.
+   */
+  sweepIntervalMs?: number;
 }
 
 export interface LocalRuntime {
@@ -171,6 +177,17 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       verifyToken: (token) => cognito.verify(token),
     });
     undo.push(() => api.close());
+    const sweepEvery = options.sweepIntervalMs ?? MAILBOX_SWEEP_SCHEDULE.localIntervalMs;
+    if (sweepEvery > 0) {
+      // The event EventBridge sends carries its time; the sweep counts days from it.
+      const sweep = () =>
+        functions.invoke('mailbox-sweep', { time: new Date().toISOString() }).catch(() => {
+          // The worker logged it; the next run tries again, as the next schedule would.
+        });
+      const timer = setInterval(() => void sweep(), sweepEvery);
+      timer.unref();
+      undo.push(async () => clearInterval(timer));
+    }
 
     writeRuntimeInfo(dataDir, {
       pid: process.pid,

@@ -4,6 +4,7 @@ import { ROUTES } from '@shared/http/routes';
 import type { SesameConfig } from '../config';
 import { InboundMail } from '../constructs/inbound-mail';
 import { MailApi } from '../constructs/mail-api';
+import { MailRetention } from '../constructs/mail-retention';
 import { MailStore } from '../constructs/mail-store';
 
 export interface SesameStackProps extends StackProps {
@@ -15,6 +16,8 @@ export class SesameStack extends Stack {
   readonly store: MailStore;
   readonly inbound: InboundMail;
   readonly api: MailApi;
+  /** Issue 11: the daily sweep of Junk, Deleted Items and recoverable items. */
+  readonly retention: MailRetention;
 
   constructor(scope: Construct, id: string, props: SesameStackProps) {
     super(scope, id, props);
@@ -29,6 +32,10 @@ export class SesameStack extends Stack {
       store: this.store,
       tiers: config.tiers,
       routes: ROUTES,
+    });
+    this.retention = new MailRetention(this, 'MailRetention', {
+      store: this.store,
+      tiers: config.tiers,
     });
 
     // Stack outputs: what an operator needs after a deploy, by output id.

@@ -22,4 +22,6 @@ export const FUNCTION_LIMITS: Record<FunctionId, FunctionLimits> = {
   // 29 s stays under API Gateway's 30 s integration timeout.
   admin: { timeoutSeconds: 29, memoryMb: 512 },
   'tenant-admin': { timeoutSeconds: 29, memoryMb: 512 },
+  // Issue 11: walks every tenant's mailboxes once a day; Lambda's longest run.
+  'mailbox-sweep': { timeoutSeconds: 900, memoryMb: 512 },
 };

@@ -50,7 +50,15 @@ export const SYSTEM_NOTICE_PREFIX = 'system/';
 export const IMPORT_PREFIX = 'imports/';
 
 /** The Lambda functions of the app: the route table and CDK refer to them by these ids. */
-export const FUNCTION_IDS = ['ingest', 'mailbox', 'admin', 'tenant-admin', 'account'] as const;
+export const FUNCTION_IDS = [
+  'ingest',
+  'mailbox',
+  'admin',
+  'tenant-admin',
+  'account',
+  // Issue 11: retention and the recovery window, on a schedule (EventBridge; a timer locally).
+  'mailbox-sweep',
+] as const;
 export type FunctionId = (typeof FUNCTION_IDS)[number];
 
 /**
