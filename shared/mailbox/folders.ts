@@ -14,6 +14,8 @@ export const FOLDER_LIMITS = {
   maxNameChars: 128,
   /** Messages moved to Deleted Items per round while deleting a folder with its contents. */
   movedPerRound: 40,
+  /** Renames tried again after the mailbox changed under them. */
+  renameAttempts: 40,
   /** Rounds one delete request makes at most; a repeated request goes on from there. */
   deleteRounds: 250,
 } as const;
@@ -189,13 +191,14 @@ export async function renameFolder(
   name: string,
   now: Date = new Date(),
 ): Promise<FolderView> {
-  for (;;) {
+  for (let attempt = 0; attempt < FOLDER_LIMITS.renameAttempts; attempt++) {
     const folder = await userFolder(store, address, id);
     if (folder.name === name) return viewOf(folder);
     const outcome = await store.renameFolder(address, folder, name, now);
     if (outcome === 'name-taken') throw new FolderNameTakenError();
     if (outcome === 'renamed') return viewOf({ ...folder, name });
   }
+  throw new Error(`folder ${id} of ${address} kept changing while being renamed; try again`);
 }
 
 /**

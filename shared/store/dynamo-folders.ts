@@ -8,6 +8,7 @@ import {
 import { isSystemFolder, type FolderId } from '../mailbox/model';
 import { readState, stateItems } from './change-log';
 import { conditionalUpdate } from './conditional-update';
+import { jitter, STATE_ATTEMPTS } from './folder-counters';
 import { keys } from './keys';
 import { transactWrite, type TransactItems } from './transact-write';
 
@@ -81,7 +82,7 @@ export class DynamoFolders implements FolderStore {
     now: Date,
   ): Promise<CreateOutcome> {
     const parent = folder.parentId;
-    for (;;) {
+    for (let attempt = 0; attempt < STATE_ATTEMPTS; attempt++) {
       const read = await readState(this.client, this.tableName, address);
       if (!read) return 'no-parent';
       const { mailbox: mailboxItem, log: logItem } = stateItems(
@@ -137,7 +138,9 @@ export class DynamoFolders implements FolderStore {
         const again = await readState(this.client, this.tableName, address);
         if (again?.state === read.state) return 'too-many';
       }
+      await jitter(attempt);
     }
+    throw new Error(`mailbox ${address} kept changing while creating a folder; try again`);
   }
 
   async renameFolder(
@@ -199,7 +202,7 @@ export class DynamoFolders implements FolderStore {
   }
 
   async removeFolder(address: string, folder: StoredFolder, now: Date): Promise<boolean> {
-    for (;;) {
+    for (let attempt = 0; attempt < STATE_ATTEMPTS; attempt++) {
       const read = await readState(this.client, this.tableName, address);
       const { mailbox: mailboxItem, log: logItem } = stateItems(
         this.tableName,
@@ -233,7 +236,9 @@ export class DynamoFolders implements FolderStore {
       const { reasons } = await transactWrite(this.client, items);
       if (!reasons) return true;
       if (reasons[0] === FAILED) return false;
+      await jitter(attempt);
     }
+    throw new Error(`mailbox ${address} kept changing while deleting a folder; try again`);
   }
 
   /** A parent's count of subfolders; a user parent must exist and not be being deleted. */
