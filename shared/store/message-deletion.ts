@@ -40,15 +40,18 @@ export interface PurgeOutcome {
 }
 
 /**
- * Deletes a message for good and gives its bytes back, in one transaction with the folder
- * counters and its SES message's reference count; `deleted: false` if there was no such
- * message (already deleted: nothing changes twice). The same transaction leaves a tombstone
- * that indexMessage checks, so a late redelivery of the notification cannot bring the message
- * back and charge it again. Every write is conditioned on what was read (consistently): the
- * message's folder, unread flag and size, and the reference count; when a move, a flag or
- * another delete changed one of them meanwhile, the transaction fails and is built again from
- * a fresh read, so the counters never drift. `purge` names the objects to delete when this
- * was the last reference (see deleteMessageForGood).
+ * Deletes a message for good, in one transaction with the counters it was in (a live message:
+ * its folder's counters and the mailbox's used bytes and count; a recoverable item: the
+ * mailbox's recoverable totals), the mailbox's state and change-log entry, and its SES message's
+ * reference count; `deleted: false` if there was no such message (nothing changes twice) or it
+ * no longer meets `condition`. The same transaction leaves a tombstone that indexMessage checks,
+ * so a late redelivery of the notification cannot bring the message back and charge it again.
+ * Every write is conditioned on what was read (consistently): the message's folder, unread flag,
+ * size, recoverable state and version, and the reference count; when a move, a flag or another
+ * delete changed one of them meanwhile, the transaction fails and is built again from a fresh
+ * read, so the counters never drift. `purge` names the objects to delete when this was the last
+ * reference (see deleteMessageForGood). This is the one place a message item leaves the table:
+ * whatever else is kept per message (index entries) is to be removed here too.
  */
 export async function purgeMessage(
   client: DynamoDBDocumentClient,
