@@ -207,31 +207,46 @@ describe('flags and moves', () => {
     expect((await folders()).state).toBe(state);
   });
 
-  it('applies one action to many ids in bulk, reporting each, with exact counters', async () => {
+  it('moves and flags 200 messages in bulk, reporting each id, with exact counters', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 45; i++) ids.push(await deliver(simpleMail(`Bulk ${i}`)));
+    // Delivered ten at a time: concurrent deliveries to one mailbox, as in real life.
+    for (let batch = 0; batch < 20; batch++) {
+      const subjects = Array.from({ length: 10 }, (_, i) => `Bulk ${batch * 10 + i}`);
+      ids.push(...(await Promise.all(subjects.map((subject) => deliver(simpleMail(subject))))));
+    }
     const other = await deliver(simpleMail('Not yours'), bob.address);
     const inbox = (await counters('inbox'))!;
+    const archive = (await counters('archive'))!;
 
     const result = await call('POST /mailboxes/me/messages/bulk', {
-      body: { ids: [...ids, other], update: { seen: true, folderId: 'archive' } },
+      body: { ids: [...ids, other], update: { seen: true, flagged: true, folderId: 'archive' } },
     });
 
     expect(result.status).toBe(200);
-    expect(result.json.results).toHaveLength(46);
-    expect(result.json.results.filter((r: { status: number }) => r.status === 200)).toHaveLength(
-      45,
-    );
+    expect(result.json.results).toHaveLength(201);
+    const moved = result.json.results.filter((r: { status: number }) => r.status === 200);
+    expect(moved).toHaveLength(200);
+    expect(moved[0].message).toMatchObject({ folder: 'archive', seen: true, flagged: true });
     expect(result.json.results.at(-1)).toMatchObject({
       id: other,
       status: 404,
       code: 'NoSuchMessage',
     });
-    expect(await counters('inbox')).toEqual({ total: inbox.total - 45, unread: inbox.unread - 45 });
+    expect(await counters('inbox')).toEqual({
+      total: inbox.total - 200,
+      unread: inbox.unread - 200,
+    });
+    expect(await counters('archive')).toEqual({
+      total: archive.total + 200,
+      unread: archive.unread,
+    });
     expect(await demo.world.store.getMessage(bob.address, other)).toMatchObject({
       folder: 'inbox',
       unread: true,
     });
+    const quota = new DynamoQuotaStore(demo.world.documents, demo.world.names.table);
+    const report = await reconcileUsage(quota, { repair: false, systemFolders: FOLDERS });
+    expect(report.folderDrifts.filter((d) => d.address === alice.address)).toEqual([]);
   });
 
   it('refuses bad input with problem+json and changes nothing', async () => {
