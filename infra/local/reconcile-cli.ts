@@ -55,8 +55,16 @@ runLocalTableCommand({
           `stored ${drift.actual.total} / ${drift.actual.unread} unread: ${drift.result}`,
       );
     }
+    for (const drift of report.recoverableDrifts) {
+      console.log(
+        `${drift.address} recoverable items: recorded ${drift.recorded.recoverableBytes} bytes / ` +
+          `${drift.recorded.recoverableCount}, stored ${drift.actual.recoverableBytes} bytes / ` +
+          `${drift.actual.recoverableCount}: ${drift.result}`,
+      );
+    }
     console.log(
       `${report.mailboxes} mailboxes checked, ${report.drifted.length} drifted, ` +
+        `${report.recoverableDrifts.length} recoverable totals drifted, ` +
         `${report.folderDrifts.length} folder counters drifted${repair ? '' : ' (run with --repair to fix)'}`,
     );
 

@@ -11,6 +11,15 @@ export interface UsageTotals {
 /** A mailbox's totals as read, with its change counter (moved by every transaction on it). */
 export interface RecordedUsage extends UsageTotals {
   changes?: number;
+  /** Recoverable items' totals (outside usedBytes / messageCount); absent means none. */
+  recoverableBytes?: number;
+  recoverableCount?: number;
+}
+
+/** What the recoverable items of a mailbox add up to. */
+export interface RecoverableTotals {
+  recoverableBytes: number;
+  recoverableCount: number;
 }
 
 /** One folder's counters: messages, and unread messages, in it (recoverable items not counted). */
@@ -23,6 +32,7 @@ export interface FolderCounters {
 export interface MessageSums extends UsageTotals {
   sesMessageIds: string[];
   folders: Record<string, FolderCounters>;
+  recoverable: RecoverableTotals;
 }
 
 export interface FolderDrift {
@@ -55,6 +65,12 @@ export interface ReconcileStore {
     expected: RecordedUsage,
     counters: Record<string, FolderCounters>,
   ): Promise<boolean>;
+  /** Sets the recoverable totals if the mailbox's state is still `expected.changes`. */
+  setRecoverable(
+    address: string,
+    expected: RecordedUsage,
+    actual: RecoverableTotals,
+  ): Promise<boolean>;
   /**
    * Sets the totals if the mailbox is still as `expected` (totals and change counter); false
    * if a delivery, delete or move changed it meanwhile.
@@ -75,6 +91,13 @@ export interface ReconcileReport {
   drifted: Drift[];
   /** Folder counters that differ from the messages in them (issue 11: they must be exact). */
   folderDrifts: FolderDrift[];
+  /** Recoverable totals that differ from the recoverable items. */
+  recoverableDrifts: {
+    address: string;
+    recorded: RecoverableTotals;
+    actual: RecoverableTotals;
+    result: Drift['result'];
+  }[];
 }
 
 /** Folders whose counters differ from the messages, system folders always among them. */
@@ -113,7 +136,12 @@ export async function reconcileUsage(
     systemFolders?: readonly string[];
   },
 ): Promise<ReconcileReport> {
-  const report: ReconcileReport = { mailboxes: 0, drifted: [], folderDrifts: [] };
+  const report: ReconcileReport = {
+    mailboxes: 0,
+    drifted: [],
+    folderDrifts: [],
+    recoverableDrifts: [],
+  };
   let cursor: string | undefined;
   do {
     const page = await store.listMailboxes(cursor);
@@ -122,7 +150,7 @@ export async function reconcileUsage(
       if (!recorded) continue;
       report.mailboxes++;
       const recordedFolders = await store.readFolders(address);
-      const { sesMessageIds, folders, ...actual } = await store.sumMessages(address);
+      const { sesMessageIds, folders, recoverable, ...actual } = await store.sumMessages(address);
       for (const id of sesMessageIds) options.references?.add(id);
       const folderDrifts = driftedFolders(recordedFolders, folders, options.systemFolders ?? []);
       if (folderDrifts.length) {
@@ -133,8 +161,29 @@ export async function reconcileUsage(
           result = set ? 'repaired' : 'changed-meanwhile';
         }
         report.folderDrifts.push(...folderDrifts.map((d) => ({ address, ...d, result })));
-        // The repair moved the change counter: the usage repair below must expect it.
+        // The repair moved the change counter: the repairs below must expect it.
         if (result === 'repaired') recorded.changes = (recorded.changes ?? 0) + 1;
+      }
+      const recordedRecoverable = {
+        recoverableBytes: recorded.recoverableBytes ?? 0,
+        recoverableCount: recorded.recoverableCount ?? 0,
+      };
+      if (
+        recoverable.recoverableBytes !== recordedRecoverable.recoverableBytes ||
+        recoverable.recoverableCount !== recordedRecoverable.recoverableCount
+      ) {
+        let result: Drift['result'] = 'reported';
+        if (options.repair) {
+          const set = await store.setRecoverable(address, recorded, recoverable);
+          result = set ? 'repaired' : 'changed-meanwhile';
+        }
+        if (result === 'repaired') recorded.changes = (recorded.changes ?? 0) + 1;
+        report.recoverableDrifts.push({
+          address,
+          recorded: recordedRecoverable,
+          actual: recoverable,
+          result,
+        });
       }
       if (
         actual.usedBytes === recorded.usedBytes &&

@@ -5,6 +5,7 @@ import type {
   MessageSums,
   ReconcileStore,
   RecordedUsage,
+  RecoverableTotals,
   UsageTotals,
 } from '../quota/reconcile';
 import { conditionalUpdate } from './conditional-update';
@@ -87,6 +88,19 @@ export class DynamoQuotaStore implements QuotaNoticeStore, ReconcileStore {
     );
     items.push(mailbox, log);
     const { failedItem } = await transactWrite(this.client, items);
+    return failedItem === undefined;
+  }
+
+  async setRecoverable(
+    address: string,
+    expected: RecordedUsage,
+    actual: RecoverableTotals,
+  ): Promise<boolean> {
+    const { mailbox, log } = stateItems(this.tableName, address, expected.changes, {}, new Date(), {
+      values: { ':bytes': actual.recoverableBytes, ':count': actual.recoverableCount },
+    });
+    mailbox.Update.UpdateExpression += ', recoverableBytes = :bytes, recoverableCount = :count';
+    const { failedItem } = await transactWrite(this.client, [mailbox, log]);
     return failedItem === undefined;
   }
 

@@ -35,7 +35,7 @@ export async function readUsage(
     new GetCommand({
       TableName: tableName,
       Key: keys.mailbox(address),
-      ProjectionExpression: 'usedBytes, messageCount, changes',
+      ProjectionExpression: 'usedBytes, messageCount, changes, recoverableBytes, recoverableCount',
       ConsistentRead: true,
     }),
   );
@@ -44,6 +44,12 @@ export async function readUsage(
     usedBytes: (result.Item.usedBytes as number | undefined) ?? 0,
     messageCount: (result.Item.messageCount as number | undefined) ?? 0,
     ...(result.Item.changes !== undefined && { changes: result.Item.changes as number }),
+    ...(result.Item.recoverableBytes !== undefined && {
+      recoverableBytes: result.Item.recoverableBytes as number,
+    }),
+    ...(result.Item.recoverableCount !== undefined && {
+      recoverableCount: result.Item.recoverableCount as number,
+    }),
   };
 }
 
@@ -52,7 +58,13 @@ export async function sumMessages(
   tableName: string,
   address: string,
 ): Promise<MessageSums> {
-  const totals: MessageSums = { usedBytes: 0, messageCount: 0, sesMessageIds: [], folders: {} };
+  const totals: MessageSums = {
+    usedBytes: 0,
+    messageCount: 0,
+    sesMessageIds: [],
+    folders: {},
+    recoverable: { recoverableBytes: 0, recoverableCount: 0 },
+  };
   let start: Record<string, unknown> | undefined;
   do {
     const result = await client.send(
@@ -69,7 +81,11 @@ export async function sumMessages(
     for (const item of result.Items ?? []) {
       if (typeof item.sesMessageId === 'string') totals.sesMessageIds.push(item.sesMessageId);
       // Recoverable items are outside the live totals and every folder.
-      if (item.recoverable !== undefined) continue;
+      if (item.recoverable !== undefined) {
+        totals.recoverable.recoverableBytes += (item.size as number | undefined) ?? 0;
+        totals.recoverable.recoverableCount++;
+        continue;
+      }
       totals.usedBytes += (item.size as number | undefined) ?? 0;
       totals.messageCount++;
       const folder = (totals.folders[item.folder as string] ??= { total: 0, unread: 0 });

@@ -1,4 +1,8 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { reconcileUsage } from '@shared/quota/reconcile';
+import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
+import { keys } from '@shared/store/keys';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestMessage } from '@shared/inbound/ingest-message';
@@ -217,6 +221,31 @@ describe('recoverable items', () => {
     expect(await world.store.getMessage(alice.address, trash.id)).toBeUndefined();
     expect(await world.store.getMessage(alice.address, newJunk.id)).toMatchObject({
       folder: 'junk',
+    });
+  });
+
+  it('are counted again by reconcile, which repairs a drifted recoverable total', async () => {
+    const { id } = await deliver(simpleMail('Counted again'));
+    await deleteTwice(id);
+    const expected = await world.store.getMailbox(alice.address);
+    await world.documents.send(
+      new UpdateCommand({
+        TableName: world.names.table,
+        Key: keys.mailbox(alice.address),
+        UpdateExpression: 'SET recoverableBytes = :wrong',
+        ExpressionAttributeValues: { ':wrong': 999_999 },
+      }),
+    );
+    const quota = new DynamoQuotaStore(world.documents, world.names.table);
+
+    const report = await reconcileUsage(quota, { repair: true });
+
+    expect(report.recoverableDrifts).toEqual([
+      expect.objectContaining({ address: alice.address, result: 'repaired' }),
+    ]);
+    expect(await world.store.getMailbox(alice.address)).toMatchObject({
+      recoverableBytes: expected!.recoverableBytes,
+      recoverableCount: expected!.recoverableCount,
     });
   });
 });
