@@ -106,6 +106,8 @@ runLocalTableCommand({
       );
       const settled =
         report.drifted.every((d) => d.result === 'repaired') &&
+        report.folderDrifts.every((d) => d.result === 'repaired') &&
+        report.recoverableDrifts.every((d) => d.result === 'repaired') &&
         objects.pendingPurges.every((p) => p.result === 'purged') &&
         objects.orphans.every((o) => o.result === 'deleted') &&
         accounts.drift.length === 0;
