@@ -51,6 +51,9 @@ export function createAccountHandler(deps: AccountApiDeps) {
         maxShareFileBytes: tenant
           ? (deps.tiers ?? DEFAULT_TIERS)[tenant.tier].maxShareFileBytes
           : null,
+        // Deleted from Deleted Items, restorable until the recovery window ends: not in usedBytes.
+        recoverableBytes: mailbox.recoverableBytes ?? 0,
+        recoverableCount: mailbox.recoverableCount ?? 0,
       });
     },
     'GET /directory': async (event) => {

@@ -1,4 +1,5 @@
 import * as z from '@shared/validation/zod';
+import { mailRetentionSchema, retentionOf } from '@shared/mailbox/recoverable';
 import { TIER_NAMES } from '@shared/config/tiers';
 import type { TierTable } from '@shared/config/tiers';
 import { json, type ApiEvent } from '@shared/http/http-stack';
@@ -47,10 +48,12 @@ const patchSchema = z
   .strictObject({
     tier: z.optional(z.enum(TIER_NAMES)),
     largeMailboxSeats: z.optional(seats),
+    // Recovery window and Junk / Deleted Items retention (issue 11); replaces the whole setting.
+    mailRetention: z.optional(mailRetentionSchema),
   })
   .check(
-    z.refine((body) => body.tier !== undefined || body.largeMailboxSeats !== undefined, {
-      message: 'give tier, largeMailboxSeats or both',
+    z.refine((body) => Object.keys(body).length > 0, {
+      message: 'give tier, largeMailboxSeats, mailRetention or several',
     }),
   );
 
@@ -88,7 +91,11 @@ export function createAdminHandler(deps: AdminApiDeps) {
       const changes = patchSchema.parse(jsonBody(event));
       const tenant = await administeredTenant(deps.store, caller, own, tenantId);
       const result = await updateTenant(deps.store, deps.tiers, tenant, changes);
-      return json(200, { ...tenantView(result.tenant), quotasUpdated: result.quotasUpdated });
+      return json(200, {
+        ...tenantView(result.tenant),
+        mailRetention: retentionOf(result.tenant),
+        quotasUpdated: result.quotasUpdated,
+      });
     },
     'POST /admin/tenants/{tenantId}/domains': async (event, caller, own) => {
       const { tenantId } = tenantPathSchema.parse(event.pathParameters ?? {});

@@ -1,25 +1,53 @@
 import * as z from '@shared/validation/zod';
 import type { BlobStore } from '@shared/blob/blob-store';
 import type { DownloadLinks } from '@shared/blob/download-links';
-import { pageFields } from '@shared/http/request-schemas';
+import { pageFields, pageQuerySchema } from '@shared/http/request-schemas';
 import { json, type ApiEvent } from '@shared/http/http-stack';
 import { routedHandler } from '@shared/http/route-dispatch';
 import type { Mailbox } from '@shared/tenancy/model';
 import { listMessages } from '@shared/mailbox/list-messages';
-import { NoSuchMessageError, readMessage } from '@shared/mailbox/read-message';
+import { readMessage } from '@shared/mailbox/read-message';
 import { ownMailbox } from '@shared/mailbox/own-mailbox';
 import { callerOf } from '@shared/http/identity';
 import type { MailStore } from '@shared/mailbox/mail-store';
 import { MESSAGE_ID_PATTERN } from '@shared/mailbox/message-id';
-import { FOLDERS } from '@shared/mailbox/model';
+import { changesQuerySchema, changesSince, type ChangeLogReader } from '@shared/mailbox/changes';
+import {
+  createFolder,
+  createFolderSchema,
+  deleteFolder,
+  deleteFolderQuerySchema,
+  folderIdSchema,
+  listFolders,
+  renameFolder,
+  renameFolderSchema,
+  type FolderStore,
+} from '@shared/mailbox/folders';
+import {
+  bulkChange,
+  bulkRequestSchema,
+  deleteMessage,
+  messageChangeSchema,
+  updateMessage,
+} from '@shared/mailbox/message-actions';
+import type { MessageChangeStore } from '@shared/mailbox/message-state';
+import {
+  listRecoverable,
+  restoreRecoverable,
+  type RecoverableStore,
+} from '@shared/mailbox/recoverable';
+import { jsonBody } from '@shared/http/json-body';
+import { toProblem } from '@shared/http/http-stack';
 import { attachmentDownload, rawDownload } from '@shared/mailbox/download-message';
 import type { Download } from '@shared/mailbox/download-link';
 import { readThread } from '@shared/mailbox/read-thread';
 
 const listQuerySchema = z.strictObject({
-  folder: z._default(z.enum(FOLDERS), 'inbox'),
+  folder: z._default(folderIdSchema, 'inbox'),
   ...pageFields,
 });
+
+const folderPathSchema = z.object({ id: folderIdSchema });
 
 const messagePathSchema = z.object({
   id: z.string().check(z.regex(MESSAGE_ID_PATTERN, 'a message id is 32 lowercase hex characters')),
@@ -37,11 +65,11 @@ const threadPathSchema = z.object({
 
 export interface MailboxApiDeps {
   store: MailStore;
-  /**
-   * Deletes a message for good, giving its bytes back (and its objects, when it was the last
-   * reference: shared/mailbox/delete-message); false when there was none.
-   */
-  purge: (address: string, id: string) => Promise<boolean>;
+  /** Flags, moves, deletes and restores: one conditional transaction each (issue 11). */
+  messages: MessageChangeStore;
+  folders: FolderStore;
+  recoverable: RecoverableStore;
+  changeLog: ChangeLogReader;
   blobs: BlobStore;
   links: DownloadLinks;
   attachmentsBucket: string;
@@ -63,7 +91,9 @@ export function createMailboxHandler(deps: MailboxApiDeps) {
   return routedHandler('mailbox', ownOf, {
     'GET /mailboxes/me/messages': async (event, mailbox) => {
       const query = listQuerySchema.parse(event.queryStringParameters ?? {});
-      return json(200, await listMessages(deps.store, mailbox, query));
+      // The state read before the list: changes since it may repeat some, never miss one.
+      const state = mailbox.changes ?? 0;
+      return json(200, { ...(await listMessages(deps.store, mailbox, query)), state });
     },
     'GET /mailboxes/me/messages/{id}': async (event, mailbox) => {
       const { id } = messagePathSchema.parse(event.pathParameters ?? {});
@@ -71,8 +101,50 @@ export function createMailboxHandler(deps: MailboxApiDeps) {
     },
     'DELETE /mailboxes/me/messages/{id}': async (event, mailbox) => {
       const { id } = messagePathSchema.parse(event.pathParameters ?? {});
-      if (!(await deps.purge(mailbox.address, id))) throw new NoSuchMessageError();
+      return json(200, await deleteMessage(deps.messages, mailbox.address, id));
+    },
+    'PATCH /mailboxes/me/messages/{id}': async (event, mailbox) => {
+      const { id } = messagePathSchema.parse(event.pathParameters ?? {});
+      const change = messageChangeSchema.parse(jsonBody(event));
+      return json(200, await updateMessage(deps.messages, mailbox.address, id, change));
+    },
+    'POST /mailboxes/me/messages/bulk': async (event, mailbox) => {
+      const request = bulkRequestSchema.parse(jsonBody(event));
+      const statusOf = (error: unknown) => {
+        const { status, code } = toProblem(error, event.requestContext.requestId);
+        return { status, code };
+      };
+      return json(200, await bulkChange(deps.messages, mailbox.address, request, statusOf));
+    },
+    'GET /mailboxes/me/folders': async (_event, mailbox) =>
+      json(200, await listFolders(deps.folders, mailbox.address)),
+    'POST /mailboxes/me/folders': async (event, mailbox) => {
+      const input = createFolderSchema.parse(jsonBody(event));
+      return json(201, await createFolder(deps.folders, mailbox.address, input));
+    },
+    'PATCH /mailboxes/me/folders/{id}': async (event, mailbox) => {
+      const { id } = folderPathSchema.parse(event.pathParameters ?? {});
+      const { name } = renameFolderSchema.parse(jsonBody(event));
+      return json(200, await renameFolder(deps.folders, mailbox.address, id, name));
+    },
+    'DELETE /mailboxes/me/folders/{id}': async (event, mailbox) => {
+      const { id } = folderPathSchema.parse(event.pathParameters ?? {});
+      const { contents } = deleteFolderQuerySchema.parse(event.queryStringParameters ?? {});
+      await deleteFolder(deps, mailbox.address, id, { moveContents: contents !== undefined });
       return { statusCode: 204 };
+    },
+    'GET /mailboxes/me/recoverable': async (event, mailbox) => {
+      const query = pageQuerySchema.parse(event.queryStringParameters ?? {});
+      const tenant = await deps.store.getTenant(mailbox.tenantId);
+      return json(200, await listRecoverable(deps.recoverable, mailbox.address, tenant, query));
+    },
+    'POST /mailboxes/me/recoverable/{id}/restore': async (event, mailbox) => {
+      const { id } = messagePathSchema.parse(event.pathParameters ?? {});
+      return json(200, await restoreRecoverable(deps, mailbox.address, id));
+    },
+    'GET /mailboxes/me/changes': async (event, mailbox) => {
+      const query = changesQuerySchema.parse(event.queryStringParameters ?? {});
+      return json(200, await changesSince(deps.changeLog, mailbox.address, query));
     },
     'GET /mailboxes/me/messages/{id}/attachments/{n}': async (event, mailbox) => {
       const { id, n } = attachmentPathSchema.parse(event.pathParameters ?? {});

@@ -11,6 +11,7 @@ import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { DynamoTransferOffers } from '@shared/store/dynamo-transfer-offers';
 import { DynamoShareReports } from '@shared/store/dynamo-share-reports';
 import { DynamoShareStore } from '@shared/store/dynamo-share-store';
+import { DynamoMessageChanges } from '@shared/store/message-changes';
 import { createTenantAdminHandler } from './tenant-admin-api';
 
 const config = loadRuntimeConfig();
@@ -32,6 +33,7 @@ export const handler = createTenantAdminHandler({
   // Uploads share the attachments bucket, under imports/ (the only prefix this function may touch).
   files: new S3ImportFiles(s3, config.attachmentsBucket),
   tiers: config.tiers,
+  messages: new DynamoMessageChanges(dynamo, config.tableName),
   ...identitiesFromEnv(),
   shares: {
     store: new DynamoShareStore(dynamo, config.tableName),

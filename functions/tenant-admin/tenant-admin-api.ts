@@ -31,6 +31,10 @@ import {
   takeDownShare,
   type TenantShareDeps,
 } from '@shared/share/tenant-shares';
+import { NoSuchUserError } from '@shared/tenancy/errors';
+import type { MessageChangeStore } from '@shared/mailbox/message-state';
+import { MESSAGE_ID_PATTERN } from '@shared/mailbox/message-id';
+import { releaseFromQuarantine, releaseRequestSchema } from '@shared/mailbox/quarantine-release';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const role = z.enum(['user', 'tenant-admin']);
@@ -72,6 +76,10 @@ const sharePath = z.extend(tenantPathSchema, {
     .string()
     .check(z.regex(/^[A-Za-z0-9_-]{22}$/, 'a share id is 22 base64url characters')),
 });
+
+const releasePath = z.extend(userPath, {
+  id: z.string().check(z.regex(MESSAGE_ID_PATTERN, 'a message id is 32 lowercase hex characters')),
+});
 /** Accept takes `dryRun` (the plan on current state); decline and withdraw take no body. */
 const acceptSchema = runSchema;
 
@@ -87,6 +95,8 @@ export interface TenantAdminApiDeps extends SignedInDeps {
   region: string;
   /** The tenant's shares and their abuse reports (issue 9, share-links). */
   shares: TenantShareDeps;
+  /** Releasing quarantined messages (issue 11): the same transactions as a user's moves. */
+  messages: MessageChangeStore;
 }
 
 /**
@@ -102,6 +112,19 @@ export function createTenantAdminHandler(deps: TenantAdminApiDeps) {
     return [await administeredTenant(deps.store, caller, own, tenantId), { caller, own }];
   };
   return routedHandler('tenant-admin', administeredOf, {
+    'POST /tenants/{tenantId}/mailboxes/{address}/messages/{id}/release': async (
+      event,
+      tenant,
+      actor,
+    ) => {
+      const { address, id } = releasePath.parse(event.pathParameters ?? {});
+      const { reason } = releaseRequestSchema.parse(jsonBody(event));
+      const mailbox = await deps.store.getMailbox(address);
+      // Another tenant's mailbox is no different from none.
+      if (!mailbox || mailbox.tenantId !== tenant.id) throw new NoSuchUserError();
+      const release = { by: actor.caller.address, reason };
+      return json(200, await releaseFromQuarantine(deps.messages, address, id, release, now()));
+    },
     'POST /tenants/{tenantId}/users': async (event, tenant) => {
       const input = createUserSchema.parse(jsonBody(event));
       const user = await createUser(deps.store, deps.identities, deps.tiers, tenant, input, now());

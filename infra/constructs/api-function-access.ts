@@ -19,7 +19,10 @@ import { partitionCondition, type ItemGrant } from './table-partitions';
  * under which prefixes, and the narrow, attribute-conditioned writes of the mail readers.
  * MailApi applies them; a function id with no entry fails the synth (apiFunctionAccess).
  */
-export type ApiFunctionId = Exclude<FunctionId, 'ingest' | 'share-scan' | 'share-sweep'>;
+export type ApiFunctionId = Exclude<
+  FunctionId,
+  'ingest' | 'share-scan' | 'share-sweep' | 'mailbox-sweep'
+>;
 
 /** What each API function may do with SES identities (tenant domains, shared/domains). */
 export type IdentityAccess = 'none' | 'read' | 'manage';
@@ -60,6 +63,8 @@ export interface ApiFunctionAccess {
   identities: IdentityAccess;
   /** Changing users' Cognito accounts with the directory (SIGN_IN_ACCOUNT_ACTIONS, mail-api). */
   signInAccounts: boolean;
+  /** Folders, flags, moves, recoverable items and the change log (issue 11: grantOrganise). */
+  organise?: boolean;
 }
 
 const READ_AND_PURGE: readonly ObjectAction[] = ['s3:GetObject', 's3:DeleteObject'];
@@ -75,6 +80,7 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
     purge: true,
     identities: 'none',
     signInAccounts: false,
+    organise: true,
   },
   account: { table: 'RO', objects: {}, purge: false, identities: 'none', signInAccounts: false },
   // Adds and removes tenant domains (their SES identities).
@@ -183,7 +189,51 @@ export const PURGE_ATTRIBUTES = [
   'changes',
   'total',
   'unread',
+  // Recoverable items leave these (issue 11); a system folder's item is made on first use.
+  'recoverableBytes',
+  'recoverableCount',
+  'type',
+  'folder',
 ];
+
+/**
+ * What organising mail writes on mailbox partitions (issue 11, shared/store/message-changes,
+ * dynamo-folders, change-log): a message's folder, flags, verdict release and recoverable state
+ * (and its folder and thread index keys), folder items and their sibling-name items, the
+ * mailbox's totals and state, and change-log entries. Never a body, an address or a quota.
+ */
+export const ORGANISE_ATTRIBUTES = [
+  ...PURGE_ATTRIBUTES,
+  'flagged',
+  'quarantined',
+  'release',
+  'deletedFrom',
+  'deletedAt',
+  'recoverable',
+  'version',
+  TABLE_SCHEMA.indexes.byFolder.partitionKey,
+  TABLE_SCHEMA.indexes.byFolder.sortKey,
+  TABLE_SCHEMA.indexes.byThread.partitionKey,
+  TABLE_SCHEMA.indexes.byThread.sortKey,
+  'name',
+  'parentId',
+  'depth',
+  'children',
+  'deleting',
+  'createdAt',
+  'folderCount',
+  'state',
+  'at',
+  'messages',
+  'folders',
+  TABLE_SCHEMA.ttlAttribute,
+];
+
+/** Puts (folders, their names, change-log entries) and updates of ORGANISE_ATTRIBUTES only. */
+export function grantOrganise(fn: SesameFunction, table: ITable): void {
+  fn.addToRolePolicy(mailboxWrite(table, 'PutItem', ORGANISE_ATTRIBUTES));
+  fn.addToRolePolicy(mailboxWrite(table, 'UpdateItem', ORGANISE_ATTRIBUTES));
+}
 
 /** The reference items of stored SES messages (`STORED#<sesMessageId>`), and nothing else. */
 export const STORED_PARTITIONS = partitionCondition(['STORED#']);

@@ -31,6 +31,7 @@ import {
   apiFunctionAccess,
   grantIdentities,
   grantLastSeen,
+  grantOrganise,
   grantPurge,
   grantReferenceRelease,
 } from './api-function-access';
@@ -216,6 +217,7 @@ export class MailApi extends Construct {
       grantPurge(fn, store.table);
       grantReferenceRelease(fn, store.table);
     }
+    if (access.organise) grantOrganise(fn, store.table);
     // Every function reads the same runtime config at cold start; a bucket's name grants nothing.
     const buckets = [
       { bucket: store.rawMailBucket, env: ENV.rawMailBucket, grants: access.objects.rawMail },

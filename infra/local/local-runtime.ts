@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
 import { loadRuntimeConfig } from '@shared/config/app-config';
 import { ENV, FUNCTION_IDS, LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
+import { MAILBOX_SWEEP_SCHEDULE } from '@shared/config/sweep-schedule';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { CognitoIdentities } from '@shared/sign-in/cognito-identities';
@@ -25,7 +26,7 @@ import { DEFAULT_SMTP_PORT, startSmtpListener } from './smtp-listener';
 
 const HOST = LOOPBACK;
 /** Functions driven by a queue or a schedule, not by the HTTP gateway. */
-const NON_API_FUNCTION_IDS = new Set(['ingest', 'share-scan', 'share-sweep']);
+const NON_API_FUNCTION_IDS = new Set(['ingest', 'share-scan', 'share-sweep', 'mailbox-sweep']);
 const API_FUNCTION_IDS = FUNCTION_IDS.filter((id) => !NON_API_FUNCTION_IDS.has(id));
 /** How often the local runtime runs the share sweep (an hourly schedule in AWS). */
 export const LOCAL_SHARE_SWEEP_INTERVAL_MS = 5 * 60_000;
@@ -53,6 +54,11 @@ export interface LocalOptions {
    * FUNCTION_LIMITS. Tests put a function of their own in one's place.
    */
   functions?: Pick<FunctionWorkersOptions, 'modules' | 'limits'>;
+  /**
+   * How often the mailbox sweep (functions/mailbox-sweep) runs, as EventBridge runs it daily in
+   * AWS; default MAILBOX_SWEEP_SCHEDULE.localIntervalMs, 0 never.
+   */
+  sweepIntervalMs?: number;
 }
 
 export interface LocalRuntime {
@@ -210,6 +216,17 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       verifyToken: (token) => cognito.verify(token),
     });
     undo.push(() => api.close());
+    const sweepEvery = options.sweepIntervalMs ?? MAILBOX_SWEEP_SCHEDULE.localIntervalMs;
+    if (sweepEvery > 0) {
+      // The event EventBridge sends carries its time; the sweep counts days from it.
+      const sweep = () =>
+        functions.invoke('mailbox-sweep', { time: new Date().toISOString() }).catch(() => {
+          // The worker logged it; the next run tries again, as the next schedule would.
+        });
+      const timer = setInterval(() => void sweep(), sweepEvery);
+      timer.unref();
+      undo.push(async () => clearInterval(timer));
+    }
 
     writeRuntimeInfo(dataDir, {
       pid: process.pid,

@@ -8,6 +8,7 @@
  *   SESAME_TIERS      a JSON tier table file (partial; the rest keeps the DESIGN defaults)
  *   SESAME_LOCAL_VERDICTS  the SPF/DKIM/DMARC verdicts the listener reports: pass (default),
  *                          gray, fail, or JSON per verdict (infra/local/local-verdicts)
+ *   SESAME_SWEEP_INTERVAL_MS  how often the mailbox sweep runs (an hour; 0: never)
  */
 import { isAbsolute, relative } from 'node:path';
 import { DEMO_USERS } from './demo-tenant';
@@ -35,6 +36,16 @@ function portFromEnv(name: string, fallback: number): number {
     throw new StartupConfigError(`${name} must be a port number (0-65535), not "${text}"`);
   }
   return port;
+}
+
+function intervalFromEnv(name: string): number | undefined {
+  const text = process.env[name];
+  if (text === undefined || text === '') return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw new StartupConfigError(`${name} must be a whole number of milliseconds, not "${text}"`);
+  }
+  return ms;
 }
 
 /** `.data` rather than a long absolute path, when the data dir is under the working dir. */
@@ -81,7 +92,16 @@ async function main(): Promise<void> {
   const cognitoPort = portFromEnv('SESAME_COGNITO_PORT', DEFAULT_COGNITO_PORT);
   const tiers = tiersFromEnv();
   const verdicts = localVerdictsFromEnv();
-  runtime = await startLocal({ dataDir, smtpPort, apiPort, cognitoPort, tiers, verdicts });
+  const sweepIntervalMs = intervalFromEnv('SESAME_SWEEP_INTERVAL_MS');
+  runtime = await startLocal({
+    dataDir,
+    smtpPort,
+    apiPort,
+    cognitoPort,
+    tiers,
+    verdicts,
+    ...(sweepIntervalMs !== undefined && { sweepIntervalMs }),
+  });
   if (stopRequested) return void (await stopAndExit());
   console.log(
     `sesame is ready: SMTP on ${runtime.smtp.host}:${runtime.smtp.port}, ` +

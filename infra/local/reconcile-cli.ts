@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
 import { LOCAL_RESOURCE_NAMES } from '@shared/config/resource-names';
 import { reconcileUsage } from '@shared/quota/reconcile';
+import { FOLDERS } from '@shared/mailbox/model';
 import { reconcileObjects } from '@shared/quota/reconcile-objects';
 import { findAccountDrift } from '@shared/sign-in/account-drift';
 import { CognitoIdentities } from '@shared/sign-in/cognito-identities';
@@ -35,6 +36,7 @@ runLocalTableCommand({
     const report = await reconcileUsage(store, {
       repair,
       references,
+      systemFolders: FOLDERS,
       onProgress: (checked, drifted) =>
         console.error(`checked ${checked} mailboxes, ${drifted} drifted`),
     });
@@ -44,8 +46,26 @@ runLocalTableCommand({
           `stored ${drift.actual.usedBytes} bytes / ${drift.actual.messageCount} messages: ${drift.result}`,
       );
     }
+    for (const drift of report.folderDrifts) {
+      const recorded = drift.recorded
+        ? `${drift.recorded.total} / ${drift.recorded.unread} unread`
+        : '(no folder item)';
+      console.log(
+        `${drift.address} folder ${drift.folder}: recorded ${recorded}, ` +
+          `stored ${drift.actual.total} / ${drift.actual.unread} unread: ${drift.result}`,
+      );
+    }
+    for (const drift of report.recoverableDrifts) {
+      console.log(
+        `${drift.address} recoverable items: recorded ${drift.recorded.recoverableBytes} bytes / ` +
+          `${drift.recorded.recoverableCount}, stored ${drift.actual.recoverableBytes} bytes / ` +
+          `${drift.actual.recoverableCount}: ${drift.result}`,
+      );
+    }
     console.log(
-      `${report.mailboxes} mailboxes checked, ${report.drifted.length} drifted${repair ? '' : ' (run with --repair to fix)'}`,
+      `${report.mailboxes} mailboxes checked, ${report.drifted.length} drifted, ` +
+        `${report.recoverableDrifts.length} recoverable totals drifted, ` +
+        `${report.folderDrifts.length} folder counters drifted${repair ? '' : ' (run with --repair to fix)'}`,
     );
 
     const objects = await reconcileObjects(
@@ -86,6 +106,8 @@ runLocalTableCommand({
       );
       const settled =
         report.drifted.every((d) => d.result === 'repaired') &&
+        report.folderDrifts.every((d) => d.result === 'repaired') &&
+        report.recoverableDrifts.every((d) => d.result === 'repaired') &&
         objects.pendingPurges.every((p) => p.result === 'purged') &&
         objects.orphans.every((o) => o.result === 'deleted') &&
         accounts.drift.length === 0;

@@ -4,6 +4,7 @@ import { ROUTES } from '@shared/http/routes';
 import type { SesameConfig } from '../config';
 import { InboundMail } from '../constructs/inbound-mail';
 import { MailApi } from '../constructs/mail-api';
+import { MailRetention } from '../constructs/mail-retention';
 import { MailStore } from '../constructs/mail-store';
 import { FileShare } from '../constructs/file-share';
 
@@ -17,6 +18,8 @@ export class SesameStack extends Stack {
   readonly inbound: InboundMail;
   readonly api: MailApi;
   readonly fileShare: FileShare;
+  /** Issue 11: the daily sweep of Junk, Deleted Items and recoverable items. */
+  readonly retention: MailRetention;
 
   constructor(scope: Construct, id: string, props: SesameStackProps) {
     super(scope, id, props);
@@ -44,6 +47,10 @@ export class SesameStack extends Stack {
       sharesFunction,
       publicFunction,
       uploadOrigins: [this.api.httpApi.apiEndpoint, ...config.shareUploadOrigins],
+    });
+    this.retention = new MailRetention(this, 'MailRetention', {
+      store: this.store,
+      tiers: config.tiers,
     });
 
     // Stack outputs: what an operator needs after a deploy, by output id.

@@ -33,4 +33,6 @@ export const FUNCTION_LIMITS: Record<FunctionId, FunctionLimits> = {
   // Share links, public side (issue 9, share-links): a grant is a few item writes; a password
   // check is one scrypt (32 MiB, tens of ms at 512 MB).
   'share-public': { timeoutSeconds: 10, memoryMb: 512 },
+  // Issue 11: walks every tenant's mailboxes once a day; Lambda's longest run.
+  'mailbox-sweep': { timeoutSeconds: 900, memoryMb: 512 },
 };

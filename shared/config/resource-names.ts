@@ -73,6 +73,8 @@ export const FUNCTION_IDS = [
   'share-sweep',
   // Share links, public side (issue 9, share-links): the page, grants, reports, request uploads.
   'share-public',
+  // Issue 11: retention and the recovery window, on a schedule (EventBridge; a timer locally).
+  'mailbox-sweep',
 ] as const;
 export type FunctionId = (typeof FUNCTION_IDS)[number];
 

@@ -68,6 +68,18 @@ export const PROBLEM_CODES = {
   LinkTooLong: { status: 400, title: 'The link would outlive what the tier or the share allows' },
   NoSuchLink: { status: 404, title: 'No such link' },
   RequestGone: { status: 410, title: 'This upload link is no longer available' },
+  // Organising mail (issue 11: shared/mailbox/folders, message-state, recoverable, changes).
+  NoSuchFolder: { status: 404, title: 'No such folder' },
+  SystemFolder: { status: 409, title: 'System folders cannot be renamed or deleted' },
+  FolderNotEmpty: { status: 409, title: 'The folder holds messages' },
+  FolderHasSubfolders: { status: 409, title: 'The folder has subfolders' },
+  TooManyFolders: { status: 409, title: 'The mailbox holds as many folders as it may' },
+  FolderTooDeep: { status: 409, title: 'Folders do not nest that deep' },
+  FolderNameTaken: { status: 409, title: 'A sibling folder has that name' },
+  MessageQuarantined: { status: 409, title: 'The message is quarantined' },
+  MoveNotAllowed: { status: 409, title: 'The message cannot go there' },
+  OverQuota: { status: 409, title: 'The mailbox is full' },
+  CannotCalculateChanges: { status: 410, title: 'The state is too old to answer changes' },
   InternalError: { status: 500, title: 'Something went wrong on our side' },
   // What API Gateway answers when the function itself fails: its environment died (502), or
   // it ran past its timeout (504).

@@ -144,6 +144,27 @@ export const ROUTES = [
     function: 'tenant-admin',
     auth: 'jwt',
   },
+  // Organise mail (issue 11): folders, flags and moves, recoverable items, changes, release.
+  { method: 'GET', path: '/mailboxes/me/folders', function: 'mailbox', auth: 'jwt' },
+  { method: 'POST', path: '/mailboxes/me/folders', function: 'mailbox', auth: 'jwt' },
+  { method: 'PATCH', path: '/mailboxes/me/folders/{id}', function: 'mailbox', auth: 'jwt' },
+  { method: 'DELETE', path: '/mailboxes/me/folders/{id}', function: 'mailbox', auth: 'jwt' },
+  { method: 'PATCH', path: '/mailboxes/me/messages/{id}', function: 'mailbox', auth: 'jwt' },
+  { method: 'POST', path: '/mailboxes/me/messages/bulk', function: 'mailbox', auth: 'jwt' },
+  { method: 'GET', path: '/mailboxes/me/recoverable', function: 'mailbox', auth: 'jwt' },
+  {
+    method: 'POST',
+    path: '/mailboxes/me/recoverable/{id}/restore',
+    function: 'mailbox',
+    auth: 'jwt',
+  },
+  { method: 'GET', path: '/mailboxes/me/changes', function: 'mailbox', auth: 'jwt' },
+  {
+    method: 'POST',
+    path: '/tenants/{tenantId}/mailboxes/{address}/messages/{id}/release',
+    function: 'tenant-admin',
+    auth: 'jwt',
+  },
 ] as const satisfies readonly Route[];
 
 type TableRoute = (typeof ROUTES)[number];

@@ -183,12 +183,15 @@ export async function ingestMessage(
     const { mailbox } = decision;
     const scan = reportOf(await findingsFor(mailbox.tenantId));
     const id = deriveMessageId(mail.messageId, recipient);
+    const folder = folderFor(scan);
     const record: MessageRecord = {
       id,
       mailbox: recipient,
       tenantId: mailbox.tenantId,
       sesMessageId: mail.messageId,
-      folder: folderFor(scan),
+      folder,
+      // The verdict travels with the message: moving it never releases its parts.
+      ...(folder === 'quarantine' && { quarantined: true }),
       verdict: scan.verdict,
       scan: recordedReport(scan),
       receivedAt: receipt.timestamp,

@@ -3,14 +3,17 @@ import type { Mailbox } from '../tenancy/model';
 import { NoSuchMessageError, withMovedParts, type MessagePartsDeps } from './read-message';
 import { signDownload, type Download, type DownloadLinkDeps } from './download-link';
 import type { MailStore } from './mail-store';
-import type { MessageRecord } from './model';
+import { isWithheld, type MessageRecord } from './model';
 
 export class NoSuchAttachmentError extends domainError(
   'NoSuchAttachment',
   'The message has no attachment with that number.',
 ) {}
 
-/** Quarantined mail keeps its parts away from the user: a scanner or the policy said no. */
+/**
+ * Quarantined mail keeps its parts away from the user: a scanner or the policy said no. The
+ * verdict decides (isWithheld), not the folder, so no move releases anything.
+ */
 export class QuarantinedError extends DomainError {
   constructor(what: string) {
     super(
@@ -32,7 +35,7 @@ async function quarantineChecked(
 ): Promise<MessageRecord> {
   const record = await deps.store.getMessage(mailbox.address, id);
   if (!record) throw new NoSuchMessageError();
-  if (record.folder === 'quarantine') throw new QuarantinedError(what);
+  if (isWithheld(record)) throw new QuarantinedError(what);
   return record;
 }
 

@@ -14,7 +14,16 @@ export const FOLDERS = [
   'deleted',
   'archive',
 ] as const;
-export type FolderId = (typeof FOLDERS)[number];
+export type SystemFolderId = (typeof FOLDERS)[number];
+/**
+ * A folder's id: a system folder's role name, or a user folder's generated id
+ * (USER_FOLDER_ID_PATTERN, shared/mailbox/folders). The same id keys its item and its index.
+ */
+export type FolderId = SystemFolderId | (string & {});
+
+export function isSystemFolder(id: string): id is SystemFolderId {
+  return (FOLDERS as readonly string[]).includes(id);
+}
 
 /** The verdicts SES (or the local listener) reported for a message. */
 export interface Verdicts {
@@ -41,6 +50,8 @@ export interface MessageSummary {
   snippet: string;
   size: number;
   unread: boolean;
+  /** Flagged by the user (PATCH /mailboxes/me/messages/{id}); absent means not flagged. */
+  flagged?: boolean;
   threadId: string;
   hasAttachments: boolean;
   /** The scanning verdict (shared/scan/verdict); absent only on items from before scanning. */
@@ -89,4 +100,28 @@ export interface MessageRecord extends MessageSummary {
   /** Every finding of the scan behind `verdict` and `folder`. */
   scan?: ScanReport;
   raw: { bucket: string; key: string };
+  /**
+   * Whether the scan withheld the message (shared/scan/verdict folderFor said quarantine): its
+   * parts and raw copy stay out of reach wherever it is moved, until a tenant admin releases it.
+   * Absent on items from before moves existed: those are withheld when in `quarantine`.
+   */
+  quarantined?: boolean;
+  /** Who let a false positive out of quarantine, when, and why. */
+  release?: { by: string; at: string; reason: string };
+  /** The folder a message in Deleted Items came from: where a restore puts it back. */
+  deletedFrom?: FolderId;
+  /** When it went into Deleted Items (retention empties the folder by this). */
+  deletedAt?: string;
+  /**
+   * Set while the message is a recoverable item (deleted from Deleted Items, `since` then):
+   * hidden from folders and threads, outside the live quota, purged after the recovery window.
+   */
+  recoverable?: { since: string };
+  /** Moved by every change of the item (flags, moves, deletes): each write is conditioned on it. */
+  version?: number;
+}
+
+/** Whether a message's parts and raw copy are withheld: the verdict decides, not the folder. */
+export function isWithheld(record: Pick<MessageRecord, 'quarantined' | 'folder'>): boolean {
+  return record.quarantined ?? record.folder === 'quarantine';
 }

@@ -13,9 +13,13 @@ import { referenceItem } from './dynamo-stored-messages';
 import { keys } from './keys';
 import { MESSAGE_SUMMARY_FIELDS, TABLE_SCHEMA, type IndexSchema } from './table-schema';
 import { transactWrite } from './transact-write';
+import { readState, stateItems } from './change-log';
+import { folderCounterItem, jitter, STATE_ATTEMPTS } from './folder-counters';
 
 /** How often indexing re-reads a quota that changed under it (a tier or add-on change). */
 const MAX_QUOTA_CHANGE_RETRIES = 8;
+/** Tries when concurrent transactions on the mailbox moved its state first (STATE_ATTEMPTS). */
+const MAX_STATE_RETRIES = STATE_ATTEMPTS;
 const FAILED = 'ConditionalCheckFailed';
 
 /** The summary fields as a projection (names, since several are DynamoDB reserved words). */
@@ -42,6 +46,26 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
     const objects = options.objects ?? { raw: record.raw, partCount: record.attachments.length };
     let quota = quotaBytes;
     for (let attempt = 0; ; attempt++) {
+      // The state the transaction moves on from (shared/store/change-log): read each attempt.
+      const read = await readState(this.client, this.tableName, address);
+      if (!read) return 'no-mailbox';
+      const { mailbox: mailboxItem, log: logItem } = stateItems(
+        this.tableName,
+        address,
+        read.state,
+        { messages: { created: [id] } },
+        new Date(),
+        charge
+          ? {
+              add: { usedBytes: size, messageCount: 1 },
+              // used + size <= quota. Conditions cannot add, so the bound is computed
+              // here from the quota read before; the quota must still be that value.
+              condition: 'quotaBytes = :quota AND usedBytes <= :maxUsed',
+              values: { ':quota': quota, ':maxUsed': quota - size },
+            }
+          : // A system notice: counted, never charged, whatever the usage is now.
+            { add: { messageCount: 1 } },
+      );
       // The order matters: cancellation reasons come back in this order.
       const { reasons } = await transactWrite(this.client, [
         {
@@ -59,43 +83,8 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
-        charge
-          ? {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.mailbox(address),
-                UpdateExpression: 'ADD usedBytes :size, messageCount :one, changes :one',
-                // used + size <= quota. Conditions cannot add, so the bound is computed
-                // here from the quota read before; the quota must still be that value.
-                ConditionExpression:
-                  'attribute_exists(PK) AND quotaBytes = :quota AND usedBytes <= :maxUsed',
-                ExpressionAttributeValues: {
-                  ':size': size,
-                  ':one': 1,
-                  ':quota': quota,
-                  ':maxUsed': quota - size,
-                },
-              },
-            }
-          : {
-              // A system notice: counted, never charged, whatever the usage is now.
-              Update: {
-                TableName: this.tableName,
-                Key: keys.mailbox(address),
-                UpdateExpression: 'ADD messageCount :one, changes :one',
-                ConditionExpression: 'attribute_exists(PK)',
-                ExpressionAttributeValues: { ':one': 1 },
-              },
-            },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.folder(address, folder),
-            UpdateExpression: 'ADD #total :one, unread :one',
-            ExpressionAttributeNames: { '#total': 'total' },
-            ExpressionAttributeValues: { ':one': 1 },
-          },
-        },
+        mailboxItem,
+        folderCounterItem(this.tableName, address, folder, 1, 1),
         {
           // Deleted for good before (a redelivery after the owner's delete): stays gone.
           ConditionCheck: {
@@ -106,20 +95,29 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
         },
         // One more item refers to the SES message's objects (shared/mailbox/stored-objects).
         referenceItem(this.tableName, record.sesMessageId, objects),
+        logItem,
       ]);
       if (!reasons) return 'indexed';
       const [message, , , tombstone, stored] = reasons;
       // Purged objects (`stored`): every recipient had been dealt with and none holds the
       // message any more, so this is a redelivery of a notification already handled in full.
       if (message === FAILED || tombstone === FAILED || stored === FAILED) return 'duplicate';
-      const current = await this.getMailbox(address);
+      const current = await readState(this.client, this.tableName, address);
       if (!current) return 'no-mailbox';
+      if (attempt >= MAX_STATE_RETRIES) {
+        throw new Error(`mailbox ${address} kept changing while indexing ${id}; try again`);
+      }
+      // Another transaction moved the state first (a concurrent delivery, move or flag).
+      if (current.state !== read.state) {
+        await jitter(attempt);
+        continue;
+      }
       // The quota changed under us (a tier or add-on change): try again with the new one.
       if (charge && current.quotaBytes !== quota && attempt < MAX_QUOTA_CHANGE_RETRIES) {
         quota = current.quotaBytes;
         continue;
       }
-      // Only the mailbox's condition is left to have failed: the message would pass the quota.
+      // Only the quota condition is left to have failed: the message would pass the quota.
       return 'over-quota';
     }
   }

@@ -1,10 +1,20 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NoticeLevel, QuotaNoticeStore } from '../quota/quota-notices';
-import type { ReconcileStore, RecordedUsage, UsageTotals } from '../quota/reconcile';
+import type {
+  FolderCounters,
+  MessageSums,
+  ReconcileStore,
+  RecordedUsage,
+  RecoverableTotals,
+  UsageTotals,
+} from '../quota/reconcile';
 import { conditionalUpdate } from './conditional-update';
 import { keys } from './keys';
 import { purgeMessage, type PurgeOutcome } from './message-deletion';
-import { listMailboxes, readUsage, sumMessages } from './usage-scan';
+import type { PurgeCondition } from '../mailbox/delete-message';
+import { listMailboxes, readFolders, readUsage, sumMessages } from './usage-scan';
+import { stateItems } from './change-log';
+import { transactWrite, type TransactItems } from './transact-write';
 
 /** Quota bookkeeping beyond ingest: notice markers, reconcile, and deleting mail for good. */
 export class DynamoQuotaStore implements QuotaNoticeStore, ReconcileStore {
@@ -39,35 +49,94 @@ export class DynamoQuotaStore implements QuotaNoticeStore, ReconcileStore {
     return readUsage(this.client, this.tableName, address);
   }
 
-  sumMessages(address: string): Promise<UsageTotals & { sesMessageIds: string[] }> {
+  sumMessages(address: string): Promise<MessageSums> {
     return sumMessages(this.client, this.tableName, address);
   }
 
-  async setUsage(address: string, expected: RecordedUsage, actual: UsageTotals): Promise<boolean> {
-    return conditionalUpdate(this.client, {
-      TableName: this.tableName,
-      Key: keys.mailbox(address),
-      // The repair moves the counter too: a second reconcile racing this one fails its write.
-      UpdateExpression: 'SET usedBytes = :used, messageCount = :count ADD changes :one',
-      ConditionExpression: `usedBytes = :oldUsed AND messageCount = :oldCount AND ${
-        expected.changes === undefined ? 'attribute_not_exists(changes)' : 'changes = :changes'
-      }`,
-      ExpressionAttributeValues: {
-        ':used': actual.usedBytes,
-        ':count': actual.messageCount,
-        ':oldUsed': expected.usedBytes,
-        ':oldCount': expected.messageCount,
-        ':one': 1,
-        ...(expected.changes !== undefined && { ':changes': expected.changes }),
+  readFolders(address: string): Promise<Record<string, FolderCounters>> {
+    return readFolders(this.client, this.tableName, address);
+  }
+
+  async setFolders(
+    address: string,
+    expected: RecordedUsage,
+    counters: Record<string, FolderCounters>,
+  ): Promise<boolean> {
+    const ids = Object.keys(counters);
+    const items: TransactItems = Object.entries(counters).map(([folder, counter]) => ({
+      Update: {
+        TableName: this.tableName,
+        Key: keys.folder(address, folder),
+        UpdateExpression:
+          'SET #total = :total, unread = :unread, #type = if_not_exists(#type, :type), ' +
+          'folder = if_not_exists(folder, :id)',
+        ExpressionAttributeNames: { '#total': 'total', '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':total': counter.total,
+          ':unread': counter.unread,
+          ':type': 'folder',
+          ':id': folder,
+        },
       },
+    }));
+    const { mailbox, log } = stateItems(
+      this.tableName,
+      address,
+      expected.changes,
+      { folders: { updated: ids } },
+      new Date(),
+    );
+    items.push(mailbox, log);
+    const { failedItem } = await transactWrite(this.client, items);
+    return failedItem === undefined;
+  }
+
+  async setRecoverable(
+    address: string,
+    expected: RecordedUsage,
+    actual: RecoverableTotals,
+  ): Promise<boolean> {
+    const { mailbox, log } = stateItems(this.tableName, address, expected.changes, {}, new Date(), {
+      values: { ':bytes': actual.recoverableBytes, ':count': actual.recoverableCount },
     });
+    mailbox.Update.UpdateExpression += ', recoverableBytes = :bytes, recoverableCount = :count';
+    const { failedItem } = await transactWrite(this.client, [mailbox, log]);
+    return failedItem === undefined;
+  }
+
+  async setUsage(address: string, expected: RecordedUsage, actual: UsageTotals): Promise<boolean> {
+    // The repair moves the state too: a second reconcile racing this one fails its write.
+    const { mailbox: mailboxItem, log: logItem } = stateItems(
+      this.tableName,
+      address,
+      expected.changes,
+      {},
+      new Date(),
+      {
+        condition: 'usedBytes = :oldUsed AND messageCount = :oldCount',
+        values: {
+          ':oldUsed': expected.usedBytes,
+          ':oldCount': expected.messageCount,
+          ':used': actual.usedBytes,
+          ':count': actual.messageCount,
+        },
+      },
+    );
+    mailboxItem.Update.UpdateExpression += ', usedBytes = :used, messageCount = :count';
+    const { failedItem } = await transactWrite(this.client, [mailboxItem, logItem]);
+    return failedItem === undefined;
   }
 
   /**
    * Deletes a message for good and gives its bytes back (shared/store/message-deletion);
    * `deleted: false` if there was no such message, `purge` when its objects are to go.
    */
-  purgeMessage(address: string, id: string, now: Date = new Date()): Promise<PurgeOutcome> {
-    return purgeMessage(this.client, this.tableName, address, id, now);
+  purgeMessage(
+    address: string,
+    id: string,
+    now: Date = new Date(),
+    condition?: PurgeCondition,
+  ): Promise<PurgeOutcome> {
+    return purgeMessage(this.client, this.tableName, address, id, now, condition);
   }
 }

@@ -71,7 +71,7 @@ export class DynamoTenancyStore extends DynamoAccountReads implements TenancySto
 
   async updateTenant(
     tenantId: string,
-    changes: Partial<Pick<Tenant, 'tier' | 'largeMailboxSeats'>>,
+    changes: Partial<Pick<Tenant, 'tier' | 'largeMailboxSeats' | 'mailRetention'>>,
   ): Promise<Tenant> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};

@@ -50,6 +50,7 @@ export const MESSAGE_SUMMARY_FIELDS = [
   'snippet',
   'size',
   'unread',
+  'flagged',
   'threadId',
   'hasAttachments',
   'verdict',

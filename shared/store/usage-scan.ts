@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { RecordedUsage, UsageTotals } from '../quota/reconcile';
+import type { FolderCounters, MessageSums, RecordedUsage } from '../quota/reconcile';
 import { keys } from './keys';
 import { scanPage } from './scan-page';
 
@@ -35,7 +35,7 @@ export async function readUsage(
     new GetCommand({
       TableName: tableName,
       Key: keys.mailbox(address),
-      ProjectionExpression: 'usedBytes, messageCount, changes',
+      ProjectionExpression: 'usedBytes, messageCount, changes, recoverableBytes, recoverableCount',
       ConsistentRead: true,
     }),
   );
@@ -44,6 +44,12 @@ export async function readUsage(
     usedBytes: (result.Item.usedBytes as number | undefined) ?? 0,
     messageCount: (result.Item.messageCount as number | undefined) ?? 0,
     ...(result.Item.changes !== undefined && { changes: result.Item.changes as number }),
+    ...(result.Item.recoverableBytes !== undefined && {
+      recoverableBytes: result.Item.recoverableBytes as number,
+    }),
+    ...(result.Item.recoverableCount !== undefined && {
+      recoverableCount: result.Item.recoverableCount as number,
+    }),
   };
 }
 
@@ -51,8 +57,14 @@ export async function sumMessages(
   client: DynamoDBDocumentClient,
   tableName: string,
   address: string,
-): Promise<UsageTotals & { sesMessageIds: string[] }> {
-  const totals = { usedBytes: 0, messageCount: 0, sesMessageIds: [] as string[] };
+): Promise<MessageSums> {
+  const totals: MessageSums = {
+    usedBytes: 0,
+    messageCount: 0,
+    sesMessageIds: [],
+    folders: {},
+    recoverable: { recoverableBytes: 0, recoverableCount: 0 },
+  };
   let start: Record<string, unknown> | undefined;
   do {
     const result = await client.send(
@@ -60,17 +72,58 @@ export async function sumMessages(
         TableName: tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :msg)',
         ExpressionAttributeValues: { ':pk': keys.mailbox(address).PK, ':msg': 'MSG#' },
-        ProjectionExpression: 'size, sesMessageId',
+        ProjectionExpression: '#size, sesMessageId, folder, unread, recoverable',
+        ExpressionAttributeNames: { '#size': 'size' },
         ConsistentRead: true,
         ...(start && { ExclusiveStartKey: start }),
       }),
     );
     for (const item of result.Items ?? []) {
+      if (typeof item.sesMessageId === 'string') totals.sesMessageIds.push(item.sesMessageId);
+      // Recoverable items are outside the live totals and every folder.
+      if (item.recoverable !== undefined) {
+        totals.recoverable.recoverableBytes += (item.size as number | undefined) ?? 0;
+        totals.recoverable.recoverableCount++;
+        continue;
+      }
       totals.usedBytes += (item.size as number | undefined) ?? 0;
       totals.messageCount++;
-      if (typeof item.sesMessageId === 'string') totals.sesMessageIds.push(item.sesMessageId);
+      const folder = (totals.folders[item.folder as string] ??= { total: 0, unread: 0 });
+      folder.total++;
+      if (item.unread === true) folder.unread++;
     }
     start = result.LastEvaluatedKey;
   } while (start);
   return totals;
+}
+
+/** Every folder item's counters, read consistently. */
+export async function readFolders(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  address: string,
+): Promise<Record<string, FolderCounters>> {
+  const folders: Record<string, FolderCounters> = {};
+  let start: Record<string, unknown> | undefined;
+  do {
+    const result = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :folder)',
+        ExpressionAttributeValues: { ':pk': keys.mailbox(address).PK, ':folder': 'FOLDER#' },
+        ProjectionExpression: 'SK, #total, unread',
+        ExpressionAttributeNames: { '#total': 'total' },
+        ConsistentRead: true,
+        ...(start && { ExclusiveStartKey: start }),
+      }),
+    );
+    for (const item of result.Items ?? []) {
+      folders[(item.SK as string).slice('FOLDER#'.length)] = {
+        total: (item.total as number | undefined) ?? 0,
+        unread: (item.unread as number | undefined) ?? 0,
+      };
+    }
+    start = result.LastEvaluatedKey;
+  } while (start);
+  return folders;
 }

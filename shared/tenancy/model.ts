@@ -14,7 +14,19 @@ export interface Tenant {
   attachmentPolicy?: AttachmentPolicyOverrides;
   /** Seats held by users; changed only together with a mailbox's add-on (shared/tenancy). */
   largeMailboxSeatsUsed?: number;
+  /** Recovery window and folder retention, in days (defaults: shared/mailbox/recoverable). */
+  mailRetention?: MailRetention;
   createdAt: string;
+}
+
+/** A tenant's retention configuration; a field left out takes its default. */
+export interface MailRetention {
+  /** How long recoverable items are kept before they are purged (at most 30). */
+  recoveryDays?: number;
+  /** Junk empties itself of mail older than this. */
+  junkDays?: number;
+  /** Deleted Items empties itself of mail deleted longer ago than this. */
+  deletedDays?: number;
 }
 
 export interface Mailbox {
@@ -38,6 +50,11 @@ export interface Mailbox {
   quotaNoticeLevel?: number;
   /** Bytes of share space reserved by the user's shares (issue 9; shared/share); absent: 0. */
   shareBytesUsed?: number;
+  /** Recoverable items: deleted from Deleted Items, kept outside the live quota (issue 11). */
+  recoverableBytes?: number;
+  recoverableCount?: number;
+  /** The state of the mailbox: moved by every transaction on it (shared/store/change-log). */
+  changes?: number;
 }
 
 /**

@@ -79,7 +79,7 @@ export interface TenancyStore extends AccountReads {
   /** SeatsInUseError if the seats would drop below those held. */
   updateTenant(
     tenantId: string,
-    changes: Partial<Pick<Tenant, 'tier' | 'largeMailboxSeats'>>,
+    changes: Partial<Pick<Tenant, 'tier' | 'largeMailboxSeats' | 'mailRetention'>>,
   ): Promise<Tenant>;
   listMembers(tenantId: string, limit: number, cursor?: string): Promise<Page<Mailbox>>;
   /**

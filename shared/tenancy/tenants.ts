@@ -64,7 +64,7 @@ export async function updateTenant(
   store: TenancyStore,
   tiers: TierTable,
   tenant: Tenant,
-  changes: { tier?: TierName; largeMailboxSeats?: number },
+  changes: Partial<Pick<Tenant, 'tier' | 'largeMailboxSeats' | 'mailRetention'>>,
 ): Promise<{ tenant: Tenant; quotasUpdated: number }> {
   checkSeats(changes.tier ?? tenant.tier, changes.largeMailboxSeats ?? tenant.largeMailboxSeats);
   const updated = await store.updateTenant(tenant.id, changes);

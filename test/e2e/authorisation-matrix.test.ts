@@ -137,7 +137,10 @@ function requestFor(route: (typeof ROUTES)[number]) {
       ? victim.threadId
       : route.path.startsWith('/shares/')
         ? victim.shareId
-        : victim.messageId,
+        : route.path.includes('/folders/')
+          ? // A well-formed user folder id: only the victim's mailbox could hold it.
+            '0123456789abcdef'
+          : victim.messageId,
     jobId: victim.jobId,
     domain: 'victim.test',
     offerId: victim.offerId,
@@ -163,6 +166,15 @@ function requestFor(route: (typeof ROUTES)[number]) {
     'PATCH /shares/{id}/links/{linkId}': {
       expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
     },
+    // Organising mail (issue 11): valid requests naming the victim's message.
+    'PATCH /mailboxes/me/messages/{id}': { seen: true, folderId: 'archive' },
+    'POST /mailboxes/me/messages/bulk': { ids: [victim.messageId], delete: true },
+    'PATCH /mailboxes/me/folders/{id}': { name: 'Renamed' },
+    // The caller's own mailbox: a name that is not valid, so that nothing is created.
+    'POST /mailboxes/me/folders': { name: '' },
+    'POST /tenants/{tenantId}/mailboxes/{address}/messages/{id}/release': {
+      reason: 'not theirs to release',
+    },
   };
   const key = routeKey(route);
   return { path, body: bodies[key] ?? (route.method === 'GET' ? undefined : {}) };
@@ -174,7 +186,16 @@ const isOwnData = (path: string) =>
   path === '/directory' ||
   path === '/mailboxes/me/messages' ||
   // The caller's own shares (issue 9).
-  path === '/shares';
+  path === '/shares' ||
+  path === '/mailboxes/me/folders' ||
+  path === '/mailboxes/me/recoverable' ||
+  path === '/mailboxes/me/changes';
+
+/** Query strings the caller's own lists need to answer. */
+const QUERIES: Record<string, string> = {
+  '/directory': '?q=vic&scope=tenant',
+  '/mailboxes/me/changes': '?since=0',
+};
 
 async function tableSnapshot() {
   const result = await documents.send(new ScanCommand({ TableName: LOCAL_RESOURCE_NAMES.table }));
@@ -191,9 +212,16 @@ describe('every admin and mailbox endpoint, driven with the wrong tokens', () =>
     for (const route of ROUTES.filter((r) => r.auth === 'jwt')) {
       for (const [who, token] of Object.entries(tokens)) {
         const { path, body } = requestFor(route);
-        const query = path === '/directory' ? '?q=vic&scope=tenant' : '';
+        const query = QUERIES[path] ?? '';
         const answer = await api(route.method, `${path}${query}`, token, body);
         const label = `${routeKey(route)} as ${who}: ${answer.status}`;
+        if (routeKey(route) === 'POST /mailboxes/me/messages/bulk' && answer.status === 200) {
+          // The answer repeats the ids asked about, each refused as not the caller's.
+          expect(JSON.parse(answer.text).results, label).toEqual([
+            expect.objectContaining({ status: 404, code: 'NoSuchMessage' }),
+          ]);
+          continue;
+        }
         expect(answer.text, label).not.toContain(SECRET_SUBJECT);
         expect(answer.text, label).not.toContain(victim.messageId);
         expect(answer.text, label).not.toContain(victim.shareId);
@@ -203,7 +231,8 @@ describe('every admin and mailbox endpoint, driven with the wrong tokens', () =>
           expect([400, 403], label).toContain(answer.status);
           continue;
         }
-        if (isOwnData(route.path) && answer.status === 200) {
+        // The caller's own mailbox or account; a body that is not valid there changes nothing.
+        if (isOwnData(route.path) && [200, 400].includes(answer.status)) {
           // A colleague finds the victim in the tenant directory: that is what it is for.
           const colleague = who === 'another user of the tenant' && route.path === '/directory';
           if (!colleague) expect(answer.text, label).not.toContain(victim.address);

@@ -180,31 +180,34 @@ describe('sesame on one machine, from SMTP to the API', () => {
     expect(forAlice.id).not.toBe(forBob.id);
   });
 
-  it('leaves no file of a message in the local S3 folder once both its recipients deleted it for good', async () => {
+  // Deleting for good now happens only after the recovery window (the sweep, with its clock:
+  // test/integration/recoverable-items.test.ts); through the API a delete is recoverable.
+  it('keeps the files of a message deleted twice while it is recoverable, and restores it', async () => {
     const s3Files = () => readdirSync(join(dataDir, 's3'), { recursive: true }).map(String);
     const before = new Set(s3Files());
-    const shared = uniqueSubject('Delete me everywhere');
-    await sendMail({ to: ['alice@demo.test', 'bob@demo.test'], subject: shared, text: 'Gone.' });
-    const [forAlice, forBob] = await Promise.all([arrival(alice, shared), arrival(bob, shared)]);
-    // The raw copy the listener stored: inbound/<SES message id>, under the raw-mail bucket.
+    const subject = uniqueSubject('Delete me, then change my mind');
+    await sendMail({ to: ['alice@demo.test'], subject, text: 'Not gone yet.' });
+    const message = await arrival(alice, subject);
     const raw = s3Files().find((file) => !before.has(file) && file.includes('inbound'));
     const sesMessageId = /inbound[\\/]([^.\\/]+)/.exec(raw ?? '')?.[1];
     expect(sesMessageId).toBeDefined();
     const filesOfMessage = () => s3Files().filter((file) => file.includes(sesMessageId!));
-    expect(filesOfMessage().length).toBeGreaterThan(0);
-    const remove = (id: string, token: string) =>
-      fetch(`${sesame.api.url}/mailboxes/me/messages/${id}`, {
-        method: 'DELETE',
-        headers: { authorization: `Bearer ${token}` },
-      });
-
-    expect((await remove(forAlice.id, alice)).status).toBe(204);
     const kept = filesOfMessage();
-    expect(kept.length).toBeGreaterThan(0);
-    expect((await api(`/mailboxes/me/messages/${forBob.id}`, bob)).status).toBe(200);
-    expect((await remove(forBob.id, bob)).status).toBe(204);
+    const send = (method: string, path: string) =>
+      fetch(`${sesame.api.url}${path}`, { method, headers: { authorization: `Bearer ${alice}` } });
 
-    expect(filesOfMessage()).toEqual([]);
+    expect((await send('DELETE', `/mailboxes/me/messages/${message.id}`)).status).toBe(200);
+    expect((await send('DELETE', `/mailboxes/me/messages/${message.id}`)).status).toBe(200);
+
+    expect(filesOfMessage()).toEqual(kept);
+    expect((await api(`/mailboxes/me/messages/${message.id}`, alice)).status).toBe(200);
+    const listed = await api('/mailboxes/me/recoverable', alice);
+    expect((listed.body.items ?? []).map((m) => m.id)).toContain(message.id);
+    const restored = await send('POST', `/mailboxes/me/recoverable/${message.id}/restore`);
+    expect(restored.status).toBe(200);
+    expect(await restored.json()).toMatchObject({ id: message.id, folder: 'inbox' });
+    const inbox = await api('/mailboxes/me/messages', alice);
+    expect((inbox.body.items ?? []).map((m) => m.id)).toContain(message.id);
   });
 
   it(

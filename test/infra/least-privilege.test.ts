@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIERS } from '@shared/config/tiers';
 import { ROUTES, type Route } from '@shared/http/routes';
-import { apiFunctionAccess } from '../../infra/constructs/api-function-access';
+import { apiFunctionAccess, ORGANISE_ATTRIBUTES } from '../../infra/constructs/api-function-access';
 import { MailApi } from '../../infra/constructs/mail-api';
 import { MailStore } from '../../infra/constructs/mail-store';
 import type { SesameFunction } from '../../infra/constructs/sesame-function';
@@ -138,9 +138,26 @@ describe('DynamoDB writes, by partition', () => {
     });
   });
 
-  it('the mailbox function cannot put an item into a mailbox partition (only tombstones in GONE#)', () => {
+  it('the mailbox function puts tombstones in GONE#, and in mailbox partitions only what organising mail writes', () => {
     const puts = statementsOf('mailbox').filter((s) => actionsOf([s]).includes('dynamodb:PutItem'));
-    expect(puts.map(partitionsOf)).toEqual([['GONE#*']]);
+    expect(puts.map(partitionsOf).sort()).toEqual([['GONE#*'], ['MBX#*']]);
+    const intoMailboxes = puts.find((s) => JSON.stringify(partitionsOf(s)) === '["MBX#*"]');
+    // Folders, their names and change-log entries (issue 11): never a message's content or a quota.
+    expect(intoMailboxes?.Condition?.['ForAllValues:StringEquals']).toEqual({
+      'dynamodb:Attributes': ORGANISE_ATTRIBUTES,
+    });
+    for (const attribute of [
+      'quotaBytes',
+      'status',
+      'role',
+      'text',
+      'html',
+      'raw',
+      'from',
+      'subject',
+    ]) {
+      expect(ORGANISE_ATTRIBUTES).not.toContain(attribute);
+    }
   });
 });
 

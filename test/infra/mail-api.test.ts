@@ -218,8 +218,12 @@ describe('the mailbox function', () => {
     ).toEqual([
       'dynamodb:DeleteItem',
       'dynamodb:PutItem',
+      // Organising mail (issue 11): folders, their names and change-log entries.
+      'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'dynamodb:UpdateItem',
+      'dynamodb:UpdateItem',
+      // Organising mail: flags, moves, recoverable items, counters and state.
       'dynamodb:UpdateItem',
       's3:DeleteObject',
     ]);

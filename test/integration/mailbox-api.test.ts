@@ -87,7 +87,7 @@ describe('GET /mailboxes/me/messages', () => {
   it('shows another user none of it', async () => {
     const page = await call(apiEvent({ routeKey: LIST, caller: bob }));
     expect(page.statusCode).toBe(200);
-    expect(page.json).toEqual({ items: [], nextCursor: null });
+    expect(page.json).toEqual({ items: [], nextCursor: null, state: 0 });
   });
 
   it.each([
@@ -172,7 +172,7 @@ describe('GET /mailboxes/me/messages/{id}', () => {
 describe('DELETE /mailboxes/me/messages/{id}', () => {
   const DELETE = 'DELETE /mailboxes/me/messages/{id}';
 
-  it('deletes a message for good and gives its bytes back, once', async () => {
+  it('moves a message to Deleted Items, then out of the live quota into recoverable items, then answers 404', async () => {
     const notification = await world.receive(simpleMail('Delete me'), {
       recipients: [bob.address],
     });
@@ -181,13 +181,24 @@ describe('DELETE /mailboxes/me/messages/{id}', () => {
     const before = await world.store.getMailbox(bob.address);
     const size = (await world.store.getMessage(bob.address, id))!.size;
 
-    const deleted = await call(apiEvent({ routeKey: DELETE, caller: bob, pathParameters: { id } }));
+    const first = await call(apiEvent({ routeKey: DELETE, caller: bob, pathParameters: { id } }));
 
-    expect(deleted.statusCode).toBe(204);
+    expect(first.statusCode).toBe(200);
+    expect(first.json).toMatchObject({ id, folder: 'deleted' });
+    expect(await world.store.getMailbox(bob.address)).toMatchObject({
+      usedBytes: before!.usedBytes,
+      messageCount: before!.messageCount,
+    });
+
+    const second = await call(apiEvent({ routeKey: DELETE, caller: bob, pathParameters: { id } }));
+
+    expect(second.statusCode).toBe(200);
+    expect(second.json).toMatchObject({ id, recoverable: true });
     const after = await world.store.getMailbox(bob.address);
     expect(before!.usedBytes - after!.usedBytes).toBe(size);
     expect(before!.messageCount - after!.messageCount).toBe(1);
-    expect(await world.store.getMessage(bob.address, id)).toBeUndefined();
+    expect(after).toMatchObject({ recoverableBytes: size, recoverableCount: 1 });
+    expect(await world.store.getMessage(bob.address, id)).toMatchObject({ recoverable: {} });
     const again = await call(apiEvent({ routeKey: DELETE, caller: bob, pathParameters: { id } }));
     expect(again.statusCode).toBe(404);
     expect(await world.store.getMailbox(bob.address)).toEqual(after);

@@ -14,6 +14,7 @@ import { S3ImportFiles } from '@shared/blob/s3-import-files';
 import { DynamoShareReports } from '@shared/store/dynamo-share-reports';
 import { DynamoShareStore } from '@shared/store/dynamo-share-store';
 import { DynamoTransferOffers } from '@shared/store/dynamo-transfer-offers';
+import { DynamoMessageChanges } from '@shared/store/message-changes';
 import { apiEvent } from '@test/support/api-event';
 import type { LocalWorld } from '@test/support/local-world';
 import { TEST_NOW, TINY_TIERS, useLocalWorld } from '@test/support/tenancy-fixtures';
@@ -89,6 +90,7 @@ function apis(identities: EmailIdentities = new LocalEmailIdentities()) {
         store: new DynamoShareStore(world.documents, world.names.table),
         reports: new DynamoShareReports(world.documents, world.names.table),
       },
+      messages: new DynamoMessageChanges(world.documents, world.names.table),
     }),
   };
 }

@@ -11,6 +11,10 @@ import { DynamoRefusalLedger } from '@shared/store/dynamo-refusal-ledger';
 import type { RecordedRefusal } from '@shared/inbound/refusals';
 import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
 import type { LocalWorld } from './local-world';
+import { DynamoChangeLog } from '@shared/store/change-log';
+import { DynamoFolders } from '@shared/store/dynamo-folders';
+import { DynamoRecoverable } from '@shared/store/dynamo-recoverable';
+import { DynamoMessageChanges } from '@shared/store/message-changes';
 
 /** The ingest function's ports on a local world, bounces written to a fresh outbox folder. */
 export function ingestDepsOf(
@@ -41,7 +45,13 @@ export function mailboxApiDepsOf(world: LocalWorld) {
   return {
     ...ingest,
     links: new S3DownloadLinks(world.s3),
+    messages: new DynamoMessageChanges(world.documents, world.names.table),
+    folders: new DynamoFolders(world.documents, world.names.table),
+    recoverable: new DynamoRecoverable(world.documents, world.names.table),
+    changeLog: new DynamoChangeLog(world.documents, world.names.table),
+    /** Deletes for good (what the sweep does after the recovery window). */
     purge: (address: string, id: string) => deleteMessageForGood(deletion, address, id),
+    deletion,
   };
 }
 
