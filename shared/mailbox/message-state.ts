@@ -62,8 +62,14 @@ export class MoveNotAllowedError extends domainError(
 
 export const isLive = (m: Pick<MessageState, 'recoverable'>) => m.recoverable === undefined;
 
-/** The change-log entry a set of transitions makes. */
-export function changeSetOf(transitions: [MessageState, MessageState][]): ChangeSet {
+/**
+ * The change-log entry a set of transitions makes. `countedFolders`: the folders whose `total` or
+ * `unread` the same transaction moves; they are `updated` too, since a client shows them.
+ */
+export function changeSetOf(
+  transitions: [MessageState, MessageState][],
+  countedFolders: FolderId[] = [],
+): ChangeSet {
   const created: string[] = [];
   const updated: string[] = [];
   const destroyed: string[] = [];
@@ -78,6 +84,7 @@ export function changeSetOf(transitions: [MessageState, MessageState][]): Change
       ...(updated.length && { updated }),
       ...(destroyed.length && { destroyed }),
     },
+    ...(countedFolders.length && { folders: { updated: countedFolders } }),
   };
 }
 

@@ -53,7 +53,8 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
         this.tableName,
         address,
         read.state,
-        { messages: { created: [id] } },
+        // The folder's total and unread move too: a client showing them hears of it.
+        { messages: { created: [id] }, folders: { updated: [folder] } },
         new Date(),
         charge
           ? {

@@ -205,8 +205,10 @@ export class DynamoMessageChanges implements MessageChangeStore {
         roles.push({ kind: 'message', id: after.id });
         items.push(messageUpdate(this.tableName, address, before, after));
       }
+      const counted: FolderId[] = [];
       for (const [folder, { total, unread }] of folders) {
         if (total === 0 && unread === 0) continue;
+        counted.push(folder);
         roles.push({ kind: 'folder', folder });
         items.push(folderCounterItem(this.tableName, address, folder, total, unread));
       }
@@ -214,7 +216,7 @@ export class DynamoMessageChanges implements MessageChangeStore {
         this.tableName,
         address,
         mailbox.state,
-        changeSetOf(transitions),
+        changeSetOf(transitions, counted),
         now,
         step,
       );

@@ -91,7 +91,7 @@ export async function purgeMessage(
       address,
       state?.state,
       // A recoverable item left the client's view when it became one: nothing more to say.
-      live ? { messages: { destroyed: [id] } } : {},
+      live ? { messages: { destroyed: [id] }, folders: { updated: [item.folder] } } : {},
       now,
       live
         ? { add: { usedBytes: -item.size, messageCount: -1 } }

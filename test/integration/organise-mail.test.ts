@@ -434,6 +434,44 @@ describe('changes since a state', () => {
   });
 });
 
+describe('changes of folder counters', () => {
+  it("reports a folder as updated whenever its total or unread moves, as reconcile's repairs do", async () => {
+    const carol = { address: 'carol@demo.test', tenantId: 'demo' };
+    await demo.world.addMailbox(carol.address, 'demo');
+    const since = async (state: number) =>
+      (await call('GET /mailboxes/me/changes', { caller: carol, query: { since: String(state) } }))
+        .json.folders as { created: string[]; updated: string[]; destroyed: string[] };
+    const start = (await folders(carol)).state;
+
+    const id = await deliver(simpleMail('Counted'), carol.address);
+    const delivered = (await folders(carol)).state;
+    await call('PATCH /mailboxes/me/messages/{id}', {
+      caller: carol,
+      path: { id },
+      body: { folderId: 'archive' },
+    });
+    const moved = (await folders(carol)).state;
+    await call('PATCH /mailboxes/me/messages/{id}', {
+      caller: carol,
+      path: { id },
+      body: { seen: true },
+    });
+    const read = (await folders(carol)).state;
+    await call('PATCH /mailboxes/me/messages/{id}', {
+      caller: carol,
+      path: { id },
+      body: { flagged: true },
+    });
+
+    // Inbox's total and unread moved with the delivery: a client showing them must hear of it.
+    expect((await since(start)).updated.sort()).toEqual(['archive', 'inbox']);
+    expect((await since(delivered)).updated.sort()).toEqual(['archive', 'inbox']);
+    expect((await since(moved)).updated).toEqual(['archive']);
+    // A flag moves no counter: no folder changed.
+    expect((await since(read)).updated).toEqual([]);
+  });
+});
+
 describe('mailboxes from before the new system folders', () => {
   it('gets them on first use, and reconcile repairs a missing or drifted counter', async () => {
     const address = 'veteran@demo.test';
