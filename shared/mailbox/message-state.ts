@@ -159,7 +159,9 @@ export function expiryPlan(
     const since =
       folder === 'deleted' ? (current.deletedAt ?? current.receivedAt) : current.receivedAt;
     if (!isLive(current) || current.folder !== folder || since >= before) return 'unchanged';
-    return { ...current, recoverable: { since: now.toISOString() } };
+    // Straight from Junk, it restores to Junk (from Deleted Items, where it was deleted from).
+    const from = folder === 'junk' ? { deletedFrom: folder } : {};
+    return { ...current, ...from, recoverable: { since: now.toISOString() } };
   };
 }
 

@@ -224,6 +224,26 @@ describe('recoverable items', () => {
     });
   });
 
+  it('emptied from Junk by retention restore to Junk, not the Inbox', async () => {
+    await world.tenancy.updateTenant(tenantId, { mailRetention: { junkDays: 3 } });
+    const now = new Date();
+    const spam = await deliver(simpleMail('Maybe spam'), {
+      receivedAt: new Date(now.getTime() - 4 * DAY_MS),
+      verdicts: { spam: 'FAIL' },
+    });
+    const tenant = await world.tenancy.getTenant(tenantId);
+    const swept = await sweepMailbox(sweep, alice.address, tenant, now);
+    expect(swept.expired).toBeGreaterThanOrEqual(1);
+
+    const restored = await call('POST /mailboxes/me/recoverable/{id}/restore', {
+      path: { id: spam.id },
+    });
+
+    expect(restored).toMatchObject({ status: 200, json: { id: spam.id, folder: 'junk' } });
+    const inbox = await call('GET /mailboxes/me/messages', { query: { folder: 'inbox' } });
+    expect(inbox.json.items.map((m: { id: string }) => m.id)).not.toContain(spam.id);
+  });
+
   it('are counted again by reconcile, which repairs a drifted recoverable total', async () => {
     const { id } = await deliver(simpleMail('Counted again'));
     await deleteTwice(id);
