@@ -43,8 +43,13 @@ const folderNameSchema = z.string().check(
   z.trim(),
   z.minLength(1),
   z.maxLength(FOLDER_LIMITS.maxNameChars),
-  // Names are shown as they are: no control characters, no path separator.
-  z.regex(/^[^\p{Cc}/]+$/u, 'a folder name has no control characters and no "/"'),
+  // Names are shown as they are: no control or format characters (invisible, or reordering the
+  // text around them, as U+202E does; the joiner of emoji sequences aside), no line separators,
+  // no lone surrogates (not Unicode text), no path separator, and something visible.
+  z.regex(
+    /^(?=.*[^\s\u200d])(?:[^\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}/]|\u200d)+$/u,
+    'a folder name is visible text without control or format characters and without "/"',
+  ),
 );
 
 export const createFolderSchema = z.strictObject({

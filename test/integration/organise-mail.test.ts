@@ -124,6 +124,25 @@ describe('folders', () => {
     );
   });
 
+  it('refuses folder names that cannot be shown as they are (invisible, reordering, broken text)', async () => {
+    const before = await folders();
+    const hostile = [
+      'x\ud800y', // a lone surrogate: not Unicode text, which strict JSON clients reject
+      '\u200b', // zero width space: a folder without a visible name
+      '\u202etxt.exe', // right-to-left override: shown as "exe.txt"
+      'Work\u2028Done', // a line separator inside one list entry
+    ];
+
+    const answers = [];
+    for (const name of hostile)
+      answers.push(await call('POST /mailboxes/me/folders', { body: { name } }));
+
+    for (const answer of answers) {
+      expect(answer).toMatchObject({ status: 400, json: { code: 'InputValidationError' } });
+    }
+    expect(await folders()).toEqual(before);
+  });
+
   it('deletes a folder only when empty, or moving its contents to Deleted Items in the same request', async () => {
     const folder = (await call('POST /mailboxes/me/folders', { body: { name: 'Short-lived' } }))
       .json;
