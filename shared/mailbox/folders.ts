@@ -101,6 +101,7 @@ export interface FolderStore {
     name: string,
     now: Date,
   ): Promise<'renamed' | 'name-taken' | 'changed'>;
+  /** Marks a folder without subfolders as being deleted; false when gone or it has some. */
   markDeleting(address: string, id: FolderId): Promise<boolean>;
   /** Removes an empty folder without subfolders; false when it is not (or no longer) so. */
   removeFolder(address: string, folder: StoredFolder, now: Date): Promise<boolean>;
@@ -228,7 +229,11 @@ export async function deleteFolder(
   if (!folder) throw new NoSuchFolderError();
   if ((folder.children ?? 0) > 0) throw new FolderHasSubfoldersError();
   if (folder.total > 0 && !options.moveContents) throw new FolderNotEmptyError();
-  if (options.moveContents) await deps.folders.markDeleting(address, id);
+  if (options.moveContents && !(await deps.folders.markDeleting(address, id))) {
+    // Deleted meanwhile (done), or a subfolder was made since the check: nothing was marked.
+    if (!(await deps.folders.getFolder(address, id))) return;
+    throw new FolderHasSubfoldersError();
+  }
   for (let round = 0; round < FOLDER_LIMITS.deleteRounds; round++) {
     const current = await deps.folders.getFolder(address, id);
     if (!current) return;

@@ -196,8 +196,11 @@ export class DynamoFolders implements FolderStore {
       TableName: this.tableName,
       Key: keys.folder(address, id),
       UpdateExpression: 'SET deleting = :true',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeValues: { ':true': true },
+      // A subfolder made since the caller's check keeps it unmarked (and listed): creating one
+      // is conditioned on the parent not being marked, so the two cannot cross.
+      ConditionExpression:
+        'attribute_exists(PK) AND (attribute_not_exists(children) OR children = :zero)',
+      ExpressionAttributeValues: { ':true': true, ':zero': 0 },
     });
   }
 

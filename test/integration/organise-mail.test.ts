@@ -2,11 +2,17 @@ import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestMessage } from '@shared/inbound/ingest-message';
-import { FOLDER_LIMITS } from '@shared/mailbox/folders';
+import {
+  createFolder,
+  deleteFolder,
+  FOLDER_LIMITS,
+  FolderHasSubfoldersError,
+} from '@shared/mailbox/folders';
 import { FOLDERS } from '@shared/mailbox/model';
 import { reconcileUsage } from '@shared/quota/reconcile';
 import { changeKey } from '@shared/store/change-log';
 import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
+import { DynamoFolders } from '@shared/store/dynamo-folders';
 import { DynamoMessageChanges } from '@shared/store/message-changes';
 import { keys } from '@shared/store/keys';
 import { createTenantAdminHandler } from '../../functions/tenant-admin/tenant-admin-api';
@@ -14,6 +20,7 @@ import { apiEvent } from '@test/support/api-event';
 import { useDemoMailboxWorld, type DemoMailboxWorld } from '@test/support/demo-mailbox-world';
 import { eicarMail } from '@test/support/hostile-mail';
 import { simpleMail } from '@test/support/local-world';
+import { mentions, racingDocuments } from '@test/support/racing-documents';
 
 const context = { awsRequestId: 'test' } as Context;
 const alice = { address: 'alice@demo.test', tenantId: 'demo' };
@@ -176,6 +183,41 @@ describe('folders', () => {
     });
     const gone = await call('DELETE /mailboxes/me/folders/{id}', { path: { id: folder.id } });
     expect(gone).toMatchObject({ status: 404, json: { code: 'NoSuchFolder' } });
+  });
+
+  it('leaves a folder in place when a subfolder appears just before its contents move out', async () => {
+    const folderStore = new DynamoFolders(demo.world.documents, demo.world.names.table);
+    const doomed = await createFolder(folderStore, alice.address, { name: 'Doomed' });
+    let child: string | undefined;
+    const racing = racingDocuments(demo.world, {
+      // The subfolder is made between the delete's check of the folder and its marking.
+      before: async (input) => {
+        if (child === undefined && mentions(input, 'SET deleting')) {
+          child = (
+            await createFolder(folderStore, alice.address, { name: 'Late', parentId: doomed.id })
+          ).id;
+        }
+      },
+    });
+    const deps = {
+      folders: new DynamoFolders(racing, demo.world.names.table),
+      messages: new DynamoMessageChanges(demo.world.documents, demo.world.names.table),
+      store: demo.world.store,
+    };
+
+    await expect(
+      deleteFolder(deps, alice.address, doomed.id, { moveContents: true }),
+    ).rejects.toThrow(FolderHasSubfoldersError);
+
+    // Still listed (not half deleted and hidden), and still takes messages and subfolders.
+    const listed = (await folders()).items.map((f) => f.id);
+    expect(listed).toEqual(expect.arrayContaining([doomed.id, child]));
+    const id = await deliver(simpleMail('Filed'));
+    const filed = await call('PATCH /mailboxes/me/messages/{id}', {
+      path: { id },
+      body: { folderId: doomed.id },
+    });
+    expect(filed).toMatchObject({ status: 200, json: { folder: doomed.id } });
   });
 
   it(`refuses the folder past the limit of ${FOLDER_LIMITS.maxUserFolders} (TooManyFolders)`, async () => {
