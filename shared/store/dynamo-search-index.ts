@@ -104,7 +104,7 @@ async function ensureTermSet(
   });
 }
 
-const MESSAGE_FIELDS = [...MESSAGE_SUMMARY_FIELDS, 'flagged'];
+const MESSAGE_FIELDS = [...new Set<string>([...MESSAGE_SUMMARY_FIELDS, 'flagged'])];
 const MESSAGE_NAMES = Object.fromEntries(MESSAGE_FIELDS.map((field, i) => [`#m${i}`, field]));
 
 /** The search index on DynamoDB, in each mailbox's own partition (keys.search*). */
