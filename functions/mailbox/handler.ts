@@ -8,6 +8,7 @@ import { DynamoChangeLog } from '@shared/store/change-log';
 import { DynamoFolders } from '@shared/store/dynamo-folders';
 import { DynamoRecoverable } from '@shared/store/dynamo-recoverable';
 import { DynamoMessageChanges } from '@shared/store/message-changes';
+import { DynamoSearchIndex } from '@shared/store/dynamo-search-index';
 import { createMailboxHandler } from './mailbox-api';
 
 const config = loadRuntimeConfig();
@@ -24,4 +25,5 @@ export const handler = createMailboxHandler({
   blobs,
   links: new S3DownloadLinks(s3),
   attachmentsBucket: config.attachmentsBucket,
+  searchIndex: new DynamoSearchIndex(dynamo, config.tableName),
 });

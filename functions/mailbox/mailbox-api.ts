@@ -41,6 +41,9 @@ import { toProblem } from '@shared/http/http-stack';
 import { attachmentDownload, rawDownload } from '@shared/mailbox/download-message';
 import type { Download } from '@shared/mailbox/download-link';
 import { readThread } from '@shared/mailbox/read-thread';
+import type { SearchIndexStore } from '@shared/search/search-index-store';
+import { searchMessages } from '@shared/search/search-messages';
+import { searchQuerySchema } from './search-query';
 
 const listQuerySchema = z.strictObject({
   folder: z._default(folderIdSchema, 'inbox'),
@@ -73,6 +76,8 @@ export interface MailboxApiDeps {
   blobs: BlobStore;
   links: DownloadLinks;
   attachmentsBucket: string;
+  /** The search index (shared/search). */
+  searchIndex: SearchIndexStore;
 }
 
 /** Downloads answer 303 See Other to the presigned URL, and say the same in a JSON body. */
@@ -158,6 +163,10 @@ export function createMailboxHandler(deps: MailboxApiDeps) {
       const { id } = threadPathSchema.parse(event.pathParameters ?? {});
       const { cursor } = threadQuerySchema.parse(event.queryStringParameters ?? {});
       return json(200, await readThread(deps.store, mailbox, id, cursor));
+    },
+    'GET /mailboxes/me/search': async (event, mailbox) => {
+      const query = searchQuerySchema.parse(event.queryStringParameters ?? {});
+      return json(200, await searchMessages(deps.searchIndex, mailbox, query));
     },
   });
 }

@@ -43,6 +43,9 @@ export const INGEST_ITEMS: readonly ItemGrant[] = [
   { actions: ['ConditionCheckItem'], partitions: ['GONE#'] },
   // A bounce that could not be sent releases its marker, so a redelivery tries again.
   { actions: ['DeleteItem'], partitions: ['BOUNCE#'] },
+  // Search (issue 11): the index's compaction reads a mailbox's term sets and writes its runs,
+  // in the mailbox's own partition (shared/store/dynamo-search-index).
+  { actions: ['Query', 'BatchWriteItem'], partitions: ['MBX#'] },
 ];
 
 /**

@@ -153,7 +153,9 @@ export class SesameFunction extends NodejsFunction {
 
   /**
    * Sets ENV.tableName and grants item actions on named partitions only (ItemGrant), with the
-   * matching use of the table's KMS key. No Query or Scan: they would need no key to be named.
+   * matching use of the table's KMS key. No Scan, which names no key; a Query names its
+   * partition, which the grant's condition holds to the named prefixes (GSIs are other
+   * resources, not granted here).
    */
   bindTableItems(table: ITable, grants: readonly ItemGrant[]): this {
     this.addEnvironment(ENV.tableName, table.tableName);
@@ -166,7 +168,9 @@ export class SesameFunction extends NodejsFunction {
         }),
       );
     }
-    const writes = grants.some(({ actions }) => actions.some((a) => a !== 'GetItem'));
+    const writes = grants.some(({ actions }) =>
+      actions.some((a) => a !== 'GetItem' && a !== 'Query'),
+    );
     table.encryptionKey?.grant(this, ...TABLE_KEY_READ, ...(writes ? TABLE_KEY_WRITE : []));
     if (writes) {
       for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {

@@ -6,7 +6,16 @@
 
 /** The item actions a function may be granted on named partitions. */
 export type ItemAction =
-  'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'ConditionCheckItem'
+  // A Query names its partition (LeadingKeys holds it to the grant's prefixes); a batch write
+  // is checked item by item (issue 11, the search index's compaction).
+  | 'Query'
+  | 'BatchWriteItem';
 
 /** One grant: these item actions, on items whose partition key starts with one of `partitions`. */
 export interface ItemGrant {

@@ -80,6 +80,10 @@ export const PROBLEM_CODES = {
   MoveNotAllowed: { status: 409, title: 'The message cannot go there' },
   OverQuota: { status: 409, title: 'The mailbox is full' },
   CannotCalculateChanges: { status: 410, title: 'The state is too old to answer changes' },
+  // Search (issue 11, shared/search).
+  SearchTermsRequired: { status: 400, title: 'The search has no terms' },
+  TooManySearchTerms: { status: 400, title: 'The search has too many terms' },
+  SearchQueryTooLong: { status: 400, title: 'The search words are too long' },
   InternalError: { status: 500, title: 'Something went wrong on our side' },
   // What API Gateway answers when the function itself fails: its environment died (502), or
   // it ran past its timeout (504).

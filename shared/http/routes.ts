@@ -29,6 +29,8 @@ export const ROUTES = [
   },
   { method: 'GET', path: '/mailboxes/me/messages/{id}/raw', function: 'mailbox', auth: 'jwt' },
   { method: 'GET', path: '/mailboxes/me/threads/{id}', function: 'mailbox', auth: 'jwt' },
+  // Search (issue 11, item 5).
+  { method: 'GET', path: '/mailboxes/me/search', function: 'mailbox', auth: 'jwt' },
   // Tenancy (issue 4): platform admin, tenant admin, and every user's own account.
   { method: 'POST', path: '/admin/tenants', function: 'admin', auth: 'jwt' },
   { method: 'GET', path: '/admin/tenants', function: 'admin', auth: 'jwt' },

@@ -29,6 +29,9 @@ import { assertItemFits, STRING_BYTE_LIMITS } from './item-bounds';
 import { lastResortFinding, unprocessedMail } from './last-resort';
 import { placeMessageParts, storeAttachments } from './store-parts';
 import { truncateUtf8 } from '../mime/truncate-utf8';
+import { indexTerms, termSetKey } from '../search/index-terms';
+import type { SearchIndexStore } from '../search/search-index-store';
+import { parsedMailTerms } from '../search/parsed-mail-terms';
 
 export { INLINE_BODY_BYTES, ITEM_LIMITS } from './store-parts';
 export const SNIPPET_LENGTH = 200;
@@ -43,6 +46,8 @@ export interface IngestDeps extends BounceDeps {
   storedMessages: StoredMessageStore;
   /** Quota threshold markers; without it, no 80/90/100 % notices are sent. */
   notices?: QuotaNoticeStore;
+  /** The search index, kept in shape after each message; without it, mail is not searchable. */
+  searchIndex?: SearchIndexStore;
 }
 
 export interface RecipientOutcome {
@@ -148,6 +153,8 @@ export async function ingestMessage(
   // Unparsed mail has no decoded attachments: the policy looks at what its raw bytes announce.
   const markers = parsed.parsed || lastResort ? undefined : findAttachmentMarkers(raw);
   const threadId = deriveThreadId(parsed);
+  // The same words for every recipient; each recipient's index gets its own term set.
+  const terms = deps.searchIndex && parsedMailTerms(parsed);
   const verdicts = verdictsOf(notification);
   const policyFindings = new Map<string, Finding[]>();
   const findingsFor = async (tenantId: string): Promise<Finding[]> => {
@@ -220,7 +227,12 @@ export async function ingestMessage(
       raw: objects.raw,
     };
     assertItemFits(record);
-    const outcome = await deps.store.indexMessage(record, mailbox.quotaBytes, { objects });
+    const indexedAt = deps.now?.() ?? new Date();
+    const searchKey = terms && termSetKey(indexedAt, id);
+    const outcome = await deps.store.indexMessage(record, mailbox.quotaBytes, {
+      objects,
+      ...(searchKey && { searchKey }),
+    });
     // The owner hears of 80/90/100 % once per crossing (shared/quota/quota-notices).
     if (deps.notices) {
       await noticeQuotaThresholds(
@@ -229,6 +241,11 @@ export async function ingestMessage(
         outcome,
         deps.now?.(),
       );
+    }
+    // After the quota notices, which read the usage this message changed: the sooner the better.
+    if (deps.searchIndex && terms && searchKey) {
+      const message = { address: recipient, id, receivedAt: record.receivedAt, searchKey };
+      await indexTerms(deps.searchIndex, message, terms, outcome, indexedAt);
     }
     const result: RecipientOutcome = { recipient, outcome, messageId: id, folder: record.folder };
     outcomes.push(result);

@@ -28,6 +28,12 @@ export interface IndexOptions {
    * passes it, since a long attachment list may have moved off the item).
    */
   objects?: StoredObjects;
+  /**
+   * Where the message's term set is (shared/search/index-terms termSetKey): recorded on the
+   * message, so that deleting it for good deletes its term set too. The caller writes the term
+   * set after the message (shared/search/index-terms); without it the message is not searchable.
+   */
+  searchKey?: string;
 }
 
 /** Where a page of an index ends: what a cursor carries besides the list it belongs to. */

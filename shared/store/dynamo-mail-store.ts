@@ -40,10 +40,20 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
     quotaBytes: number,
     options: IndexOptions = {},
   ): Promise<IndexOutcome> {
-    const { mailbox: address, id, folder, size } = record;
     const charge = options.chargeQuota ?? true;
-    const timeline = keys.timeline(record.receivedAt, id);
     const objects = options.objects ?? { raw: record.raw, partCount: record.attachments.length };
+    return this.indexWithQuota(record, quotaBytes, charge, objects, options.searchKey);
+  }
+
+  private async indexWithQuota(
+    record: MessageRecord,
+    quotaBytes: number,
+    charge: boolean,
+    objects: NonNullable<IndexOptions['objects']>,
+    searchKey: string | undefined,
+  ): Promise<IndexOutcome> {
+    const { mailbox: address, id, folder, size } = record;
+    const timeline = keys.timeline(record.receivedAt, id);
     let quota = quotaBytes;
     for (let attempt = 0; ; attempt++) {
       // The state the transaction moves on from (shared/store/change-log): read each attempt.
@@ -80,6 +90,7 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
               GSI2PK: keys.threadIndex(address, record.threadId),
               GSI2SK: timeline,
               ...record,
+              ...(searchKey && { searchKey }),
             },
             ConditionExpression: 'attribute_not_exists(PK)',
           },

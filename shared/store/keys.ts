@@ -53,6 +53,21 @@ export const keys = {
     PK: `TENANT#${tenantId}`,
     SK: `OFFER#${offerId}`,
   }),
+  /**
+   * The search index of a mailbox lives in its partition (shared/store/dynamo-search-index):
+   * its state, each message's term set by `<indexedAt>#<id>`, and the runs' shards and
+   * message-table pages by level, slot and number.
+   */
+  searchState: (address: string) => ({ PK: `MBX#${address}`, SK: 'SRCH#STATE' }),
+  searchTerms: (address: string, key: string) => ({ PK: `MBX#${address}`, SK: `SRCH#T#${key}` }),
+  searchShard: (address: string, level: number, slot: number, bucket: number) => ({
+    PK: `MBX#${address}`,
+    SK: `SRCH#P#${level}.${slot}#${bucket}`,
+  }),
+  searchPage: (address: string, level: number, slot: number, page: number) => ({
+    PK: `MBX#${address}`,
+    SK: `SRCH#M#${level}.${slot}#${page}`,
+  }),
   /** A mailbox's directory entries live beside it, one per scope and slot (shared/tenancy). */
   directoryEntry: (address: string, scope: string, slot: number) => ({
     PK: `MBX#${address}`,

@@ -30,6 +30,8 @@ interface PurgedFields {
   /** A recoverable item counts in the mailbox's recoverable totals, not its live ones. */
   recoverable?: { since: string };
   version?: number;
+  /** Its term set in the search index (shared/store/dynamo-search-index), gone with it. */
+  searchKey?: string;
 }
 
 /** What deleting a message for good did. */
@@ -131,6 +133,12 @@ export async function purgeMessage(
         : []),
       ...(release ? [release.item] : []),
       logItem,
+      // Its words leave the search index with it: the term set now; its postings in the index's
+      // runs point at a message that no longer exists (never returned) until a compaction
+      // rebuilds that range from the term sets.
+      ...(item.searchKey
+        ? [{ Delete: { TableName: tableName, Key: keys.searchTerms(address, item.searchKey) } }]
+        : []),
     ]);
     if (failedItem === undefined) {
       return { deleted: true, ...(release?.purges && stored && { purge: purgeOf(stored) }) };

@@ -9,7 +9,10 @@
  * recipient `REFUSALS#<YYYY-MM-DD>`/`<received at>#<ses id>#<recipient>` (TTL; see keys.ts), reference count of a received message's objects
  * `STORED#<sesMessageId>`/`STORED` (removed by TTL once purged),
  * transfer offer `TENANT#<id>`/`OFFER#<offerId>` (one copy on each of its two tenants, listed
- * on GSI3 under `TENANT#<id>#TRANSFERS`, removed by TTL after expiry).
+ * on GSI3 under `TENANT#<id>#TRANSFERS`, removed by TTL after expiry); the search index of a
+ * mailbox in its partition: `MBX#<address>`/`SRCH#STATE`, term sets `SRCH#T#<indexedAt>#<id>`,
+ * run shards `SRCH#P#<level>.<slot>#<n>` and pages `SRCH#M#<level>.<slot>#<n>`
+ * (shared/store/dynamo-search-index; no index keys).
  *
  * Large-file share (issue 9; shared/share, shared/store/dynamo-share-store), all in the share's
  * own partition: the share `SHARE#<id>`/`SHARE` (on GSI3 under `MBX#<owner>#SHARES`, sorted

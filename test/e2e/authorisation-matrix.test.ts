@@ -189,12 +189,14 @@ const isOwnData = (path: string) =>
   path === '/shares' ||
   path === '/mailboxes/me/folders' ||
   path === '/mailboxes/me/recoverable' ||
-  path === '/mailboxes/me/changes';
+  path === '/mailboxes/me/changes' ||
+  path === '/mailboxes/me/search';
 
 /** Query strings the caller's own lists need to answer. */
 const QUERIES: Record<string, string> = {
   '/directory': '?q=vic&scope=tenant',
   '/mailboxes/me/changes': '?since=0',
+  '/mailboxes/me/search': `?q=${encodeURIComponent(SECRET_SUBJECT)}`,
 };
 
 async function tableSnapshot() {

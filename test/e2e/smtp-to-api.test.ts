@@ -149,6 +149,22 @@ describe('sesame on one machine, from SMTP to the API', () => {
     expect(body.code).toBe('NoSuchMessage');
   });
 
+  it('finds a word of the body through GET /mailboxes/me/search, for alice only', async () => {
+    const word = `pelargonium${process.pid}x${Date.now()}`;
+    const searched = uniqueSubject('Garden');
+    await sendMail({
+      to: ['alice@demo.test'],
+      subject: searched,
+      text: `The ${word} is in bloom.`,
+    });
+    const listed = await arrival(alice, searched);
+
+    const found = await api(`/mailboxes/me/search?q=${word}`, alice);
+    expect(found.status).toBe(200);
+    expect(found.body.items?.map((item) => item.id)).toEqual([listed.id]);
+    expect((await api(`/mailboxes/me/search?q=${word}`, bob)).body.items).toEqual([]);
+  });
+
   it('answers 401 problem+json to a request without a token', async () => {
     const { status, type, body } = await api('/mailboxes/me/messages');
     expect(status).toBe(401);

@@ -10,6 +10,7 @@ import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
 import { DynamoRefusalLedger } from '@shared/store/dynamo-refusal-ledger';
 import type { RecordedRefusal } from '@shared/inbound/refusals';
 import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
+import { DynamoSearchIndex } from '@shared/store/dynamo-search-index';
 import type { LocalWorld } from './local-world';
 import { DynamoChangeLog } from '@shared/store/change-log';
 import { DynamoFolders } from '@shared/store/dynamo-folders';
@@ -29,6 +30,7 @@ export function ingestDepsOf(
     bounces: new DynamoBounceLedger(world.documents, world.names.table),
     refusals: new DynamoRefusalLedger(world.documents, world.names.table),
     storedMessages: new DynamoStoredMessages(world.documents, world.names.table),
+    searchIndex: new DynamoSearchIndex(world.documents, world.names.table),
     mailer: new LocalOutboxMailer(outboxDir),
     outboxDir,
     ...extra,
@@ -44,6 +46,7 @@ export function mailboxApiDepsOf(world: LocalWorld) {
   };
   return {
     ...ingest,
+    searchIndex: new DynamoSearchIndex(world.documents, world.names.table),
     links: new S3DownloadLinks(world.s3),
     messages: new DynamoMessageChanges(world.documents, world.names.table),
     folders: new DynamoFolders(world.documents, world.names.table),

@@ -100,6 +100,16 @@ describe('the folders of shared/', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('keep shared/search to the folders the README lists for it (no store, no inbound)', () => {
+    // Issue 11, search: the domain works on its port; the DynamoDB adapter is shared/store's.
+    const allowed = new Set(['errors', 'log', 'mime', 'mailbox', 'paging', 'tenancy']);
+    const outside = [...(graph.get('search') ?? new Map<string, string>())]
+      .filter(([folder]) => !allowed.has(folder))
+      .map(([folder, file]) => `${folder} (${file})`);
+    expect(graph.get('search')?.has('mailbox')).toBe(true);
+    expect(outside).toEqual([]);
+  });
+
   it('import each other without a cycle', () => {
     const described = cycles(graph).map((component) =>
       component
