@@ -15,9 +15,9 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Metafile } from 'esbuild';
-import { ENV, FUNCTION_IDS } from '@shared/config/resource-names';
+import { FUNCTION_IDS } from '@shared/config/resource-names';
 import { LAMBDA_NODE_OPTIONS, OUTPUT_FORMAT } from '../../infra/constructs/bundling';
-import { bundleEntry, bundleFunction } from '../support/function-bundle';
+import { bundleEntry, bundleFunction, DEPLOYED_ENV } from '../support/function-bundle';
 
 const SDK_FLOOR = fileURLToPath(new URL('./sdk-floor.ts', import.meta.url));
 const IMPORT_RUNS = 15;
@@ -40,16 +40,6 @@ function largestPackages(metafile: Metafile, count: number): string {
     .map(([name, size]) => `${name} ${(size / 1024).toFixed(0)} KB`)
     .join(', ');
 }
-
-/** What a deployed function finds in its environment (required config is read at import). */
-const LAMBDA_ENV = {
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  AWS_REGION: 'eu-west-1',
-  [ENV.tableName]: 'bench-table',
-  [ENV.rawMailBucket]: 'bench-raw-mail',
-  [ENV.attachmentsBucket]: 'bench-attachments',
-  [ENV.userPoolId]: 'eu-west-1_bench',
-};
 
 /**
  * Run in a fresh process: imports the file as Lambda's Node runtime imports a handler (`import()`,
@@ -83,7 +73,7 @@ interface Sample {
 function importOnce(file: string, nodeOptions: string): Sample {
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', IMPORT_SCRIPT, file], {
     encoding: 'utf8',
-    env: { ...process.env, ...LAMBDA_ENV, NODE_OPTIONS: nodeOptions },
+    env: { ...process.env, ...DEPLOYED_ENV, NODE_OPTIONS: nodeOptions },
   });
   if (result.status !== 0)
     throw new Error(`importing ${file} failed: ${result.stderr.slice(-500)}`);

@@ -4,12 +4,12 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV, FUNCTION_IDS } from '@shared/config/resource-names';
+import { FUNCTION_IDS } from '@shared/config/resource-names';
 import {
   LAMBDA_NODE_OPTIONS,
   UNREACHED_CREDENTIAL_PROVIDERS,
 } from '../../infra/constructs/bundling';
-import { bundleFunction, type FunctionBundle } from '../support/function-bundle';
+import { bundleFunction, DEPLOYED_ENV, type FunctionBundle } from '../support/function-bundle';
 
 /**
  * The bundles CDK deploys, built with the same settings (the synth tests skip bundling): each
@@ -17,15 +17,7 @@ import { bundleFunction, type FunctionBundle } from '../support/function-bundle'
  * function finds in its environment, and needs nothing from outside but Node's built-ins and the
  * credential providers Lambda never reaches.
  */
-const LAMBDA_ENV = {
-  NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  AWS_REGION: 'eu-west-1',
-  [ENV.tableName]: 'bundle-table',
-  [ENV.rawMailBucket]: 'bundle-raw-mail',
-  [ENV.attachmentsBucket]: 'bundle-attachments',
-  [ENV.userPoolId]: 'eu-west-1_bundle',
-};
+const LAMBDA_ENV = { ...DEPLOYED_ENV, NODE_OPTIONS: LAMBDA_NODE_OPTIONS };
 
 /** As Lambda's runtime loads `index.handler`: `import()` of the file, then its named export. */
 const LOAD_HANDLER = 'const m = await import(process.argv[1]); console.log(typeof m.handler);';

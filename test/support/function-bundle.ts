@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import type { FunctionId } from '@shared/config/resource-names';
+import { ENV, type FunctionId } from '@shared/config/resource-names';
 import {
   LAMBDA_NODE_TARGET,
   MAIN_FIELDS,
@@ -11,6 +11,20 @@ import {
 import { functionEntry } from '../../infra/constructs/sesame-function';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * What a deployed function finds in its environment, as far as loading it needs: the required
+ * configuration every function reads at import (names as CDK sets them; values are placeholders).
+ */
+export const DEPLOYED_ENV = {
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  AWS_REGION: 'eu-west-1',
+  [ENV.tableName]: 'bundle-table',
+  [ENV.rawMailBucket]: 'bundle-raw-mail',
+  [ENV.attachmentsBucket]: 'bundle-attachments',
+  [ENV.shareBucket]: 'bundle-shares',
+  [ENV.userPoolId]: 'eu-west-1_bundle',
+};
 
 export interface FunctionBundle {
   /** The bundle (its source map beside it), as CDK writes a function's index.js. */
