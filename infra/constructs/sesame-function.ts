@@ -5,7 +5,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnBucket } from 'aws-cdk-lib/aws-s3';
@@ -14,9 +14,10 @@ import { FUNCTION_LIMITS } from '@shared/config/function-limits';
 import { ENV, OBJECT_PREFIX_CONTENTS, type FunctionId } from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
 import {
-  ESM_REQUIRE_BANNER,
+  LAMBDA_NODE_OPTIONS,
   LAMBDA_NODE_TARGET,
   MAIN_FIELDS,
+  OUTPUT_FORMAT,
   UNREACHED_CREDENTIAL_PROVIDERS,
 } from './bundling';
 import { partitionCondition, type ItemGrant } from './table-partitions';
@@ -66,10 +67,10 @@ export interface SesameFunctionProps {
 
 /**
  * The one way sesame builds a Lambda function: Node.js 24 on arm64, timeout and memory from
- * FUNCTION_LIMITS, minified ESM with source maps, an explicit log group with retention, and an
- * explicit role that starts with nothing but the right to write to that log group. Access to
- * data is added with `bindTable`/`bindTableItems`/`bindObjects`, which set the env var the
- * function reads and grant exactly that access in one call.
+ * FUNCTION_LIMITS, one minified CommonJS file with source maps (./bundling), an explicit log
+ * group with retention, and an explicit role that starts with nothing but the right to write to
+ * that log group. Access to data is added with `bindTable`/`bindTableItems`/`bindObjects`, which
+ * set the env var the function reads and grant exactly that access in one call.
  */
 export class SesameFunction extends NodejsFunction {
   readonly functionId: FunctionId;
@@ -101,13 +102,12 @@ export class SesameFunction extends NodejsFunction {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
         [ENV.tiers]: JSON.stringify(props.tiers),
       },
       bundling: {
-        format: OutputFormat.ESM,
+        format: OUTPUT_FORMAT,
         mainFields: MAIN_FIELDS,
-        banner: ESM_REQUIRE_BANNER,
         target: LAMBDA_NODE_TARGET,
         minify: true,
         sourceMap: true,

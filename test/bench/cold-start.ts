@@ -1,27 +1,26 @@
 /**
- * `npm run bench:cold`: builds every function the way CDK does (esbuild, minified ESM for
- * Node 24, SDK bundled; see infra/constructs/bundling.ts) and prints, per function, the bundle's
- * size, the median time a fresh Node process takes to import it (what a cold start pays before
- * the first request), and the largest packages in it. Goals: ≤ 500 KB and ≤ 50 ms each.
- * Figures, not assertions.
+ * `npm run bench:cold`: builds every function the way CDK does (test/support/function-bundle.ts:
+ * the settings of infra/constructs/bundling.ts, one minified CommonJS file for Node 24 with the SDK
+ * in it and its source map beside it) and prints, per function, the bundle's size and the time a
+ * fresh Node process takes to import it, which a cold start pays before the first request: p50 and
+ * p95 over IMPORT_RUNS processes each, as deployed (LAMBDA_NODE_OPTIONS), without source maps, and
+ * for the Node built-ins the import loaded, imported alone (the part no bundling choice removes,
+ * and a gauge of the machine's load). A last row does the same for the DynamoDB client alone, the
+ * floor under every function, and a first line gives Node's own start, which no import figure
+ * counts. Goals: ≤ 500 KB and ≤ 50 ms each. Figures, not assertions.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
-import { ENV, FUNCTION_IDS } from '@shared/config/resource-names';
-import {
-  ESM_REQUIRE_BANNER,
-  LAMBDA_NODE_TARGET,
-  MAIN_FIELDS,
-  UNREACHED_CREDENTIAL_PROVIDERS,
-} from '../../infra/constructs/bundling';
-import { functionEntry } from '../../infra/constructs/sesame-function';
+import type { Metafile } from 'esbuild';
+import { FUNCTION_IDS } from '@shared/config/resource-names';
+import { LAMBDA_NODE_OPTIONS, OUTPUT_FORMAT } from '../../infra/constructs/bundling';
+import { bundleEntry, bundleFunction, DEPLOYED_ENV } from '../support/function-bundle';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const IMPORT_RUNS = 7;
+const SDK_FLOOR = fileURLToPath(new URL('./sdk-floor.ts', import.meta.url));
+const IMPORT_RUNS = 15;
 const SIZE_GOAL = 500 * 1024;
 const IMPORT_GOAL_MS = 50;
 
@@ -42,88 +41,149 @@ function largestPackages(metafile: Metafile, count: number): string {
     .join(', ');
 }
 
-/** What a deployed function finds in its environment (required config is read at import). */
-const LAMBDA_ENV = {
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  AWS_REGION: 'eu-west-1',
-  [ENV.tableName]: 'bench-table',
-  [ENV.rawMailBucket]: 'bench-raw-mail',
-  [ENV.attachmentsBucket]: 'bench-attachments',
-  [ENV.userPoolId]: 'eu-west-1_bench',
-};
+/**
+ * Run in a fresh process: imports the file as Lambda's Node runtime imports a handler (`import()`,
+ * whatever the format), timed inside the process so Node's own start is not counted, and names the
+ * public built-ins that the import loaded.
+ */
+const IMPORT_SCRIPT = `
+import { builtinModules } from 'node:module';
+const before = new Set(process.moduleLoadList);
+const cpu = process.cpuUsage();
+const started = performance.now();
+await import(process.argv[1]);
+const ms = performance.now() - started;
+const { user, system } = process.cpuUsage(cpu);
+const cpuMs = (user + system) / 1000;
+const builtins = process.moduleLoadList
+  .filter((entry) => !before.has(entry) && entry.startsWith('NativeModule '))
+  .map((entry) => entry.slice('NativeModule '.length))
+  .filter((name) => builtinModules.includes(name));
+console.log(JSON.stringify({ ms, cpuMs, builtins }));
+`;
 
-/** Median wall time of importing the bundle in a fresh process, measured inside that process. */
-function importMs(bundle: string): number {
-  const script =
-    'const t = performance.now(); await import(process.argv[1]); ' +
-    'console.log(performance.now() - t);';
-  const times: number[] = [];
+interface Sample {
+  /** Wall time of the import. */
+  ms: number;
+  /** CPU time the process spent on it: less swayed by other work on a shared machine. */
+  cpuMs: number;
+  builtins: string[];
+}
+
+function importOnce(file: string, nodeOptions: string): Sample {
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', IMPORT_SCRIPT, file], {
+    encoding: 'utf8',
+    env: { ...process.env, ...DEPLOYED_ENV, NODE_OPTIONS: nodeOptions },
+  });
+  if (result.status !== 0)
+    throw new Error(`importing ${file} failed: ${result.stderr.slice(-500)}`);
+  return JSON.parse(result.stdout) as Sample;
+}
+
+/** The value below which `share` of the sorted samples lie (nearest rank). */
+function percentile(sorted: readonly number[], share: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? Number.NaN;
+}
+
+interface Figures {
+  p50: number;
+  p95: number;
+}
+
+function figures(times: readonly number[]): Figures {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95) };
+}
+
+const shown = ({ p50, p95 }: Figures) => `${p50.toFixed(1)} / ${p95.toFixed(1)}`;
+
+interface Measured {
+  /** As deployed: with LAMBDA_NODE_OPTIONS (the source map is read as the bundle loads). */
+  bundle: Figures;
+  /** The CPU time of the same imports. */
+  bundleCpu: Figures;
+  /** The same bundle with no Node options: what the source map costs. */
+  noSourceMaps: Figures;
+  /** The built-ins the bundle loaded, required alone from a CommonJS file imported the same way. */
+  builtins: Figures;
+}
+
+/** The three are sampled in turn, so that all of them see the same load on a shared machine. */
+function measure(bundle: string, builtinsFile: string): Measured {
+  const first = importOnce(bundle, LAMBDA_NODE_OPTIONS);
+  writeFileSync(builtinsFile, first.builtins.map((name) => `require('${name}');`).join('\n'));
+  const deployed = [first];
+  const times = { noSourceMaps: [] as number[], builtins: [] as number[] };
   for (let run = 0; run < IMPORT_RUNS; run++) {
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, bundle], {
-      encoding: 'utf8',
-      env: { ...process.env, ...LAMBDA_ENV },
-    });
-    if (result.status !== 0)
-      throw new Error(`importing ${bundle} failed: ${result.stderr.slice(-500)}`);
-    times.push(Number(result.stdout.trim()));
+    if (run > 0) deployed.push(importOnce(bundle, LAMBDA_NODE_OPTIONS));
+    times.noSourceMaps.push(importOnce(bundle, '').ms);
+    times.builtins.push(importOnce(builtinsFile, LAMBDA_NODE_OPTIONS).ms);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+  return {
+    bundle: figures(deployed.map(({ ms }) => ms)),
+    bundleCpu: figures(deployed.map(({ cpuMs }) => cpuMs)),
+    noSourceMaps: figures(times.noSourceMaps),
+    builtins: figures(times.builtins),
+  };
 }
 
 /**
- * A module importing only the Node built-ins the bundle imports statically (`node:http` alone
- * loads Node's bundled undici): the part of the import time no bundling choice can remove, and a
- * measure of how loaded the machine is.
+ * What Node itself takes to start and run an empty script, timed from outside: a cold start pays
+ * it before the import, and no figure above counts it.
  */
-function builtinsModule(metafile: Metafile, file: string): string {
-  const builtins = new Set<string>();
-  for (const output of Object.values(metafile.outputs)) {
-    for (const { path, kind, external } of output.imports) {
-      if (external && kind === 'import-statement' && path.startsWith('node:')) builtins.add(path);
-    }
+function nodeStart(): Figures {
+  const times: number[] = [];
+  for (let run = 0; run < IMPORT_RUNS; run++) {
+    const started = performance.now();
+    spawnSync(process.execPath, ['-e', '']);
+    times.push(performance.now() - started);
   }
-  writeFileSync(file, [...builtins].map((name) => `import '${name}';`).join('\n'));
-  return file;
+  return figures(times);
+}
+
+/** The 1-minute load average against the number of cores: how much the figures can be trusted. */
+const load = () => `${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`;
+
+/** One row of the table: a bundle's size, its three figures and its largest parts. */
+function row(name: string, file: string, metafile: Metafile, builtinsFile: string): string {
+  const size = statSync(file).size;
+  const times = measure(file, builtinsFile);
+  const verdict = size <= SIZE_GOAL && times.bundle.p50 <= IMPORT_GOAL_MS ? 'ok' : 'over';
+  return (
+    `${name.padEnd(14)} ${(size / 1024).toFixed(0).padStart(9)}  ${shown(times.bundle).padStart(13)}` +
+    `  ${times.bundleCpu.p50.toFixed(1).padStart(7)}` +
+    `  ${shown(times.noSourceMaps).padStart(18)}  ${shown(times.builtins).padStart(17)}` +
+    `  ${largestPackages(metafile, 5)}  [${verdict}]`
+  );
 }
 
 async function main(): Promise<void> {
   const out = mkdtempSync(join(tmpdir(), 'sesame-cold-'));
-  console.log(`node ${process.version}; goals: ≤ ${SIZE_GOAL / 1024} KB, ≤ ${IMPORT_GOAL_MS} ms`);
   console.log(
-    'function       size (KB)  import p50 (ms)  Node built-ins alone (ms)  largest parts',
+    `node ${process.version}, ${OUTPUT_FORMAT} bundles, ${IMPORT_RUNS} fresh processes each; ` +
+      `goals: ≤ ${SIZE_GOAL / 1024} KB, ≤ ${IMPORT_GOAL_MS} ms (p50); load average ${load()}`,
+  );
+  console.log(`Node's own start (an empty script, not counted below): ${shown(nodeStart())} ms`);
+  console.log('import times in ms, wall p50 / p95, and the CPU p50 of the imports as deployed:');
+  console.log(
+    'function       size (KB)  as deployed  (CPU p50)  without source maps  its built-ins alone  largest parts',
   );
   try {
     for (const id of FUNCTION_IDS) {
-      const outfile = join(out, id, 'index.mjs');
-      const result = await build({
-        entryPoints: [functionEntry(id)],
-        outfile,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: LAMBDA_NODE_TARGET,
-        mainFields: MAIN_FIELDS,
-        external: UNREACHED_CREDENTIAL_PROVIDERS,
-        banner: { js: ESM_REQUIRE_BANNER },
-        minify: true,
-        metafile: true,
-        tsconfig: join(ROOT, 'tsconfig.json'),
-        logLevel: 'error',
-      });
-      const size = statSync(outfile).size;
-      const ms = importMs(outfile);
-      const builtinsMs = importMs(builtinsModule(result.metafile, join(out, id, 'builtins.mjs')));
-      const verdict = size <= SIZE_GOAL && ms <= IMPORT_GOAL_MS ? 'ok' : 'over';
-      console.log(
-        `${id.padEnd(14)} ${(size / 1024).toFixed(0).padStart(9)}  ${ms.toFixed(1).padStart(15)}` +
-          `  ${builtinsMs.toFixed(1).padStart(25)}` +
-          `  ${largestPackages(result.metafile, 5)}  [${verdict}]`,
-      );
+      const { file, metafile } = await bundleFunction(id, out);
+      console.log(row(id, file, metafile, join(out, id, 'builtins.cjs')));
     }
+    const floor = await bundleEntry(SDK_FLOOR, join(out, 'sdk-floor'));
+    console.log(
+      row('(sdk floor)', floor.file, floor.metafile, join(out, 'sdk-floor', 'builtins.cjs')),
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+  console.log(
+    `(sdk floor): test/bench/sdk-floor.ts, the DynamoDB client alone. ` +
+      `Load average at the end: ${load()}; a busy machine's figures run high.`,
+  );
 }
 
 await main();

@@ -20,7 +20,7 @@ const synthesized = synthSesame();
 const { template, config } = synthesized;
 
 describe('every sesame function', () => {
-  it('runs Node.js 24 on arm64, ESM with source maps', () => {
+  it('runs Node.js 24 on arm64, with source maps', () => {
     template.resourceCountIs('AWS::Lambda::Function', FUNCTION_IDS.length);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
