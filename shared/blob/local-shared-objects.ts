@@ -11,9 +11,9 @@ const PART_FILE = /^[1-9][0-9]{0,4}$/;
 
 /**
  * SharedObjects on s3rver, the local S3 (one machine only). s3rver serves presigned part
- * uploads (SigV4 and expiry checked) and completes uploads, but answers ListParts and
- * AbortMultipartUpload with MethodNotAllowed: those two read and remove its upload folder
- * instead. Everything else is the S3 adapter, unchanged.
+ * uploads (their expiry checked, not their SigV4 signature, so not the signed part length) and
+ * completes uploads, but answers ListParts and AbortMultipartUpload with MethodNotAllowed:
+ * those two read and remove its upload folder instead. Everything else is the S3 adapter.
  */
 export class LocalSharedObjects extends S3SharedObjects {
   constructor(

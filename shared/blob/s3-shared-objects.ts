@@ -13,7 +13,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { PartUrl, SharedObjects, UploadedPart } from '../share/shared-objects';
+import type { PartSize, PartUrl, SharedObjects, UploadedPart } from '../share/shared-objects';
 
 /** ListParts answers at most this many parts a page (S3's default and ceiling). */
 const LIST_PARTS_PAGE = 1000;
@@ -36,11 +36,11 @@ export class S3SharedObjects implements SharedObjects {
   partUrls(
     key: string,
     uploadId: string,
-    partNumbers: number[],
+    parts: PartSize[],
     expiresInSeconds: number,
   ): Promise<PartUrl[]> {
     return Promise.all(
-      partNumbers.map(async (partNumber) => ({
+      parts.map(async ({ partNumber, size }) => ({
         partNumber,
         url: await getSignedUrl(
           this.client,
@@ -49,6 +49,9 @@ export class S3SharedObjects implements SharedObjects {
             Key: key,
             UploadId: uploadId,
             PartNumber: partNumber,
+            // Signed as a header: S3 refuses a PUT of any other length (403), so a part URL
+            // cannot park more bytes in the bucket than the share reserved.
+            ContentLength: size,
           }),
           { expiresIn: expiresInSeconds },
         ),

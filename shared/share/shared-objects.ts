@@ -6,6 +6,12 @@ export interface UploadedPart {
   etag: string;
 }
 
+/** A part to upload and the exact number of bytes it must have. */
+export interface PartSize {
+  partNumber: number;
+  size: number;
+}
+
 export interface PartUrl {
   partNumber: number;
   url: string;
@@ -19,11 +25,14 @@ export interface PartUrl {
 export interface SharedObjects {
   readonly bucket: string;
   createUpload(key: string, contentType: string): Promise<string>;
-  /** Presigned UploadPart URLs, each valid `expiresInSeconds`. */
+  /**
+   * Presigned UploadPart URLs, each valid `expiresInSeconds`. Each URL signs its part's exact
+   * size (Content-Length), so no PUT through it stores more than the share reserved.
+   */
   partUrls(
     key: string,
     uploadId: string,
-    partNumbers: number[],
+    parts: PartSize[],
     expiresInSeconds: number,
   ): Promise<PartUrl[]>;
   /**

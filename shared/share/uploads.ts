@@ -99,8 +99,14 @@ export async function startShareUpload(
   };
 }
 
+/** URLs for these parts, each bound to the exact size its part must have. */
 function partUrls(deps: ShareDeps, share: Share, partNumbers: number[]): Promise<PartUrl[]> {
-  return deps.objects.partUrls(share.key, share.uploadId, partNumbers, SHARE_LIMITS.partUrlSeconds);
+  return deps.objects.partUrls(
+    share.key,
+    share.uploadId,
+    partNumbers.map((partNumber) => ({ partNumber, size: expectedPartSize(share, partNumber) })),
+    SHARE_LIMITS.partUrlSeconds,
+  );
 }
 
 async function uploadingShare(deps: ShareDeps, owner: ShareOwner, id: string): Promise<Share> {
