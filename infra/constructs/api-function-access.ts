@@ -108,8 +108,12 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
         partitions: ['LINK#', 'REQUEST#', 'SHARE#', 'ATTEMPTS#', 'STORED#'],
       },
       // The grant (one transaction: the share's condition, the link's counter), the first
-      // notice's marker, the attempt counters, the notice's reference count.
-      { actions: ['UpdateItem'], partitions: ['LINK#', 'REQUEST#', 'ATTEMPTS#', 'STORED#'] },
+      // notice's marker, the attempt counters, the notice's reference count, and a request
+      // upload's completion (the share goes `uploading` → `scanning`).
+      {
+        actions: ['UpdateItem'],
+        partitions: ['LINK#', 'REQUEST#', 'ATTEMPTS#', 'STORED#', 'SHARE#'],
+      },
       { actions: ['ConditionCheckItem'], partitions: ['SHARE#', 'GONE#'] },
       // Audit events and abuse reports live in the share's partition.
       { actions: ['PutItem'], partitions: ['SHARE#'] },

@@ -27,6 +27,20 @@ describe('the public share function (share links, request pages)', () => {
     for (const statement of reads) expect(leadingKeysOf(statement)).not.toContain('MBX#*');
   });
 
+  it('may write every item a request upload writes, so an outsider’s upload can complete', () => {
+    // startShareUpload puts the share, its due marker, listing entry and event; the completion
+    // (markUploaded) updates the share to `scanning` and moves its due marker.
+    const allows = (action: string, partition: string) =>
+      statements.some(
+        (s) =>
+          actionsOf([s]).includes(`dynamodb:${action}`) &&
+          leadingKeysOf(s).includes(`${partition}*`),
+      );
+    expect(allows('PutItem', 'SHARE#')).toBe(true);
+    expect(allows('UpdateItem', 'SHARE#')).toBe(true);
+    expect(allows('UpdateItem', 'REQUEST#')).toBe(true);
+  });
+
   it('touches the share bucket under shares/ only, and mail only to write a notice', () => {
     const objects = statements
       .filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:') && a !== 's3:ListBucket'))
