@@ -22,3 +22,11 @@ export class ShareIncompleteError extends domainError(
   'ShareIncomplete',
   'The upload is not complete',
 ) {}
+/**
+ * An `expiresAt` that has passed: the share item's TTL would be due before the sweep's marker,
+ * so DynamoDB would drop the record and keep the reservation and the bytes.
+ */
+export class ShareExpiryPassedError extends domainError(
+  'InputValidationError',
+  'expiresAt must be in the future.',
+) {}

@@ -3,7 +3,12 @@ import type { TierLimits } from '../config/tiers';
 import { SHARE_PREFIX } from '../config/resource-names';
 import { sanitiseDisplayName } from '../mime/display-name';
 import { truncateUtf8 } from '../mime/truncate-utf8';
-import { ShareFileTooLargeError, ShareIncompleteError, ShareNotUploadingError } from './errors';
+import {
+  ShareExpiryPassedError,
+  ShareFileTooLargeError,
+  ShareIncompleteError,
+  ShareNotUploadingError,
+} from './errors';
 import { partCountFor, partSizeFor, SHARE_LIMITS } from './limits';
 import type { Share } from './model';
 import { ownShare, removeShare, type ShareOwner } from './owner-shares';
@@ -51,6 +56,7 @@ export async function startShareUpload(
     );
   }
   const now = nowOf(deps);
+  if (input.expiresAt && input.expiresAt <= now) throw new ShareExpiryPassedError();
   const longest = new Date(now.getTime() + SHARE_LIMITS.shareLifetimeDays * DAY_MS);
   const expiresAt = input.expiresAt && input.expiresAt < longest ? input.expiresAt : longest;
   const id = newShareId();

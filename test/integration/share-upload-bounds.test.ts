@@ -67,3 +67,24 @@ describe('a presigned part URL', () => {
     ]);
   });
 });
+
+describe('a share’s expiry', () => {
+  it('cannot be asked for in the past, where TTL would drop the share before the sweep', async () => {
+    const used = async () => (await world.store.getMailbox(owner.address))?.shareBytesUsed ?? 0;
+    const before = await used();
+    // Eight days ago: the item's TTL (expiry + 7 days) is already due, the sweep's due marker
+    // (the upload deadline) only tomorrow, so TTL would take the record and keep the space.
+    const past = new Date(Date.now() - 8 * 86_400_000);
+    await expect(
+      startShareUpload(deps, owner, DEFAULT_TIERS.commodity, {
+        name: 'late.bin',
+        size: 100,
+        contentType: 'application/octet-stream',
+        expiresAt: past,
+      }),
+    ).rejects.toMatchObject({ code: 'InputValidationError' });
+    expect(await used()).toBe(before);
+    const listed = await deps.store.listOwnerShares(owner.address, 100);
+    expect(listed.items.map((s) => s.name)).not.toContain('late.bin');
+  });
+});
