@@ -206,13 +206,21 @@ export class FileShare extends Construct {
       props,
       'Deletes expired shares and aborts abandoned uploads',
     )
-      // Reads: the due markers on GSI3 (one Query per day) and the shares they name.
-      .bindTable(store.table, 'RO')
+      // Reads the shares the due markers name, and writes their removal; nothing else of the
+      // table (no mailbox, no message).
       .bindTableItems(store.table, [
+        { actions: ['GetItem', 'BatchGetItem'], partitions: SHARE_PARTITIONS },
         { actions: ['PutItem', 'DeleteItem'], partitions: SHARE_PARTITIONS },
       ])
       .bindObjects(this.bucket, ENV.shareBucket, SHARE_OBJECTS['share-sweep']);
     grantShareSpace(this.sweepFunction, store.table);
+    // The due markers: one Query per day on GSI3 (`SHARES#DUE#<date>`), on that index only.
+    this.sweepFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${store.table.tableArn}/index/${TABLE_SCHEMA.indexes.directory.name}`],
+      }),
+    );
     new Rule(this, 'SweepSchedule', {
       description: 'sesame: the large-file share expiry sweep',
       schedule: Schedule.rate(Duration.minutes(SHARE_SWEEP_INTERVAL_MINUTES)),

@@ -156,6 +156,27 @@ describe('least privilege of the share functions', () => {
     expect(s3Actions(sharesFunction)).toContain('s3:ListMultipartUploadParts');
   });
 
+  it('lets the sweep read share items and GSI3 only, never a mailbox or a message', () => {
+    const reads = statementsOf(share.sweepFunction).filter((s) =>
+      actionsOf([s]).some((a) => /^dynamodb:(GetItem|BatchGetItem|Query|Scan)$/.test(a)),
+    );
+    expect(reads.length).toBeGreaterThan(0);
+    for (const statement of reads) {
+      expect(actionsOf([statement])).not.toContain('dynamodb:Scan');
+      const resources = JSON.stringify(statement.Resource);
+      if (actionsOf([statement]).includes('dynamodb:Query')) {
+        // The due markers' index, nothing else: the table itself is not queried.
+        expect(actionsOf([statement])).toEqual(['dynamodb:Query']);
+        expect(resources).toContain('/index/GSI3');
+        expect(resources).not.toContain('/index/*');
+        continue;
+      }
+      const leading = statement.Condition?.['ForAllValues:StringLike'] as
+        Record<string, string[]> | undefined;
+      expect(leading?.['dynamodb:LeadingKeys']).toEqual(['SHARE#*']);
+    }
+  });
+
   it('writes share items (SHARE#) and, on mailboxes, shareBytesUsed only', () => {
     for (const fn of [sharesFunction, share.scanFunction, share.sweepFunction]) {
       const writes = statementsOf(fn).filter((s) =>
