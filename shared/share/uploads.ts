@@ -207,6 +207,13 @@ export async function completeShareUpload(
   id: string,
 ): Promise<Share> {
   const share = await uploadingShare(deps, owner, id);
+  // Past its deadline an upload is the sweep's (and the lifecycle rule's) to abort: completing
+  // it then would race the sweep, which removes the share whatever state it has reached.
+  if (Date.parse(share.uploadDeadline) <= nowOf(deps).getTime()) {
+    throw new ShareNotUploadingError(
+      `The upload was not completed by ${share.uploadDeadline}; delete the share and start again.`,
+    );
+  }
   const held = await deps.objects.listParts(share.key, share.uploadId);
   if (held) {
     const { good, missing } = partsProgress(share, held);

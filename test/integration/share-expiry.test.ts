@@ -81,6 +81,21 @@ describe('the expiry sweep', () => {
   });
 });
 
+describe('an upload past its deadline', () => {
+  it('cannot be completed: it is the sweep’s, which aborts it and frees its space', async () => {
+    const late = await share(700, false);
+    expect(await used()).toBe(700);
+    clock = new Date(new Date(late.uploadDeadline).getTime() + 1000);
+    // Completing now would race the sweep, which may already be removing it.
+    await expect(completeShareUpload(deps, owner, late.id)).rejects.toMatchObject({
+      code: 'ShareNotUploading',
+    });
+    expect((await deps.store.getShare(late.id))?.state).toBe('uploading');
+    expect(await sweepDueShares(deps)).toMatchObject({ aborted: 1, freedBytes: 700 });
+    expect(await used()).toBe(0);
+  });
+});
+
 describe('the share store, for the links code', () => {
   it('lists a tenant’s shares newest first and takes one down with an audit event', async () => {
     const first = await share(10, true);
