@@ -14,6 +14,12 @@ const NOTICES: Record<PageNotice, string> = {
   reported: 'Thank you. The organisation that sent this file has been told.',
 };
 
+/** What the page says of the scan: "no threats found" only of a file scanned clean. */
+const SCAN_TEXT: Record<LinkPage['scanState'], string> = {
+  clean: 'Scanned: no threats found',
+  unscannable: 'Not fully scanned: the scanner could not check this file; open it with care',
+};
+
 /** GET /s/{token}: the file, who sent it, its scan, the link's limits, and one button. */
 export function sharePage(token: string, page: LinkPage, notice?: PageNotice): string {
   const { sender } = page;
@@ -30,7 +36,7 @@ export function sharePage(token: string, page: LinkPage, notice?: PageNotice): s
         <span id="sender-organisation">${sender.organisation}</span>
       </dd>
       <dt>Checked</dt>
-      <dd id="scan">Scanned: no threats found</dd>
+      <dd id="scan">${SCAN_TEXT[page.scanState]}</dd>
       <dt>Link expires</dt>
       <dd id="expires"><time datetime="${page.expiresAt}">${dateTime(page.expiresAt)}</time></dd>
       <dt>Downloads left</dt>

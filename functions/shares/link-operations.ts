@@ -2,6 +2,7 @@ import * as z from '@shared/validation/zod';
 import type { TierTable } from '@shared/config/tiers';
 import { json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
 import { jsonBody } from '@shared/http/json-body';
+import { resolveAttachmentPolicy } from '@shared/scan/attachment-policy';
 import { LINK_LIMITS, NOTIFY_MODES } from '@shared/share/link-model';
 import type { ShareLinkStore } from '@shared/share/link-store';
 import { MAX_LINK_PASSWORD_LENGTH, MIN_LINK_PASSWORD_LENGTH } from '@shared/share/link-password';
@@ -107,7 +108,12 @@ export function linkOperations(deps: LinkOperationDeps, ownShareOf: OwnShareOf) 
           organisation: tenant?.name ?? owner.tenantId,
         },
         request,
-        { maxLinkDays: tier.maxLinkDays, publicBaseUrl: publicBaseUrl(event) },
+        {
+          maxLinkDays: tier.maxLinkDays,
+          publicBaseUrl: publicBaseUrl(event),
+          // The tenant's policy decides whether an unscannable file may be shared.
+          allowUnscannable: resolveAttachmentPolicy(tenant?.attachmentPolicy).shareUnscannable,
+        },
       );
       const [first] = created;
       return json(201, { ...first, links: created }, { 'cache-control': 'no-store' });

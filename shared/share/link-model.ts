@@ -37,6 +37,11 @@ export interface ShareLink {
   passwordHash?: string;
   revokedAt?: string;
   notify: NotifyMode;
+  /**
+   * The share was `unscannable` and its tenant's policy (`shareUnscannable`) allowed sharing it
+   * when this link was made; its grants then accept that state too (never `infected`).
+   */
+  allowUnscannable?: boolean;
 }
 
 /** What the owner sees of a link (never its token or password hash). */

@@ -18,10 +18,14 @@ export interface ShareLinkStore {
   listByShare(shareId: string): Promise<ShareLink[]>;
   /**
    * The grant: ONE transaction that counts a download only if `downloads < maxDownloads`, the
-   * link is not revoked and not expired at `now`, and the share is clean, not taken down and
-   * its checksum (when declared) matched. False when any of that failed.
+   * link is not revoked and not expired at `now`, and the share is clean (or unscannable, for a
+   * link made under a policy that shares those), not taken down and its checksum (when
+   * declared) matched. False when any of that failed.
    */
-  grant(link: Pick<ShareLink, 'tokenHash' | 'shareId'>, now: Date): Promise<boolean>;
+  grant(
+    link: Pick<ShareLink, 'tokenHash' | 'shareId' | 'allowUnscannable'>,
+    now: Date,
+  ): Promise<boolean>;
   /** Marks the link's first notice sent; true only for the one call that did. */
   claimFirstNotice(tokenHash: string, now: Date): Promise<boolean>;
   /** Marks the link's expiry recorded in the audit trail; true only for the one call that did. */

@@ -65,18 +65,19 @@ export function linkExpiry(
 
 /**
  * POST /shares/{id}/links: one link per recipient (each revoked and audited apart), or one
- * link when none is named. Only a shareable share gets links, checked again by the same
- * transaction that writes each link.
+ * link when none is named. Only a shareable share gets links (clean, or unscannable where the
+ * tenant's policy allows it), checked again by the same transaction that writes each link.
  */
 export async function createLinks(
   deps: OwnerLinkDeps,
   share: Share,
   sender: Sender,
   request: NewLinks,
-  options: { maxLinkDays: number; publicBaseUrl: string },
+  options: { maxLinkDays: number; publicBaseUrl: string; allowUnscannable?: boolean },
 ): Promise<CreatedLink[]> {
   const now = deps.now?.() ?? new Date();
-  if (!isShareable(share)) throw new ShareNotShareableError();
+  const allowUnscannable = options.allowUnscannable === true;
+  if (!isShareable(share, allowUnscannable)) throw new ShareNotShareableError();
   const expiresAt = linkExpiry(request.expiresAt, share, options.maxLinkDays, now);
   const passwordHash = request.password ? await hashLinkPassword(request.password) : undefined;
   const recipients: (string | undefined)[] = request.recipients?.length
@@ -99,6 +100,7 @@ export async function createLinks(
       downloads: 0,
       ...(passwordHash && { passwordHash }),
       notify: request.notify,
+      ...(share.state === 'unscannable' && { allowUnscannable }),
     };
     if (!(await deps.links.createLink(link))) throw new ShareNotShareableError();
     await appendShareEvent(deps.shares, share, {

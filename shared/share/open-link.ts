@@ -39,6 +39,8 @@ export interface LinkPage {
   expiresAt: string;
   downloadsLeft: number;
   needsPassword: boolean;
+  /** `clean`, or `unscannable` where the tenant's policy shares files the scan could not cover. */
+  scanState: 'clean' | 'unscannable';
   /** Where the bytes are (the page's CSP names the store's origin, never the key). */
   bucket: string;
 }
@@ -60,7 +62,11 @@ async function liveLink(
   if (state === 'expired') await recordExpiry(deps, link, now);
   if (state !== 'active') throw new LinkGoneError();
   const share = await deps.shares.getShare(link.shareId);
-  if (!share || !isShareable(share) || Date.parse(share.expiresAt) <= now.getTime()) {
+  if (
+    !share ||
+    !isShareable(share, link.allowUnscannable === true) ||
+    Date.parse(share.expiresAt) <= now.getTime()
+  ) {
     throw new LinkGoneError();
   }
   return { link, share };
@@ -93,6 +99,7 @@ export async function viewLink(deps: PublicLinkDeps, token: string): Promise<Lin
     expiresAt: link.expiresAt,
     downloadsLeft: link.maxDownloads - link.downloads,
     needsPassword: Boolean(link.passwordHash),
+    scanState: share.state === 'clean' ? 'clean' : 'unscannable',
     bucket: share.bucket,
   };
 }

@@ -29,9 +29,12 @@ const retention = (expiresAt: string) =>
  * What makes a share shareable, as a condition on its item (the same rule as isShareable with
  * the default policy): scanned clean, not taken down, and no checksum that failed to match.
  */
-export const SHAREABLE_CONDITION =
-  '#state = :clean AND (attribute_not_exists(takenDown) OR takenDown = :false) AND ' +
+const NOT_TAKEN_DOWN_AND_MATCHING =
+  '(attribute_not_exists(takenDown) OR takenDown = :false) AND ' +
   '(attribute_not_exists(sha256) OR attribute_not_exists(scannedSha256) OR sha256 = scannedSha256)';
+export const SHAREABLE_CONDITION = `#state = :clean AND ${NOT_TAKEN_DOWN_AND_MATCHING}`;
+/** The same where the tenant's policy shares unscannable files (a link's allowUnscannable). */
+const SHAREABLE_OR_UNSCANNABLE_CONDITION = `#state IN (:clean, :unscannable) AND ${NOT_TAKEN_DOWN_AND_MATCHING}`;
 const SHAREABLE_VALUES = { ':clean': 'clean', ':false': false };
 
 /** The link's expiry is `linkExpiresAt`: `expiresAt` is the table's TTL attribute. */
@@ -65,21 +68,26 @@ export class DynamoShareLinks implements ShareLinkStore {
     private readonly tableName: string,
   ) {}
 
-  private shareIsShareable(shareId: string) {
+  private shareIsShareable(shareId: string, allowUnscannable = false) {
     return {
       ConditionCheck: {
         TableName: this.tableName,
         Key: keys.share(shareId),
-        ConditionExpression: SHAREABLE_CONDITION,
+        ConditionExpression: allowUnscannable
+          ? SHAREABLE_OR_UNSCANNABLE_CONDITION
+          : SHAREABLE_CONDITION,
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: SHAREABLE_VALUES,
+        ExpressionAttributeValues: {
+          ...SHAREABLE_VALUES,
+          ...(allowUnscannable && { ':unscannable': 'unscannable' }),
+        },
       },
     };
   }
 
   async createLink(link: ShareLink): Promise<boolean> {
     const { failedItem } = await transactWrite(this.client, [
-      this.shareIsShareable(link.shareId),
+      this.shareIsShareable(link.shareId, link.allowUnscannable === true),
       {
         Put: {
           TableName: this.tableName,
@@ -164,9 +172,12 @@ export class DynamoShareLinks implements ShareLinkStore {
     );
   }
 
-  async grant(link: Pick<ShareLink, 'tokenHash' | 'shareId'>, now: Date): Promise<boolean> {
+  async grant(
+    link: Pick<ShareLink, 'tokenHash' | 'shareId' | 'allowUnscannable'>,
+    now: Date,
+  ): Promise<boolean> {
     const { failedItem } = await transactWrite(this.client, [
-      this.shareIsShareable(link.shareId),
+      this.shareIsShareable(link.shareId, link.allowUnscannable === true),
       {
         Update: {
           TableName: this.tableName,

@@ -69,13 +69,17 @@ async function cleanShare(options: Partial<Parameters<typeof scannedShare>[3]> =
   });
 }
 
-async function linkTo(fixture: ShareFixture, request: Partial<NewLinks> = {}) {
+async function linkTo(
+  fixture: ShareFixture,
+  request: Partial<NewLinks> = {},
+  policy: { allowUnscannable?: boolean } = {},
+) {
   const created = await createLinks(
     { shares: fixture.store, links },
     fixture.share,
     SENDER,
     { notify: 'none', ...request },
-    { maxLinkDays: MAX_LINK_DAYS, publicBaseUrl: 'https://share.example' },
+    { maxLinkDays: MAX_LINK_DAYS, publicBaseUrl: 'https://share.example', ...policy },
   );
   return created.map((link) => ({ ...link, token: link.url.split('/s/')[1] as string }));
 }
@@ -221,6 +225,20 @@ describe('share links', () => {
       ).rejects.toBeInstanceOf(LinkGoneError);
     }
     await expect(linkTo(fixture)).rejects.toBeInstanceOf(ShareNotShareableError);
+  });
+
+  it('shares an unscannable file where the tenant’s policy allows it, never an infected one', async () => {
+    const unscannable = await cleanShare({ verdict: 'unscannable' });
+    const [link] = await linkTo(unscannable, {}, { allowUnscannable: true });
+    const download = await grantDownload(publicDeps(unscannable), link!.token, undefined, CLIENT);
+    expect(download.size).toBe(unscannable.bytes.length);
+    expect((await viewLink(publicDeps(unscannable), link!.token)).fileName).toBe(
+      unscannable.share.name,
+    );
+    const infected = await cleanShare({ verdict: 'infected' });
+    await expect(linkTo(infected, {}, { allowUnscannable: true })).rejects.toBeInstanceOf(
+      ShareNotShareableError,
+    );
   });
 });
 

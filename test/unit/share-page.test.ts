@@ -15,6 +15,7 @@ const page: LinkPage = {
   expiresAt: '2026-12-09T10:00:00.000Z',
   downloadsLeft: 3,
   needsPassword: true,
+  scanState: 'clean',
   bucket: 'sesame-shares',
 };
 
@@ -37,6 +38,14 @@ describe('the public pages', () => {
       const markup = html.replaceAll(escapeHtml(HOSTILE), '');
       expect(markup).not.toMatch(/<script(?![^>]*\ssrc=)|<style|\sstyle=|\son[a-z]+=/i);
     }
+  });
+
+  it('say "no threats found" only of a file scanned clean', () => {
+    const scanOf = (html: string) => /<dd id="scan">([^<]*)<\/dd>/.exec(html)?.[1]?.trim();
+    expect(scanOf(sharePage('A'.repeat(43), page))).toBe('Scanned: no threats found');
+    const unscannable = scanOf(sharePage('A'.repeat(43), { ...page, scanState: 'unscannable' }));
+    expect(unscannable).not.toContain('no threats');
+    expect(unscannable).toMatch(/not fully scanned/i);
   });
 
   it('show sizes as people read them', () => {
