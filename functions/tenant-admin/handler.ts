@@ -9,6 +9,7 @@ import { identitiesFromEnv } from '@shared/domains/identities-from-env';
 import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import { DynamoTransferOffers } from '@shared/store/dynamo-transfer-offers';
+import { DynamoSendState } from '@shared/store/dynamo-send-state';
 import { createTenantAdminHandler } from './tenant-admin-api';
 
 const config = loadRuntimeConfig();
@@ -30,5 +31,6 @@ export const handler = createTenantAdminHandler({
   // Uploads share the attachments bucket, under imports/ (the only prefix this function may touch).
   files: new S3ImportFiles(s3, config.attachmentsBucket),
   tiers: config.tiers,
+  suppressions: new DynamoSendState(dynamo, config.tableName),
   ...identitiesFromEnv(),
 });

@@ -1,4 +1,6 @@
 import * as z from '@shared/validation/zod';
+import type { SendStateStore } from '@shared/send/send-state';
+import { NoSuchSuppressionError } from '@shared/send/errors';
 import type { TierTable } from '@shared/config/tiers';
 import { csv } from '@shared/http/csv-response';
 import { formatSchema, pageQuerySchema, tenantPathSchema } from '@shared/http/request-schemas';
@@ -73,6 +75,8 @@ export interface TenantAdminApiDeps extends SignedInDeps {
   emailIdentities: EmailIdentities;
   /** The SES region, named in the DNS records a domain needs. */
   region: string;
+  /** Addresses the tenant no longer sends to after a hard bounce or complaint (issue 10). */
+  suppressions: Pick<SendStateStore, 'liftSuppression'>;
 }
 
 /**
@@ -193,6 +197,14 @@ export function createTenantAdminHandler(deps: TenantAdminApiDeps) {
       const usage = await tenantUsage(deps.store, tenant, at);
       if (format === 'csv') return csv(usageCsv([usage]), `sesame-usage-${tenant.id}.csv`);
       return json(200, { generatedAt: at.toISOString(), ...usage });
+    },
+    // Sending (issue 10): an admin lifts a suppression; the next send to the address goes out.
+    'DELETE /tenants/{tenantId}/suppressions/{address}': async (event, tenant) => {
+      const { address } = userPath.parse(event.pathParameters ?? {});
+      if (!(await deps.suppressions.liftSuppression(tenant.id, address))) {
+        throw new NoSuchSuppressionError();
+      }
+      return { statusCode: 204 };
     },
   });
 }

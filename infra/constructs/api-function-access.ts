@@ -6,6 +6,7 @@ import {
   IMPORT_PREFIX,
   PART_PREFIX,
   RAW_MAIL_PREFIX,
+  SENT_MAIL_PREFIX,
   SYSTEM_NOTICE_PREFIX,
   type FunctionId,
 } from '@shared/config/resource-names';
@@ -19,7 +20,7 @@ import { partitionCondition } from './table-partitions';
  * under which prefixes, and the narrow, attribute-conditioned writes of the mail readers.
  * MailApi applies them; a function id with no entry fails the synth (apiFunctionAccess).
  */
-export type ApiFunctionId = Exclude<FunctionId, 'ingest'>;
+export type ApiFunctionId = Exclude<FunctionId, 'ingest' | 'send-events'>;
 
 /** What each API function may do with SES identities (tenant domains, shared/domains). */
 export type IdentityAccess = 'none' | 'read' | 'manage';
@@ -87,6 +88,23 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
     identities: 'read',
     // Only tenant-admin creates, changes and removes users.
     signInAccounts: true,
+  },
+  // Sending (issue 10): writes each sent message as it left (sent/), reads the parts it
+  // forwards, and runs the ingest pipeline for hosted recipients (their parts and bodies, and
+  // the purge of a message nobody kept). Table RW: mail items, counters, rate windows.
+  send: {
+    table: 'RW',
+    objects: {
+      rawMail: onPrefixes([SENT_MAIL_PREFIX], ['s3:PutObject', 's3:GetObject', 's3:DeleteObject']),
+      attachments: onPrefixes(PURGED_PREFIXES.attachments, [
+        's3:PutObject',
+        's3:GetObject',
+        's3:DeleteObject',
+      ]),
+    },
+    purge: false,
+    identities: 'none',
+    signInAccounts: false,
   },
 };
 

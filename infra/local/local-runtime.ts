@@ -12,6 +12,7 @@ import { seedDemoTenant } from './demo-tenant';
 import { PRIVATE_DIR_MODE } from './durable-write';
 import { startHttpGateway, DEFAULT_API_PORT } from './http-gateway';
 import { startFunctionWorkers, type FunctionWorkersOptions } from './function-workers';
+import { startSesEventsPump, type SesEventsPump } from './ses-events-pump';
 import { startIngestQueue, type IngestQueue, type IngestQueueOptions } from './ingest-queue';
 import type { CognitoEmulator } from './cognito-emulator';
 import { localCognitoClient } from './cognito-emulator';
@@ -21,7 +22,9 @@ import { localDynamoClient, localS3Client, LOOPBACK, startStandIns } from './sta
 import { DEFAULT_SMTP_PORT, startSmtpListener } from './smtp-listener';
 
 const HOST = LOOPBACK;
-const API_FUNCTION_IDS = FUNCTION_IDS.filter((id) => id !== 'ingest');
+/** The functions an SQS queue invokes; every other one serves routes. */
+const QUEUE_FUNCTION_IDS: readonly string[] = ['ingest', 'send-events'];
+const API_FUNCTION_IDS = FUNCTION_IDS.filter((id) => !QUEUE_FUNCTION_IDS.includes(id));
 
 export interface LocalOptions {
   dataDir: string;
@@ -55,6 +58,10 @@ export interface LocalRuntime {
   /** The Cognito emulator: the API's token issuer, where `signIn` gets a real ID token. */
   cognito: CognitoEmulator;
   queue: IngestQueue;
+  /** SES's events about sent mail, on their way to the send-events function (issue 10). */
+  sesEvents: SesEventsPump;
+  /** Where outgoing mail is written as .eml (the SES stand-in's outbox). */
+  outboxDir: string;
   /** Stops listening, lets the batch in flight finish, then stops the stand-ins. */
   stop(): Promise<void>;
 }
@@ -152,6 +159,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       ...options.queue,
     });
     undo.push(() => queue.stop());
+    const sesEvents = startSesEventsPump({
+      outboxDir: join(dataDir, 'outbox'),
+      dataDir,
+      handler: functions.sqsHandler('send-events'),
+    });
+    undo.push(() => sesEvents.stop());
     const smtp = await startSmtpListener({
       host: HOST,
       port: options.smtpPort ?? DEFAULT_SMTP_PORT,
@@ -193,6 +206,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       api: { url: api.url, port: api.port },
       cognito,
       queue,
+      sesEvents,
+      outboxDir: join(dataDir, 'outbox'),
       stop: unwind,
     };
   } catch (error) {

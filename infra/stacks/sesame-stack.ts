@@ -5,6 +5,7 @@ import type { SesameConfig } from '../config';
 import { InboundMail } from '../constructs/inbound-mail';
 import { MailApi } from '../constructs/mail-api';
 import { MailStore } from '../constructs/mail-store';
+import { OutboundMail } from '../constructs/outbound-mail';
 
 export interface SesameStackProps extends StackProps {
   config: SesameConfig;
@@ -15,6 +16,7 @@ export class SesameStack extends Stack {
   readonly store: MailStore;
   readonly inbound: InboundMail;
   readonly api: MailApi;
+  readonly outbound: OutboundMail;
 
   constructor(scope: Construct, id: string, props: SesameStackProps) {
     super(scope, id, props);
@@ -29,6 +31,14 @@ export class SesameStack extends Stack {
       store: this.store,
       tiers: config.tiers,
       routes: ROUTES,
+    });
+    // Sending (issue 10): the configuration set, its events, and the send-events function.
+    const sendFunction = this.api.functions.get('send');
+    if (!sendFunction) throw new Error('the route table names no send function');
+    this.outbound = new OutboundMail(this, 'OutboundMail', {
+      store: this.store,
+      tiers: config.tiers,
+      sendFunction,
     });
 
     // Stack outputs: what an operator needs after a deploy, by output id.
@@ -66,6 +76,14 @@ export class SesameStack extends Stack {
         value: this.inbound.deadLetterQueue.queueArn,
         description:
           'Redrive parked notifications: aws sqs start-message-move-task --source-arn <this>',
+      },
+      SesConfigurationSetName: {
+        value: this.outbound.configurationSet.configurationSetName,
+        description: 'The SES configuration set user mail is sent with',
+      },
+      SesEventsDeadLetterQueueUrl: {
+        value: this.outbound.deadLetterQueue.queueUrl,
+        description: 'Parked SES events of sent mail',
       },
     };
     for (const [id, props] of Object.entries(outputs)) new CfnOutput(this, id, props);

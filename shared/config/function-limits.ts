@@ -22,4 +22,9 @@ export const FUNCTION_LIMITS: Record<FunctionId, FunctionLimits> = {
   // 29 s stays under API Gateway's 30 s integration timeout.
   admin: { timeoutSeconds: 29, memoryMb: 512 },
   'tenant-admin': { timeoutSeconds: 29, memoryMb: 512 },
+  // Sending (issue 10): composing, then hosted delivery runs the ingest pipeline in the call
+  // (parse and scan up to 35 MB), within API Gateway's 30 s.
+  send: { timeoutSeconds: 29, memoryMb: 1024 },
+  // One SES event at a time: a status update, at most a notice and a suppression.
+  'send-events': { timeoutSeconds: 30, memoryMb: 512 },
 };

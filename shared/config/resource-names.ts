@@ -19,6 +19,9 @@ export const ENV = {
   localDomains: 'SESAME_LOCAL_DOMAINS',
   /** `host:port` of a clamd to scan every inbound message with; unset: our own checks only. */
   clamdAddress: 'SESAME_CLAMD',
+  // Sending (issue 10).
+  /** The SES configuration set user mail is sent with (its events reach send-events). */
+  sesConfigurationSet: 'SESAME_SES_CONFIGURATION_SET',
 } as const;
 
 export const LOCAL_RESOURCE_NAMES = {
@@ -46,11 +49,23 @@ export const PART_PREFIX = 'attachments/';
 export const BODY_PREFIX = 'bodies/';
 export const SYSTEM_NOTICE_PREFIX = 'system/';
 
+/** Prefix of the raw-mail bucket holding each sent message as it left (sent/<sendId>.eml). */
+export const SENT_MAIL_PREFIX = 'sent/';
+
 /** Prefix of the attachments bucket under which tenant admins upload CSV imports (presigned PUT). */
 export const IMPORT_PREFIX = 'imports/';
 
 /** The Lambda functions of the app: the route table and CDK refer to them by these ids. */
-export const FUNCTION_IDS = ['ingest', 'mailbox', 'admin', 'tenant-admin', 'account'] as const;
+export const FUNCTION_IDS = [
+  'ingest',
+  'mailbox',
+  'admin',
+  'tenant-admin',
+  'account',
+  // Sending (issue 10): the send API, and SES's events about what it sent.
+  'send',
+  'send-events',
+] as const;
 export type FunctionId = (typeof FUNCTION_IDS)[number];
 
 /**
@@ -63,4 +78,5 @@ export const OBJECT_PREFIX_CONTENTS: Readonly<Record<string, string>> = {
   [BODY_PREFIX]: 'bodies moved out of an over-size item (bodies/<sesMessageId>.<part>)',
   [SYSTEM_NOTICE_PREFIX]: 'the .eml of system notices (system/<sesMessageId>.eml)',
   [IMPORT_PREFIX]: 'CSV import uploads (imports/<tenantId>/<jobId>.csv)',
+  [SENT_MAIL_PREFIX]: 'sent mail as it left (sent/<sendId>.eml)',
 };

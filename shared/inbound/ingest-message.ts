@@ -59,7 +59,7 @@ export interface RecipientOutcome {
 const SNIPPET_SOURCE_CHARS = SNIPPET_LENGTH * 64;
 
 /** The first words of the message, from its text, or from its HTML by a linear scan. */
-function snippetOf(mail: ParsedMail): string {
+export function snippetOf(mail: ParsedMail): string {
   if (mail.text === undefined) return htmlToSnippetText(mail.html ?? '', SNIPPET_LENGTH);
   return mail.text
     .slice(0, SNIPPET_SOURCE_CHARS)

@@ -89,4 +89,29 @@ export interface MessageRecord extends MessageSummary {
   /** Every finding of the scan behind `verdict` and `folder`. */
   scan?: ScanReport;
   raw: { bucket: string; key: string };
+  // Sending (issue 10): what only a Sent copy, or an answered original, carries.
+  /** Bcc recipients: only in the envelope when sent, kept here for the sender alone. */
+  bcc?: Address[];
+  /** Each recipient's delivery status, as sending and then SES's events report it. */
+  delivery?: Record<string, DeliveryStatus>;
+  /** SES's message ids of the copies that left through SES (SES rewrites Message-ID). */
+  outboundIds?: string[];
+  /** Set on the original when its owner answered or forwarded it. */
+  answered?: boolean;
+  forwarded?: boolean;
+}
+
+/** Where one recipient of a sent message stands. */
+export interface DeliveryStatus {
+  status:
+    | 'delivered'
+    | 'sent'
+    | 'bounced'
+    | 'complained'
+    | 'rejected'
+    | 'delayed'
+    | 'failed'
+    | 'suppressed';
+  at: string;
+  detail?: string;
 }

@@ -1,14 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { SYSTEM_SENDERS } from '../config/resource-names';
-import type { BlobStore } from '../blob/blob-store';
-import { domainOf } from '../address/address';
 import type { Mailbox } from '../tenancy/model';
 import type { IndexOutcome, MailStore } from '../mailbox/mail-store';
-import { deriveMessageId } from '../mailbox/message-id';
-import type { MessageRecord } from '../mailbox/model';
-import { SYSTEM_NOTICE_PREFIX } from '../config/resource-names';
-import { purgeStoredObjects, type StoredMessageStore } from '../mailbox/stored-objects';
-import { logger } from '../log/logger';
+import { deliverSystemNotice, type SystemNoticeDeps } from './system-notice';
 
 /** Percentages of the quota at which the owner is told, once per crossing. */
 export const QUOTA_THRESHOLDS = [80, 90, 100] as const;
@@ -23,12 +16,9 @@ export interface QuotaNoticeStore {
   setQuotaNoticeLevel(address: string, from: number | undefined, to: NoticeLevel): Promise<boolean>;
 }
 
-export interface QuotaNoticeDeps {
+export interface QuotaNoticeDeps extends SystemNoticeDeps {
   store: Pick<MailStore, 'getMailbox' | 'indexMessage'>;
   notices: QuotaNoticeStore;
-  blobs: BlobStore;
-  attachmentsBucket: string;
-  storedMessages: StoredMessageStore;
 }
 
 /** The highest threshold usage has reached; a refused delivery means the mailbox is full. */
@@ -80,68 +70,16 @@ export async function noticeQuotaThresholds(
   return delivered === 'indexed' ? level : undefined;
 }
 
-async function deliverNotice(
+function deliverNotice(
   deps: QuotaNoticeDeps,
   mailbox: Mailbox,
   level: Exclude<NoticeLevel, 0>,
   now: Date,
 ): Promise<IndexOutcome> {
-  const sesMessageId = `sesame-quota-${level}-${now.getTime()}-${randomUUID()}`;
-  const id = deriveMessageId(sesMessageId, mailbox.address);
-  const from = {
-    name: 'sesame',
-    address: `${SYSTEM_SENDERS.notices}@${domainOf(mailbox.address)}`,
-  };
-  const { subject, text } = noticeText(mailbox, level);
-  // Named after its (made-up) SES message id, like every stored message: reconcile maps each
-  // object back to the reference item of that id (shared/quota/reconcile-objects).
-  const key = `${SYSTEM_NOTICE_PREFIX}${sesMessageId}.eml`;
-  const eml = [
-    `From: ${from.name} <${from.address}>`,
-    `To: ${mailbox.address}`,
-    `Subject: ${subject}`,
-    `Date: ${now.toUTCString()}`,
-    `Message-ID: <${sesMessageId}@sesame>`,
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    text,
-    '',
-  ].join('\r\n');
-  await deps.blobs.put(deps.attachmentsBucket, key, eml, 'message/rfc822');
-  const record: MessageRecord = {
-    id,
-    mailbox: mailbox.address,
-    tenantId: mailbox.tenantId,
-    sesMessageId,
-    folder: 'inbox',
-    receivedAt: now.toISOString(),
-    from,
-    to: [{ address: mailbox.address }],
-    cc: [],
-    replyTo: [],
-    subject,
-    snippet: text,
-    size: 0,
-    unread: true,
-    threadId: id,
-    hasAttachments: false,
-    headers: [{ key: 'x-sesame-notice', value: `quota-${level}` }],
-    text,
-    attachments: [],
-    verdicts: {},
-    raw: { bucket: deps.attachmentsBucket, key },
-  };
-  const objects = { raw: record.raw, partCount: 0 };
-  const outcome = await deps.store.indexMessage(record, mailbox.quotaBytes, {
-    chargeQuota: false,
-    objects,
+  return deliverSystemNotice(deps, mailbox, {
+    kind: `quota-${level}`,
+    sender: SYSTEM_SENDERS.notices,
+    ...noticeText(mailbox, level),
+    now,
   });
-  // Its only recipient is dealt with; not indexed, its .eml is purged at once.
-  const purge = await deps.storedMessages.completeDelivery(sesMessageId, objects, now);
-  if (purge) await purgeStoredObjects(deps, purge, now);
-  // Only a mailbox deleted meanwhile gets here (the id is new, the quota is not checked).
-  if (outcome !== 'indexed') {
-    logger.warn('quota notice not delivered', { address: mailbox.address, level, outcome });
-  }
-  return outcome;
 }

@@ -140,6 +140,10 @@ function requestFor(route: (typeof ROUTES)[number]) {
     'PATCH /tenants/{tenantId}/users/{address}': { displayName: 'Hacked', status: 'leaver' },
     'POST /tenants/{tenantId}/users/{address}/transfer': { toTenantId: 'demo' },
     'POST /tenants/{tenantId}/imports/{jobId}/run': { dryRun: false },
+    // Sending (issue 10): answering the victim's message, from the caller's own mailbox.
+    'POST /mailboxes/me/send': { to: ['x@partner.example'], replyTo: victim.messageId },
+    'POST /mailboxes/me/drafts': { to: ['x@partner.example'], forwardOf: victim.messageId },
+    'PUT /mailboxes/me/drafts/{id}': { to: ['x@partner.example'] },
   };
   const key = routeKey(route);
   return { path, body: bodies[key] ?? (route.method === 'GET' ? undefined : {}) };

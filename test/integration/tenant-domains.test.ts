@@ -12,6 +12,7 @@ import { createAdminHandler } from '../../functions/admin/admin-api';
 import { createTenantAdminHandler } from '../../functions/tenant-admin/tenant-admin-api';
 import { S3ImportFiles } from '@shared/blob/s3-import-files';
 import { DynamoTransferOffers } from '@shared/store/dynamo-transfer-offers';
+import { DynamoSendState } from '@shared/store/dynamo-send-state';
 import { apiEvent } from '@test/support/api-event';
 import type { LocalWorld } from '@test/support/local-world';
 import { TEST_NOW, TINY_TIERS, useLocalWorld } from '@test/support/tenancy-fixtures';
@@ -83,6 +84,7 @@ function apis(identities: EmailIdentities = new LocalEmailIdentities()) {
       identities: world.identities,
       offers: new DynamoTransferOffers(world.documents, world.names.table),
       files: new S3ImportFiles(world.s3, world.names.attachmentsBucket),
+      suppressions: new DynamoSendState(world.documents, world.names.table),
     }),
   };
 }

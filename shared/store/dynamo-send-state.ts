@@ -1,0 +1,174 @@
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryStatus } from '../mailbox/model';
+import type { AllowanceRefusal, SendLimits, SendStateStore, SentCopyRef } from '../send/send-state';
+import { conditionalUpdate } from './conditional-update';
+import { keys } from './keys';
+import { transactWrite } from './transact-write';
+
+const FAILED = 'ConditionalCheckFailed';
+/** Window items outlive their window by a day, then TTL removes them. */
+const WINDOW_TTL_SECONDS = 2 * 24 * 3600;
+/** Outbound lookups live as long as SES may still report on a message (bounces come late). */
+const OUTBOUND_TTL_SECONDS = 30 * 24 * 3600;
+const BATCH_GET_KEYS = 100;
+
+/** Sending's own items on the one table: rate windows, suppressions, SES id lookups, statuses. */
+export class DynamoSendState implements SendStateStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async consumeAllowance(
+    address: string,
+    recipients: number,
+    limits: SendLimits,
+    now: Date,
+  ): Promise<AllowanceRefusal | undefined> {
+    const iso = now.toISOString();
+    const expiresAt = Math.floor(now.getTime() / 1000) + WINDOW_TTL_SECONDS;
+    const { reasons } = await transactWrite(this.client, [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.sendWindow(address, `MIN#${iso.slice(0, 16)}`),
+          UpdateExpression: 'ADD messages :one SET expiresAt = :ttl',
+          ConditionExpression: 'attribute_not_exists(messages) OR messages < :max',
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':ttl': expiresAt,
+            ':max': limits.messagesPerMinute,
+          },
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.sendWindow(address, `DAY#${iso.slice(0, 10)}`),
+          UpdateExpression: 'ADD recipients :n SET expiresAt = :ttl',
+          ConditionExpression: 'attribute_not_exists(recipients) OR recipients <= :maxBefore',
+          ExpressionAttributeValues: {
+            ':n': recipients,
+            ':ttl': expiresAt,
+            ':maxBefore': limits.recipientsPerDay - recipients,
+          },
+        },
+      },
+    ]);
+    if (!reasons) return undefined;
+    const seconds = now.getTime() / 1000;
+    if (reasons[0] === FAILED) {
+      return {
+        limit: 'messages-per-minute',
+        retryAfterSeconds: Math.max(1, Math.ceil(60 - (seconds % 60))),
+      };
+    }
+    return {
+      limit: 'recipients-per-day',
+      retryAfterSeconds: Math.max(1, Math.ceil(86_400 - (seconds % 86_400))),
+    };
+  }
+
+  async suppressedAmong(tenantId: string, addresses: string[]): Promise<string[]> {
+    const found: string[] = [];
+    for (let i = 0; i < addresses.length; i += BATCH_GET_KEYS) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [this.tableName]: {
+          Keys: addresses.slice(i, i + BATCH_GET_KEYS).map((a) => keys.suppression(tenantId, a)),
+        },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const result = await this.client.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          found.push(String(item.address));
+        }
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return found.sort();
+  }
+
+  async suppress(tenantId: string, address: string, reason: string, at: Date): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.suppression(tenantId, address), address, reason, at: at.toISOString() },
+      }),
+    );
+  }
+
+  async liftSuppression(tenantId: string, address: string): Promise<boolean> {
+    const result = await this.client.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.suppression(tenantId, address),
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return result.Attributes !== undefined;
+  }
+
+  async recordOutbound(sesMessageId: string, copy: SentCopyRef): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.outbound(sesMessageId),
+          ...copy,
+          expiresAt: Math.floor(Date.now() / 1000) + OUTBOUND_TTL_SECONDS,
+        },
+      }),
+    );
+  }
+
+  async findOutbound(sesMessageId: string): Promise<SentCopyRef | undefined> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.outbound(sesMessageId) }),
+    );
+    const item = result.Item;
+    if (!item) return undefined;
+    return { mailbox: String(item.mailbox), id: String(item.id), tenantId: String(item.tenantId) };
+  }
+
+  async setDelivery(
+    copy: Pick<SentCopyRef, 'mailbox' | 'id'>,
+    statuses: Record<string, DeliveryStatus>,
+    outboundIds: string[] = [],
+  ): Promise<void> {
+    const entries = Object.entries(statuses);
+    if (entries.length === 0 && outboundIds.length === 0) return;
+    const names: Record<string, string> = { '#d': 'delivery' };
+    const values: Record<string, unknown> = {};
+    const sets = entries.map(([recipient, status], i) => {
+      names[`#r${i}`] = recipient;
+      values[`:s${i}`] = status;
+      return `#d.#r${i} = :s${i}`;
+    });
+    if (outboundIds.length > 0) {
+      values[':ids'] = outboundIds;
+      values[':none'] = [];
+      sets.push('outboundIds = list_append(if_not_exists(outboundIds, :none), :ids)');
+    }
+    // Gone (deleted by its owner meanwhile): there is nothing left to record on.
+    await conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.message(copy.mailbox, copy.id),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: 'attribute_exists(PK) AND attribute_exists(#d)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  async flag(mailbox: string, id: string, flag: 'answered' | 'forwarded'): Promise<void> {
+    await conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.message(mailbox, id),
+      UpdateExpression: 'SET #f = :true',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: { '#f': flag },
+      ExpressionAttributeValues: { ':true': true },
+    });
+  }
+}

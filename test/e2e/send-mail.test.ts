@@ -1,0 +1,204 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import PostalMime from 'postal-mime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageRecord, MessageSummary } from '@shared/mailbox/model';
+import type { LocalRuntime } from '../../infra/local/local-runtime';
+import { emulatorToken } from '@test/support/emulator-token';
+import { httpClient } from '@test/support/http-client';
+import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
+
+/** The outbox and the SES events are written asynchronously to the API's answer: poll them. */
+const POLLS = 100;
+const POLL_MS = 100;
+
+let sesame: LocalRuntime;
+let dataDir: string;
+let call: ReturnType<typeof httpClient>;
+let alice: string;
+let bob: string;
+let ops: string;
+
+beforeAll(async () => {
+  ({ sesame, dataDir } = await startTestSesame('send'));
+  call = httpClient(sesame.api.url);
+  alice = await emulatorToken(sesame, { address: 'alice@demo.test', tenantId: 'demo' });
+  bob = await emulatorToken(sesame, { address: 'bob@demo.test', tenantId: 'demo' });
+  ops = await emulatorToken(sesame, {
+    address: 'ops@demo.test',
+    tenantId: 'demo',
+    groups: ['platform-admin'],
+  });
+});
+
+afterAll(() => stopTestSesame(sesame, dataDir));
+
+type Page = { items: MessageSummary[] };
+type Sent = { id: string; messageId: string; recipients: { address: string; status: string }[] };
+
+async function folder(token: string, name: string): Promise<MessageSummary[]> {
+  const answer = await call<Page>('GET', `/mailboxes/me/messages?folder=${name}`, token);
+  expect(answer.status).toBe(200);
+  return answer.body.items;
+}
+
+async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < POLLS; i++) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  throw new Error('never happened');
+}
+
+/** The outbox .eml files that name `recipient` in their envelope. */
+function outboxFor(recipient: string): Buffer[] {
+  const names = readdirSync(sesame.outboxDir).filter((name) => name.endsWith('.eml'));
+  return names
+    .map((name) => readFileSync(join(sesame.outboxDir, name)))
+    .filter((eml) => eml.toString('latin1').split('\r\n\r\n')[0]?.includes(`<${recipient}>`));
+}
+
+describe('alice sends through the HTTP API', () => {
+  it('delivers to bob inside sesame and to an outside address through the SES stand-in', async () => {
+    const subject = `Handover ${Date.now()}`;
+    const answer = await call<Sent>('POST', '/mailboxes/me/send', alice, {
+      to: ['bob@demo.test', { address: 'carol@partner.example', name: 'Carol Partner' }],
+      bcc: ['dave@partner.example'],
+      subject,
+      text: 'Bed 4 is ready.',
+    });
+    expect(answer.status).toBe(202);
+    const sentId = answer.body.id;
+
+    const inbox = await folder(bob, 'inbox');
+    const atBob = inbox.find((m) => m.subject === subject);
+    expect(atBob?.from).toEqual({ name: 'Alice Example', address: 'alice@demo.test' });
+    const sent = await folder(alice, 'sent');
+    expect(sent.map((m) => m.id)).toContain(sentId);
+    const copy = await call<MessageRecord>('GET', `/mailboxes/me/messages/${sentId}`, alice);
+    expect(copy.body.bcc).toEqual([{ address: 'dave@partner.example' }]);
+    expect(copy.body.delivery?.['bob@demo.test']?.status).toBe('delivered');
+
+    const [eml] = await eventually(async () => {
+      const found = outboxFor('carol@partner.example');
+      return found.length > 0 ? found : undefined;
+    });
+    const parsed = await PostalMime.parse(eml!);
+    expect(parsed.subject).toBe(subject);
+    expect(parsed.from?.address).toBe('alice@demo.test');
+    expect(parsed.to?.map((a) => a.address)).toEqual(['bob@demo.test', 'carol@partner.example']);
+    expect(parsed.bcc ?? []).toEqual([]);
+    expect(eml!.toString('latin1')).not.toMatch(/^bcc:/im);
+    // Bcc only in the envelope: the envelope line names dave, nothing after it does.
+    const afterEnvelope = eml!.toString('latin1').replace(/^X-Sesame-Envelope-[^\r]*\r\n/gm, '');
+    expect(afterEnvelope).not.toContain('dave@partner.example');
+
+    await sesame.sesEvents.idle();
+    const delivered = await call<MessageRecord>('GET', `/mailboxes/me/messages/${sentId}`, alice);
+    expect(delivered.body.delivery?.['carol@partner.example']?.status).toBe('delivered');
+  });
+
+  it('threads a reply on both sides and flags the original answered', async () => {
+    const subject = `Ward round ${Date.now()}`;
+    const first = await call<Sent>('POST', '/mailboxes/me/send', alice, {
+      to: ['bob@demo.test'],
+      subject,
+      text: 'Can you cover?',
+    });
+    const original = (await folder(bob, 'inbox')).find((m) => m.subject === subject);
+    expect(original).toBeDefined();
+
+    const reply = await call<Sent>('POST', '/mailboxes/me/send', bob, {
+      to: ['alice@demo.test'],
+      replyTo: original!.id,
+      quote: true,
+      text: 'Yes.',
+    });
+    expect(reply.status).toBe(202);
+
+    const atAlice = (await folder(alice, 'inbox')).find((m) => m.subject === `Re: ${subject}`);
+    const aliceSent = (await folder(alice, 'sent')).find((m) => m.id === first.body.id);
+    expect(atAlice?.threadId).toBe(aliceSent?.threadId);
+    const bobsReply = (await folder(bob, 'sent')).find((m) => m.id === reply.body.id);
+    expect(bobsReply?.threadId).toBe(original!.threadId);
+    const read = await call<MessageRecord>('GET', `/mailboxes/me/messages/${atAlice!.id}`, alice);
+    expect(read.body.text).toContain('> Can you cover?');
+    const flagged = await call<MessageRecord>('GET', `/mailboxes/me/messages/${original!.id}`, bob);
+    expect(flagged.body.answered).toBe(true);
+
+    const again = await call<Sent>('POST', '/mailboxes/me/send', alice, {
+      to: ['bob@demo.test'],
+      replyTo: atAlice!.id,
+      text: 'Thanks.',
+    });
+    const twice = await call<MessageRecord>(
+      'GET',
+      `/mailboxes/me/messages/${again.body.id}`,
+      alice,
+    );
+    expect(twice.body.subject).toBe(`Re: ${subject}`);
+  });
+
+  it("reports a bounce from the simulator in alice's Inbox, marks and suppresses the recipient", async () => {
+    const bounced = 'bounce@simulator.amazonses.com';
+    const answer = await call<Sent>('POST', '/mailboxes/me/send', alice, {
+      to: [bounced],
+      subject: 'Will bounce',
+      text: 'Hello?',
+    });
+    expect(answer.status).toBe(202);
+    await eventually(async () => (outboxFor(bounced).length > 0 ? true : undefined));
+    await sesame.sesEvents.idle();
+
+    const copy = await call<MessageRecord>(
+      'GET',
+      `/mailboxes/me/messages/${answer.body.id}`,
+      alice,
+    );
+    expect(copy.body.delivery?.[bounced]?.status).toBe('bounced');
+    const report = (await folder(alice, 'inbox')).find((m) => m.subject.includes(bounced));
+    expect(report?.subject).toBe(`Undeliverable: your message to ${bounced}`);
+
+    const refused = await call('POST', '/mailboxes/me/send', alice, { to: [bounced], text: 'x' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('RecipientSuppressed');
+
+    // An admin lifts the suppression; the address can be sent to again.
+    const lift = `/tenants/demo/suppressions/${encodeURIComponent(bounced)}`;
+    expect((await call('DELETE', lift, alice)).status).toBe(403);
+    expect((await call('DELETE', lift, ops)).status).toBe(204);
+    expect((await call('DELETE', lift, ops)).status).toBe(404);
+    const again = await call('POST', '/mailboxes/me/send', alice, { to: [bounced], text: 'x' });
+    expect(again.status).toBe(202);
+  });
+
+  it('keeps drafts in the Drafts folder, replaces, sends and deletes them', async () => {
+    const created = await call<{ id: string }>('POST', '/mailboxes/me/drafts', alice, {
+      to: ['bob@demo.test'],
+      subject: 'Draft one',
+    });
+    expect(created.status).toBe(201);
+    const replaced = await call('PUT', `/mailboxes/me/drafts/${created.body.id}`, alice, {
+      to: ['bob@demo.test'],
+      subject: 'Draft two',
+      text: 'Final words.',
+    });
+    expect(replaced.status).toBe(200);
+    const drafts = await folder(alice, 'drafts');
+    expect(drafts.filter((m) => m.id === created.body.id).map((m) => m.subject)).toEqual([
+      'Draft two',
+    ]);
+
+    const sent = await call<Sent>('POST', `/mailboxes/me/drafts/${created.body.id}/send`, alice);
+    expect(sent.status).toBe(202);
+    expect((await folder(alice, 'drafts')).some((m) => m.id === created.body.id)).toBe(false);
+    expect((await folder(bob, 'inbox')).some((m) => m.subject === 'Draft two')).toBe(true);
+
+    const other = await call<{ id: string }>('POST', '/mailboxes/me/drafts', alice, {
+      subject: 'x',
+    });
+    expect((await call('DELETE', `/mailboxes/me/drafts/${other.body.id}`, alice)).status).toBe(204);
+    expect((await call('DELETE', `/mailboxes/me/drafts/${other.body.id}`, alice)).status).toBe(404);
+  });
+});
