@@ -2,6 +2,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { dynamo } from '@shared/aws/dynamo-client';
 import { s3 } from '@shared/aws/s3-client';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
+import { S3UploadLinks } from '@shared/blob/s3-upload-links';
 import { loadRuntimeConfig } from '@shared/config/app-config';
 import { loadIngestConfig } from '@shared/inbound/ingest-config';
 import { LocalSesStandIn } from '@shared/outbound/local-ses-stand-in';
@@ -21,6 +22,7 @@ const config = loadRuntimeConfig();
 const ingest = loadIngestConfig();
 const store = new DynamoMailStore(dynamo, config.tableName);
 const blobs = new S3BlobStore(s3);
+const state = new DynamoSendState(dynamo, config.tableName);
 // Locally the SES stand-in (outbox .eml and SES's events); in AWS SES v2 with the
 // configuration set whose event destination feeds send-events.
 const outbound = ingest.outboxDir
@@ -43,12 +45,15 @@ export const handler = createSendHandler({
     refusals: new DynamoRefusalLedger(dynamo, config.tableName),
     notices: new DynamoQuotaStore(dynamo, config.tableName),
     storedMessages: new DynamoStoredMessages(dynamo, config.tableName),
+    threadAliases: state,
     mailer: outbound,
     ...(ingest.clamdAddress && {
       scanner: new ClamavScanner(parseClamdAddress(ingest.clamdAddress)),
     }),
   }),
   outbound,
-  state: new DynamoSendState(dynamo, config.tableName),
+  state,
+  uploads: state,
+  links: new S3UploadLinks(s3),
   drafts: new DynamoDrafts(dynamo, config.tableName),
 });

@@ -9,7 +9,9 @@ import { ownMailbox } from '@shared/mailbox/own-mailbox';
 import type { Mailbox } from '@shared/tenancy/model';
 import { createDraft, replaceDraft, type DraftStore } from '@shared/send/drafts';
 import { NoSuchDraftError } from '@shared/send/errors';
-import { sendMessage, type SendDeps } from '@shared/send/send-message';
+import { sendMessage, tierOf, type SendDeps } from '@shared/send/send-message';
+import { createUpload, uploadRequestSchema } from '@shared/send/uploads';
+import type { UploadLinks } from '@shared/blob/upload-links';
 import { sendRequestSchema } from '@shared/send/send-request';
 
 const draftPathSchema = z.object({
@@ -19,6 +21,7 @@ const draftPathSchema = z.object({
 export interface SendApiDeps extends SendDeps {
   store: SendDeps['store'] & Pick<MailStore, 'getMailbox' | 'markSeen'>;
   drafts: DraftStore;
+  links: UploadLinks;
 }
 
 /**
@@ -52,6 +55,11 @@ export function createSendHandler(deps: SendApiDeps) {
       const sent = await sendMessage(deps, mailbox, sendRequestSchema.parse(draft.draft));
       await deps.drafts.deleteDraft(mailbox.address, id);
       return json(202, sent);
+    },
+    'POST /mailboxes/me/uploads': async (event, mailbox) => {
+      const request = uploadRequestSchema.parse(jsonBody(event));
+      const tier = tierOf(deps, (await deps.store.getTenant(mailbox.tenantId))?.tier);
+      return json(201, await createUpload(deps, mailbox, tier, request));
     },
     'DELETE /mailboxes/me/drafts/{id}': async (event, mailbox) => {
       const { id } = draftPathSchema.parse(event.pathParameters ?? {});

@@ -8,6 +8,7 @@ import {
   RAW_MAIL_PREFIX,
   SENT_MAIL_PREFIX,
   SYSTEM_NOTICE_PREFIX,
+  UPLOAD_PREFIX,
   type FunctionId,
 } from '@shared/config/resource-names';
 import { STORED_ITEM_ATTRIBUTES, TABLE_SCHEMA } from '@shared/store/table-schema';
@@ -96,11 +97,15 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
     table: 'RW',
     objects: {
       rawMail: onPrefixes([SENT_MAIL_PREFIX], ['s3:PutObject', 's3:GetObject', 's3:DeleteObject']),
-      attachments: onPrefixes(PURGED_PREFIXES.attachments, [
-        's3:PutObject',
-        's3:GetObject',
-        's3:DeleteObject',
-      ]),
+      attachments: {
+        ...onPrefixes(PURGED_PREFIXES.attachments, [
+          's3:PutObject',
+          's3:GetObject',
+          's3:DeleteObject',
+        ]),
+        // Presigns the PUT of an upload, and reads it back when it is attached.
+        [UPLOAD_PREFIX]: ['s3:PutObject', 's3:GetObject'],
+      },
     },
     purge: false,
     identities: 'none',

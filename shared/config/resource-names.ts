@@ -52,6 +52,9 @@ export const SYSTEM_NOTICE_PREFIX = 'system/';
 /** Prefix of the raw-mail bucket holding each sent message as it left (sent/<sendId>.eml). */
 export const SENT_MAIL_PREFIX = 'sent/';
 
+/** Prefix of the attachments bucket where senders upload attachments (presigned PUT). */
+export const UPLOAD_PREFIX = 'uploads/';
+
 /** Prefix of the attachments bucket under which tenant admins upload CSV imports (presigned PUT). */
 export const IMPORT_PREFIX = 'imports/';
 
@@ -79,4 +82,5 @@ export const OBJECT_PREFIX_CONTENTS: Readonly<Record<string, string>> = {
   [SYSTEM_NOTICE_PREFIX]: 'the .eml of system notices (system/<sesMessageId>.eml)',
   [IMPORT_PREFIX]: 'CSV import uploads (imports/<tenantId>/<jobId>.csv)',
   [SENT_MAIL_PREFIX]: 'sent mail as it left (sent/<sendId>.eml)',
+  [UPLOAD_PREFIX]: 'attachments uploaded for a message to send (uploads/<uploadId>)',
 };

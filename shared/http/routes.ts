@@ -104,6 +104,7 @@ export const ROUTES = [
   { method: 'PUT', path: '/mailboxes/me/drafts/{id}', function: 'send', auth: 'jwt' },
   { method: 'POST', path: '/mailboxes/me/drafts/{id}/send', function: 'send', auth: 'jwt' },
   { method: 'DELETE', path: '/mailboxes/me/drafts/{id}', function: 'send', auth: 'jwt' },
+  { method: 'POST', path: '/mailboxes/me/uploads', function: 'send', auth: 'jwt' },
   // Sending (issue 10): a tenant admin lifts the suppression of an address.
   {
     method: 'DELETE',

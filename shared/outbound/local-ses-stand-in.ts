@@ -16,6 +16,28 @@ function isSimulator(address: string, local: string): boolean {
   return address.toLowerCase() === `${local}@${SIMULATOR_DOMAIN}`;
 }
 
+/** A Message-ID header line and its folded continuation lines. */
+const MESSAGE_ID_HEADER = /^message-id:[^\r\n]*(?:\r\n[ \t][^\r\n]*)*/im;
+
+/** The region the stand-in names in the Message-IDs it gives, as SES does with its own. */
+const LOCAL_SES_REGION = 'eu-west-1';
+
+/**
+ * SES replaces the Message-ID of what it sends with `<id@<region>.amazonses.com>`; so does the
+ * stand-in, so that replies from outside name that id locally too. Only the header block is
+ * looked at; a message with no Message-ID gets one.
+ */
+function withSesMessageId(raw: Uint8Array, sesId: string): Buffer {
+  const bytes = Buffer.from(raw);
+  const end = bytes.indexOf('\r\n\r\n');
+  const head = bytes.subarray(0, end < 0 ? bytes.length : end).toString('latin1');
+  const line = `Message-ID: <${sesId}@${LOCAL_SES_REGION}.amazonses.com>`;
+  const replaced = MESSAGE_ID_HEADER.test(head)
+    ? head.replace(MESSAGE_ID_HEADER, line)
+    : `${line}\r\n${head}`;
+  return Buffer.concat([Buffer.from(replaced, 'latin1'), bytes.subarray(head.length)]);
+}
+
 /**
  * SES sending on one machine: each message is written as `.eml` under the outbox (as
  * LocalOutboxMailer does) and the events SES would publish through the configuration set's SNS
@@ -36,8 +58,8 @@ export class LocalSesStandIn implements Mailer {
   }
 
   async send(message: OutboundMessage): Promise<string> {
-    const id = await this.outbox.send(message);
-    const sesId = `local-${id}`;
+    const sesId = `local-${randomUUID()}`;
+    await this.outbox.send({ ...message, raw: withSesMessageId(message.raw, sesId) });
     const mail = {
       timestamp: this.now().toISOString(),
       messageId: sesId,

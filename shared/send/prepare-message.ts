@@ -1,4 +1,4 @@
-import type { BlobStore } from '../blob/blob-store';
+import { NoSuchObjectError, type BlobStore } from '../blob/blob-store';
 import { normaliseAddress } from '../address/address';
 import type { MailStore } from '../mailbox/mail-store';
 import type { MessageRecord } from '../mailbox/model';
@@ -13,9 +13,11 @@ import {
   type ParsedMailbox,
 } from './header-safety';
 import type { AttachmentRef, SendRequest } from './send-request';
+import type { UploadStore } from './uploads';
 
 export interface PrepareDeps {
   store: Pick<MailStore, 'getMessage'>;
+  uploads: UploadStore;
   blobs: BlobStore;
   attachmentsBucket: string;
 }
@@ -66,15 +68,38 @@ function addresses(field: string, list: SendRequest['to']): ParsedMailbox[] {
   return list.map((entry, i) => parseSingleMailbox(`${field}.${i}`, entry));
 }
 
+/** An upload of the caller's, once its bytes are there and no larger than declared. */
+async function uploadedAttachment(
+  deps: PrepareDeps,
+  mailbox: Mailbox,
+  uploadId: string,
+  i: number,
+): Promise<ComposedAttachment> {
+  const upload = await deps.uploads.getUpload(mailbox.address, uploadId);
+  if (!upload) throw new AttachmentUnavailableError(`attachments.${i}: no such upload.`);
+  let content: Uint8Array;
+  try {
+    content = await deps.blobs.get(deps.attachmentsBucket, upload.key);
+  } catch (error) {
+    if (!(error instanceof NoSuchObjectError)) throw error;
+    throw new AttachmentUnavailableError(`attachments.${i}: the upload has no bytes yet.`);
+  }
+  if (content.byteLength !== upload.size) {
+    throw new AttachmentUnavailableError(`attachments.${i}: the upload is not the declared size.`);
+  }
+  return { filename: upload.name, contentType: upload.contentType, content };
+}
+
 async function resolveAttachment(
   deps: PrepareDeps,
   mailbox: Mailbox,
   ref: AttachmentRef,
   i: number,
 ): Promise<ComposedAttachment> {
+  if ('uploadId' in ref) return uploadedAttachment(deps, mailbox, ref.uploadId, i);
   if (!('messageId' in ref)) {
-    // Uploads and shares are issue 10 items 2 and 3, not built yet: refused, never ignored.
-    throw new AttachmentUnavailableError(`attachments.${i}: only { messageId, n } is supported.`);
+    // Shares are issue 10 item 3, built with the large-file share: refused, never ignored.
+    throw new AttachmentUnavailableError(`attachments.${i}: shares cannot be attached yet.`);
   }
   const source = await deps.store.getMessage(mailbox.address, ref.messageId);
   if (!source) throw new NoSuchMessageError();

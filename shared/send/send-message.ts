@@ -21,6 +21,7 @@ import { prepareMessage } from './prepare-message';
 import { buildSentCopy } from './sent-copy';
 import type { SendRequest } from './send-request';
 import type { SendStateStore } from './send-state';
+import type { UploadStore } from './uploads';
 
 /** SES v2 SendEmail takes at most 50 recipients per call; a message to more is split. */
 export const SES_MAX_RECIPIENTS_PER_CALL = 50;
@@ -36,6 +37,7 @@ export interface SendDeps {
   /** Everyone else: SES v2 with the configuration set (locally, the SES stand-in). */
   outbound: Mailer;
   state: SendStateStore;
+  uploads: UploadStore;
   now?: () => Date;
 }
 
@@ -53,7 +55,7 @@ function chunks<T>(list: T[], size: number): T[][] {
 }
 
 /** The sender's tenant's tier; a tenant with no tier set is commodity. */
-function tierOf(deps: SendDeps, tier: string | undefined) {
+export function tierOf(deps: Pick<SendDeps, 'tiers'>, tier: string | undefined) {
   return deps.tiers[tier === 'premium' ? 'premium' : 'commodity'];
 }
 
@@ -159,6 +161,7 @@ export async function sendMessage(
         mailbox: mailbox.address,
         id: record.id,
         tenantId: mailbox.tenantId,
+        messageIdHeader: messageId,
       });
       for (const r of batch) statuses[r] = { status: 'sent', at };
     } catch (error) {

@@ -6,6 +6,8 @@ export interface SentCopyRef {
   mailbox: string;
   id: string;
   tenantId: string;
+  /** The Message-ID sesame wrote, which SES replaced: replies naming SES's thread under it. */
+  messageIdHeader?: string;
 }
 
 /** Why a send was refused by a rate limit, and when trying again can succeed. */

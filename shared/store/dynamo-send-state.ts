@@ -1,6 +1,8 @@
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryStatus } from '../mailbox/model';
+import type { ThreadAliases } from '../mailbox/thread-id';
+import type { UploadRecord, UploadStore } from '../send/uploads';
 import type { AllowanceRefusal, SendLimits, SendStateStore, SentCopyRef } from '../send/send-state';
 import { conditionalUpdate } from './conditional-update';
 import { keys } from './keys';
@@ -14,7 +16,10 @@ const OUTBOUND_TTL_SECONDS = 30 * 24 * 3600;
 const BATCH_GET_KEYS = 100;
 
 /** Sending's own items on the one table: rate windows, suppressions, SES id lookups, statuses. */
-export class DynamoSendState implements SendStateStore {
+/** The Message-ID SES gives what it sends: `<SES message id@<region>.amazonses.com>`. */
+const SES_MESSAGE_ID = /^<?([^<>@\s]+)@[a-z0-9-]+\.amazonses\.com>?$/i;
+
+export class DynamoSendState implements SendStateStore, UploadStore, ThreadAliases {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -109,6 +114,27 @@ export class DynamoSendState implements SendStateStore {
     return result.Attributes !== undefined;
   }
 
+  async putUpload(address: string, upload: UploadRecord): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.upload(address, upload.id), type: 'upload', ...upload },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  }
+
+  async getUpload(address: string, id: string): Promise<UploadRecord | undefined> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.upload(address, id) }),
+    );
+    const item = result.Item;
+    // Past its TTL but not yet removed by DynamoDB: gone all the same.
+    if (!item || Number(item.expiresAt) * 1000 < Date.now()) return undefined;
+    const { id: uploadId, name, size, contentType, key, createdAt, expiresAt } = item;
+    return { id: uploadId, name, size, contentType, key, createdAt, expiresAt } as UploadRecord;
+  }
+
   async recordOutbound(sesMessageId: string, copy: SentCopyRef): Promise<void> {
     await this.client.send(
       new PutCommand({
@@ -128,7 +154,18 @@ export class DynamoSendState implements SendStateStore {
     );
     const item = result.Item;
     if (!item) return undefined;
-    return { mailbox: String(item.mailbox), id: String(item.id), tenantId: String(item.tenantId) };
+    return {
+      mailbox: String(item.mailbox),
+      id: String(item.id),
+      tenantId: String(item.tenantId),
+      ...(item.messageIdHeader && { messageIdHeader: String(item.messageIdHeader) }),
+    };
+  }
+
+  async rootFor(messageId: string): Promise<string | undefined> {
+    const sesId = SES_MESSAGE_ID.exec(messageId.trim())?.[1];
+    if (!sesId) return undefined;
+    return (await this.findOutbound(sesId))?.messageIdHeader;
   }
 
   async setDelivery(

@@ -61,6 +61,8 @@ export const keys = {
     PK: `SUPPRESS#${tenantId}`,
     SK: `ADDR#${address}`,
   }),
+  /** An attachment a user uploaded for a message to come (TTL'd). */
+  upload: (address: string, id: string) => ({ PK: `MBX#${address}`, SK: `UPLOAD#${id}` }),
   /** Which Sent copy an SES message id belongs to, for SES's events. */
   outbound: (sesMessageId: string) => ({ PK: `SESOUT#${sesMessageId}`, SK: 'SESOUT' }),
   /** A mailbox's directory entries live beside it, one per scope and slot (shared/tenancy). */

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createTransport } from 'nodemailer';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageRecord, MessageSummary } from '@shared/mailbox/model';
@@ -140,6 +141,40 @@ describe('alice sends through the HTTP API', () => {
     expect(twice.body.subject).toBe(`Re: ${subject}`);
   });
 
+  it('threads a reply from outside, which names the Message-ID SES gave, with the Sent copy', async () => {
+    const subject = `Referral ${Date.now()}`;
+    const sent = await call<Sent>('POST', '/mailboxes/me/send', alice, {
+      to: ['frank@partner.example'],
+      subject,
+      text: 'Please see this patient.',
+    });
+    const [eml] = await eventually(async () => {
+      const found = outboxFor('frank@partner.example');
+      return found.length > 0 ? found : undefined;
+    });
+    const sesMessageId = (await PostalMime.parse(eml!)).messageId;
+    // SES replaces the Message-ID; the stand-in does the same.
+    expect(sesMessageId).toMatch(/^<local-[0-9a-f-]+@eu-west-1\.amazonses\.com>$/);
+    const smtp = createTransport({
+      host: sesame.smtp.host,
+      port: sesame.smtp.port,
+      ignoreTLS: true,
+    });
+    await smtp.sendMail({
+      from: 'frank@partner.example',
+      to: 'alice@demo.test',
+      subject: `Re: ${subject}`,
+      text: 'Booked for Tuesday.',
+      inReplyTo: sesMessageId,
+      references: [sesMessageId!],
+    });
+    const reply = await eventually(async () =>
+      (await folder(alice, 'inbox')).find((m) => m.subject === `Re: ${subject}`),
+    );
+    const copy = (await folder(alice, 'sent')).find((m) => m.id === sent.body.id);
+    expect(reply.threadId).toBe(copy?.threadId);
+  });
+
   it("reports a bounce from the simulator in alice's Inbox, marks and suppresses the recipient", async () => {
     const bounced = 'bounce@simulator.amazonses.com';
     const answer = await call<Sent>('POST', '/mailboxes/me/send', alice, {
@@ -171,6 +206,59 @@ describe('alice sends through the HTTP API', () => {
     expect((await call('DELETE', lift, ops)).status).toBe(404);
     const again = await call('POST', '/mailboxes/me/send', alice, { to: [bounced], text: 'x' });
     expect(again.status).toBe(202);
+  });
+
+  it('attaches an upload (presigned PUT) and forwards it on, byte-identical', async () => {
+    const bytes = Buffer.from(`%PDF-1.4 discharge letter ${Date.now()}\n`.repeat(50));
+    const upload = await call<{ id: string; url: string }>('POST', '/mailboxes/me/uploads', alice, {
+      name: 'discharge.pdf',
+      size: bytes.byteLength,
+      contentType: 'application/pdf',
+    });
+    expect(upload.status).toBe(201);
+    const early = await call('POST', '/mailboxes/me/send', alice, {
+      to: ['bob@demo.test'],
+      attachments: [{ uploadId: upload.body.id }],
+    });
+    expect([early.status, early.body.code]).toEqual([409, 'AttachmentUnavailable']);
+    const put = await fetch(upload.body.url, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/pdf' },
+      body: bytes,
+    });
+    expect(put.ok).toBe(true);
+
+    const subject = `Letter ${Date.now()}`;
+    const sent = await call<Sent>('POST', '/mailboxes/me/send', alice, {
+      to: ['bob@demo.test'],
+      subject,
+      text: 'Attached.',
+      attachments: [{ uploadId: upload.body.id }],
+    });
+    expect(sent.status).toBe(202);
+    const atBob = (await folder(bob, 'inbox')).find((m) => m.subject === subject);
+    const answer = await fetch(
+      `${sesame.api.url}/mailboxes/me/messages/${atBob!.id}/attachments/1`,
+      { headers: { authorization: `Bearer ${bob}` }, redirect: 'manual' },
+    );
+    const link = { body: (await answer.json()) as { url: string; filename: string } };
+    expect(link.body.filename).toBe('discharge.pdf');
+    expect(Buffer.from(await (await fetch(link.body.url)).arrayBuffer())).toEqual(bytes);
+
+    const forwarded = await call<Sent>('POST', '/mailboxes/me/send', bob, {
+      to: ['erin@partner.example'],
+      forwardOf: atBob!.id,
+    });
+    expect(forwarded.status).toBe(202);
+    const [eml] = await eventually(async () => {
+      const found = outboxFor('erin@partner.example');
+      return found.length > 0 ? found : undefined;
+    });
+    const parsed = await PostalMime.parse(eml!);
+    expect(parsed.subject).toBe(`Fwd: ${subject}`);
+    expect(Buffer.from(parsed.attachments[0]!.content as ArrayBuffer)).toEqual(bytes);
+    const original = await call<MessageRecord>('GET', `/mailboxes/me/messages/${atBob!.id}`, bob);
+    expect(original.body.forwarded).toBe(true);
   });
 
   it('keeps drafts in the Drafts folder, replaces, sends and deletes them', async () => {

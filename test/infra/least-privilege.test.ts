@@ -130,7 +130,8 @@ describe('DynamoDB writes, by partition', () => {
       }
     }
     expect(Object.fromEntries([...byAction].map(([a, p]) => [a, [...p].sort()]))).toEqual({
-      'dynamodb:GetItem': ['DOMAIN#*', 'MBX#*', 'STORED#*', 'TENANT#*'],
+      // SESOUT#: the Message-ID SES gave sent mail, so replies from outside thread (issue 10).
+      'dynamodb:GetItem': ['DOMAIN#*', 'MBX#*', 'SESOUT#*', 'STORED#*', 'TENANT#*'],
       'dynamodb:PutItem': ['BOUNCE#*', 'MBX#*', 'REFUSALS#*'],
       'dynamodb:UpdateItem': ['MBX#*', 'STORED#*'],
       'dynamodb:ConditionCheckItem': ['GONE#*'],

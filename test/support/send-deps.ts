@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_TIERS, type TierTable } from '@shared/config/tiers';
 import { LocalSesStandIn } from '@shared/outbound/local-ses-stand-in';
+import { S3UploadLinks } from '@shared/blob/s3-upload-links';
 import { ingestDelivery } from '@shared/send/hosted-delivery';
 import { DynamoDrafts } from '@shared/store/dynamo-drafts';
 import { DynamoSendState } from '@shared/store/dynamo-send-state';
@@ -18,6 +19,7 @@ export function sendDepsOf(
   const outboxDir = mkdtempSync(join(tmpdir(), 'sesame-send-outbox-'));
   const outbound = new LocalSesStandIn(outboxDir);
   const ingest = ingestDepsOf(world, { mailer: outbound });
+  const state = new DynamoSendState(world.documents, world.names.table);
   return {
     store: world.store,
     blobs: world.blobs,
@@ -26,7 +28,9 @@ export function sendDepsOf(
     tiers,
     hosted: ingestDelivery(ingest),
     outbound,
-    state: new DynamoSendState(world.documents, world.names.table),
+    state,
+    uploads: state,
+    links: new S3UploadLinks(world.s3),
     drafts: new DynamoDrafts(world.documents, world.names.table),
     outboxDir,
   };
