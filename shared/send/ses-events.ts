@@ -71,15 +71,17 @@ export interface SesEventDeps extends SystemNoticeDeps {
   now?: () => Date;
 }
 
-function reportText(recipient: string, detail: string, subject: string): string {
+function reportText(recipient: string, detail: string, about: string, permanent: boolean) {
   return [
     `Your message could not be delivered to ${recipient}.`,
     '',
     `Reason: ${detail}`,
     '',
-    subject,
+    about,
     '',
-    'The address will not be sent to again until an administrator of your organisation lifts its suppression.',
+    permanent
+      ? 'The address will not be sent to again until an administrator of your organisation lifts its suppression.'
+      : 'The receiving server gave up for now (a temporary failure); you may send it again later.',
   ].join('\n');
 }
 
@@ -120,7 +122,7 @@ export async function recordSesEvent(deps: SesEventDeps, event: SesEvent): Promi
             kind: 'delivery-failure',
             sender: SYSTEM_SENDERS.bounces,
             subject: `Undeliverable: your message to ${recipient}`,
-            text: reportText(recipient, detail, `Message id: ${copy.id}`),
+            text: reportText(recipient, detail, `Message id: ${copy.id}`, permanent),
             now,
           });
         }
