@@ -25,6 +25,9 @@ const blobs = new S3BlobStore(s3);
 const state = new DynamoSendState(dynamo, config.tableName);
 // Locally the SES stand-in (outbox .eml and SES's events); in AWS SES v2 with the
 // configuration set whose event destination feeds send-events.
+const scanner = ingest.clamdAddress
+  ? new ClamavScanner(parseClamdAddress(ingest.clamdAddress))
+  : undefined;
 const outbound = ingest.outboxDir
   ? new LocalSesStandIn(ingest.outboxDir)
   : new SesMailer(new SESv2Client({}), ingest.sesConfigurationSet);
@@ -47,10 +50,9 @@ export const handler = createSendHandler({
     storedMessages: new DynamoStoredMessages(dynamo, config.tableName),
     threadAliases: state,
     mailer: outbound,
-    ...(ingest.clamdAddress && {
-      scanner: new ClamavScanner(parseClamdAddress(ingest.clamdAddress)),
-    }),
+    ...(scanner && { scanner }),
   }),
+  ...(scanner && { scanner }),
   outbound,
   state,
   uploads: state,

@@ -64,6 +64,7 @@ export const PROBLEM_CODES = {
   RecipientSuppressed: { status: 409, title: 'A recipient is suppressed' },
   AttachmentUnavailable: { status: 409, title: 'An attachment cannot be sent' },
   NoSuchDraft: { status: 404, title: 'No such draft' },
+  MessageBlocked: { status: 409, title: 'The message carries a virus or a blocked attachment' },
   NoSuchSuppression: { status: 404, title: 'The address is not suppressed' },
   SendLimitExceeded: { status: 429, title: 'A sending limit is reached' },
   InternalError: { status: 500, title: 'Something went wrong on our side' },

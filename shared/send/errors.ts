@@ -16,6 +16,7 @@ export class NoSuchSuppressionError extends domainError(
   'NoSuchSuppression',
   'The address is not suppressed.',
 ) {}
+export class MessageBlockedError extends domainError('MessageBlocked') {}
 export class NoSuchDraftError extends domainError('NoSuchDraft', 'No such draft.') {}
 
 /** A rate limit is reached: the caller may try again after `retryAfterSeconds`. */

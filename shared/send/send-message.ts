@@ -7,9 +7,15 @@ import type { MailStore } from '../mailbox/mail-store';
 import type { DeliveryStatus } from '../mailbox/model';
 import type { Mailer } from '../outbound/mailer';
 import type { Mailbox } from '../tenancy/model';
+import { parseMessage } from '../mime/parse-message';
+import { resolveAttachmentPolicy } from '../scan/attachment-policy';
+import { scanAttachments, scanContent } from '../scan/scan-message';
+import { reportOf } from '../scan/verdict';
+import type { VirusScanner } from '../scan/virus-scanner';
 import { composeMime } from './compose-mime';
 import {
   MailboxFullError,
+  MessageBlockedError,
   MessageTooLargeError,
   NoRecipientsError,
   RecipientSuppressedError,
@@ -38,6 +44,8 @@ export interface SendDeps {
   outbound: Mailer;
   state: SendStateStore;
   uploads: UploadStore;
+  /** ClamAV, when configured: outgoing mail is scanned as incoming mail is. */
+  scanner?: VirusScanner;
   now?: () => Date;
 }
 
@@ -103,6 +111,18 @@ export async function sendMessage(
       `The message is ${raw.byteLength} bytes; the most is ${tier.maxMessageBytes}.`,
     );
   }
+  // What leaves passes the same checks as what arrives: no virus, nothing the tenant's policy
+  // blocks (hosted recipients' copies are scanned again by ingest, as any mail).
+  const parsed = await parseMessage(raw);
+  const findings = [
+    ...(await scanContent({ receipt: {} }, raw, parsed, deps.scanner)),
+    ...scanAttachments(parsed, resolveAttachmentPolicy(tenant?.attachmentPolicy)),
+  ];
+  const { verdict } = reportOf(findings);
+  if (verdict === 'virus' || verdict === 'blocked') {
+    const why = findings.find((f) => f.verdict === verdict)?.detail ?? verdict;
+    throw new MessageBlockedError(`The message cannot be sent: ${why}.`);
+  }
   if (mailbox.usedBytes + raw.byteLength > mailbox.quotaBytes) throw new MailboxFullError();
   const refusal = await deps.state.consumeAllowance(mailbox.address, recipients.length, tier, now);
   if (refusal) {
@@ -124,6 +144,7 @@ export async function sendMessage(
     sendId,
     mailbox,
     raw,
+    parsed,
     objects: { raw: rawObject, partCount: 0 },
     bcc: prepared.bcc,
     delivery: pending,

@@ -3,7 +3,7 @@ import { deriveMessageId } from '../mailbox/message-id';
 import { HTML_POLICY_VERSION, type DeliveryStatus, type MessageRecord } from '../mailbox/model';
 import type { StoredObjects } from '../mailbox/stored-objects';
 import { deriveThreadId } from '../mailbox/thread-id';
-import { parseMessage } from '../mime/parse-message';
+import type { ParsedMail } from '../mime/parse-message';
 import { sanitiseHtml } from '../mime/sanitise-html';
 import type { Mailbox } from '../tenancy/model';
 import { snippetOf } from '../inbound/ingest-message';
@@ -35,13 +35,15 @@ export async function buildSentCopy(
     sendId: string;
     mailbox: Mailbox;
     raw: Uint8Array;
+    /** The raw message as parsed for scanning, parsed once. */
+    parsed: ParsedMail;
     objects: StoredObjects;
     bcc: ParsedMailbox[];
     delivery: Record<string, DeliveryStatus>;
     at: Date;
   },
 ): Promise<MessageRecord> {
-  const parsed = await parseMessage(input.raw);
+  const { parsed } = input;
   const attachments = await storeAttachments(parsed, input.sendId, deps);
   const shown = parsed.html ? { ...parsed, html: sanitiseHtml(parsed.html) } : parsed;
   const parts = await placeMessageParts(shown, attachments, input.sendId, deps);

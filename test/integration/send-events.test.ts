@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Context, SQSRecord } from 'aws-lambda';
 import type { MessageRecord } from '@shared/mailbox/model';
+import { EICAR } from '@shared/scan/content-checks';
 import { DynamoBounceLedger } from '@shared/store/dynamo-bounce-ledger';
 import type { SesEventDeps } from '@shared/send/ses-events';
 import { apiEvent } from '@test/support/api-event';
@@ -124,6 +125,40 @@ describe('delivery through SES', () => {
     const result = await sendApiOf(counting)(event, {} as Context);
     expect(result.statusCode).toBe(202);
     expect(calls).toEqual([50, 50, 20]);
+  });
+
+  it('refuses an attachment the tenant blocks, or a virus, with 409 MessageBlocked, sending nothing', async () => {
+    const api = sendApiOf(deps);
+    const calls: number[] = [];
+    const watched = { ...deps, outbound: { send: async () => (calls.push(1), 'never') } };
+    for (const [name, content] of [
+      ['setup.exe', Buffer.from('MZ not really a program')],
+      ['note.txt', Buffer.from(EICAR)],
+    ] as const) {
+      const created = await api(
+        apiEvent({
+          routeKey: 'POST /mailboxes/me/uploads',
+          caller: ALICE,
+          body: { name, size: content.byteLength, contentType: 'application/octet-stream' },
+        }),
+        {} as Context,
+      );
+      const { id } = JSON.parse(String(created.body)) as { id: string };
+      await world.deps.blobs.put(world.deps.attachmentsBucket, `uploads/${id}`, content, 'x/y');
+      const result = await sendApiOf(watched)(
+        apiEvent({
+          routeKey: 'POST /mailboxes/me/send',
+          caller: ALICE,
+          body: { to: ['out@partner.example'], attachments: [{ uploadId: id }] },
+        }),
+        {} as Context,
+      );
+      expect([result.statusCode, JSON.parse(String(result.body)).code], name).toEqual([
+        409,
+        'MessageBlocked',
+      ]);
+    }
+    expect(calls).toEqual([]);
   });
 
   it('refuses a message larger than the tier allows (413), sending nothing', async () => {
