@@ -70,7 +70,8 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
   mailbox: {
     table: 'RO',
     objects: {
-      rawMail: onPrefixes(PURGED_PREFIXES.rawMail, READ_AND_PURGE),
+      // sent/: a Sent copy's raw message (issue 10), downloaded and purged like a received one.
+      rawMail: onPrefixes([...PURGED_PREFIXES.rawMail, SENT_MAIL_PREFIX], READ_AND_PURGE),
       attachments: onPrefixes(PURGED_PREFIXES.attachments, READ_AND_PURGE),
     },
     purge: true,

@@ -273,6 +273,8 @@ describe('alice sends through the HTTP API', () => {
       text: 'Final words.',
     });
     expect(replaced.status).toBe(200);
+    const raw = await call('GET', `/mailboxes/me/messages/${created.body.id}/raw`, alice);
+    expect([raw.status, raw.body.code]).toEqual([404, 'NoSuchMessage']);
     const drafts = await folder(alice, 'drafts');
     expect(drafts.filter((m) => m.id === created.body.id).map((m) => m.subject)).toEqual([
       'Draft two',

@@ -78,7 +78,11 @@ describe('S3 grants, by key prefix', () => {
     ]);
   });
 
-  it.each(['ingest', 'mailbox'])('%s deletes objects only under the purge prefixes', (id) => {
+  // The mailbox function also purges a Sent copy's raw message, under sent/ (issue 10).
+  it.each([
+    ['ingest', []],
+    ['mailbox', ['sent/*']],
+  ])('%s deletes objects only under the purge prefixes', (id, sent) => {
     const deletes = objectGrants(id)
       .filter((g) => g.action === 's3:DeleteObject')
       .map((g) => g.resource)
@@ -88,6 +92,7 @@ describe('S3 grants, by key prefix', () => {
       `${attachments}/bodies/*`,
       `${attachments}/system/*`,
       `${raw}/inbound/*`,
+      ...sent.map((prefix) => `${raw}/${prefix}`),
     ]);
   });
 
