@@ -12,6 +12,7 @@ import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoRefusalLedger } from '@shared/store/dynamo-refusal-ledger';
 import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
 import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
+import { DynamoSendState } from '@shared/store/dynamo-send-state';
 import { createIngestHandler } from './process-batch';
 
 const config = loadRuntimeConfig();
@@ -26,6 +27,7 @@ export const handler = createIngestHandler({
   refusals: new DynamoRefusalLedger(dynamo, config.tableName),
   notices: new DynamoQuotaStore(dynamo, config.tableName),
   storedMessages: new DynamoStoredMessages(dynamo, config.tableName),
+  threadAliases: new DynamoSendState(dynamo, config.tableName),
   mailer: ingest.outboxDir
     ? new LocalOutboxMailer(ingest.outboxDir)
     : new SesMailer(new SESv2Client({})),
