@@ -13,6 +13,7 @@ import { DynamoRefusalLedger } from '@shared/store/dynamo-refusal-ledger';
 import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
 import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
 import { DynamoSearchIndex } from '@shared/store/dynamo-search-index';
+import { DynamoSendState } from '@shared/store/dynamo-send-state';
 import { createIngestHandler } from './process-batch';
 
 const config = loadRuntimeConfig();
@@ -28,6 +29,7 @@ export const handler = createIngestHandler({
   notices: new DynamoQuotaStore(dynamo, config.tableName),
   storedMessages: new DynamoStoredMessages(dynamo, config.tableName),
   searchIndex: new DynamoSearchIndex(dynamo, config.tableName),
+  threadAliases: new DynamoSendState(dynamo, config.tableName),
   mailer: ingest.outboxDir
     ? new LocalOutboxMailer(ingest.outboxDir)
     : new SesMailer(new SESv2Client({})),

@@ -12,6 +12,7 @@ import { DynamoTransferOffers } from '@shared/store/dynamo-transfer-offers';
 import { DynamoShareReports } from '@shared/store/dynamo-share-reports';
 import { DynamoShareStore } from '@shared/store/dynamo-share-store';
 import { DynamoMessageChanges } from '@shared/store/message-changes';
+import { DynamoSendState } from '@shared/store/dynamo-send-state';
 import { createTenantAdminHandler } from './tenant-admin-api';
 
 const config = loadRuntimeConfig();
@@ -34,6 +35,7 @@ export const handler = createTenantAdminHandler({
   files: new S3ImportFiles(s3, config.attachmentsBucket),
   tiers: config.tiers,
   messages: new DynamoMessageChanges(dynamo, config.tableName),
+  suppressions: new DynamoSendState(dynamo, config.tableName),
   ...identitiesFromEnv(),
   shares: {
     store: new DynamoShareStore(dynamo, config.tableName),

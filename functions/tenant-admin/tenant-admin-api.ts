@@ -1,4 +1,6 @@
 import * as z from '@shared/validation/zod';
+import type { SendStateStore } from '@shared/send/send-state';
+import { NoSuchSuppressionError } from '@shared/send/errors';
 import type { TierTable } from '@shared/config/tiers';
 import { csv } from '@shared/http/csv-response';
 import { formatSchema, pageQuerySchema, tenantPathSchema } from '@shared/http/request-schemas';
@@ -97,6 +99,8 @@ export interface TenantAdminApiDeps extends SignedInDeps {
   shares: TenantShareDeps;
   /** Releasing quarantined messages (issue 11): the same transactions as a user's moves. */
   messages: MessageChangeStore;
+  /** Addresses the tenant no longer sends to after a hard bounce or complaint (issue 10). */
+  suppressions: Pick<SendStateStore, 'liftSuppression'>;
 }
 
 /**
@@ -245,6 +249,14 @@ export function createTenantAdminHandler(deps: TenantAdminApiDeps) {
     'POST /tenants/{tenantId}/shares/{shareId}/takedown': async (event, tenant, actor) => {
       const { shareId } = sharePath.parse(event.pathParameters ?? {});
       return json(200, await takeDownShare(deps.shares, tenant, shareId, actor.caller.address));
+    },
+    // Sending (issue 10): an admin lifts a suppression; the next send to the address goes out.
+    'DELETE /tenants/{tenantId}/suppressions/{address}': async (event, tenant) => {
+      const { address } = userPath.parse(event.pathParameters ?? {});
+      if (!(await deps.suppressions.liftSuppression(tenant.id, address))) {
+        throw new NoSuchSuppressionError();
+      }
+      return { statusCode: 204 };
     },
   });
 }

@@ -6,7 +6,9 @@ import {
   IMPORT_PREFIX,
   PART_PREFIX,
   RAW_MAIL_PREFIX,
+  SENT_MAIL_PREFIX,
   SYSTEM_NOTICE_PREFIX,
+  UPLOAD_PREFIX,
   type FunctionId,
 } from '@shared/config/resource-names';
 import { STORED_ITEM_ATTRIBUTES, TABLE_SCHEMA } from '@shared/store/table-schema';
@@ -21,7 +23,7 @@ import { partitionCondition, type ItemGrant } from './table-partitions';
  */
 export type ApiFunctionId = Exclude<
   FunctionId,
-  'ingest' | 'share-scan' | 'share-sweep' | 'mailbox-sweep'
+  'ingest' | 'share-scan' | 'share-sweep' | 'mailbox-sweep' | 'send-events'
 >;
 
 /** What each API function may do with SES identities (tenant domains, shared/domains). */
@@ -74,7 +76,8 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
   mailbox: {
     table: 'RO',
     objects: {
-      rawMail: onPrefixes(PURGED_PREFIXES.rawMail, READ_AND_PURGE),
+      // sent/: a Sent copy's raw message (issue 10), downloaded and purged like a received one.
+      rawMail: onPrefixes([...PURGED_PREFIXES.rawMail, SENT_MAIL_PREFIX], READ_AND_PURGE),
       attachments: onPrefixes(PURGED_PREFIXES.attachments, READ_AND_PURGE),
     },
     purge: true,
@@ -124,6 +127,27 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
     // (presigned downloads) is granted by the file-share construct.
     objects: {
       attachments: onPrefixes([SYSTEM_NOTICE_PREFIX], ['s3:PutObject', 's3:DeleteObject']),
+    },
+    purge: false,
+    identities: 'none',
+    signInAccounts: false,
+  },
+  // Sending (issue 10): writes each sent message as it left (sent/), reads the parts it
+  // forwards, and runs the ingest pipeline for hosted recipients (their parts and bodies, and
+  // the purge of a message nobody kept). Table RW: mail items, counters, rate windows.
+  send: {
+    table: 'RW',
+    objects: {
+      rawMail: onPrefixes([SENT_MAIL_PREFIX], ['s3:PutObject', 's3:GetObject', 's3:DeleteObject']),
+      attachments: {
+        ...onPrefixes(PURGED_PREFIXES.attachments, [
+          's3:PutObject',
+          's3:GetObject',
+          's3:DeleteObject',
+        ]),
+        // Presigns the PUT of an upload, and reads it back when it is attached.
+        [UPLOAD_PREFIX]: ['s3:PutObject', 's3:GetObject'],
+      },
     },
     purge: false,
     identities: 'none',

@@ -35,6 +35,8 @@ export const INGEST_ITEMS: readonly ItemGrant[] = [
   // Who is hosted (findTenantIdByDomain), the tenant's policy and tier, the recipient's
   // mailbox, a stored message's purge state.
   { actions: ['GetItem'], partitions: ['DOMAIN#', 'TENANT#', 'MBX#', 'STORED#'] },
+  // A reply to mail sent through SES: which Message-ID SES's stands for (issue 10, threads).
+  { actions: ['GetItem'], partitions: ['SESOUT#'] },
   // indexMessage: the message, the mailbox and folder counters (and quota notice levels); one
   // put-once bounce marker per recipient; a refusal record.
   { actions: ['PutItem'], partitions: ['MBX#', 'BOUNCE#', 'REFUSALS#'] },

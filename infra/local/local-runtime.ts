@@ -16,6 +16,7 @@ import { shareScanEventOf, toS3SqsRecord } from './share-scan-events';
 import { PRIVATE_DIR_MODE } from './durable-write';
 import { startHttpGateway, DEFAULT_API_PORT } from './http-gateway';
 import { startFunctionWorkers, type FunctionWorkersOptions } from './function-workers';
+import { startSesEventsPump, type SesEventsPump } from './ses-events-pump';
 import { startIngestQueue, type IngestQueue, type IngestQueueOptions } from './ingest-queue';
 import type { CognitoEmulator } from './cognito-emulator';
 import { localCognitoClient } from './cognito-emulator';
@@ -26,7 +27,14 @@ import { DEFAULT_SMTP_PORT, startSmtpListener } from './smtp-listener';
 
 const HOST = LOOPBACK;
 /** Functions driven by a queue or a schedule, not by the HTTP gateway. */
-const NON_API_FUNCTION_IDS = new Set(['ingest', 'share-scan', 'share-sweep', 'mailbox-sweep']);
+const NON_API_FUNCTION_IDS = new Set([
+  'ingest',
+  'share-scan',
+  'share-sweep',
+  'mailbox-sweep',
+  // Sending (issue 10): SES's events about sent mail, through a queue.
+  'send-events',
+]);
 const API_FUNCTION_IDS = FUNCTION_IDS.filter((id) => !NON_API_FUNCTION_IDS.has(id));
 /** How often the local runtime runs the share sweep (an hourly schedule in AWS). */
 export const LOCAL_SHARE_SWEEP_INTERVAL_MS = 5 * 60_000;
@@ -70,6 +78,10 @@ export interface LocalRuntime {
   queue: IngestQueue;
   /** The share bucket's object-created events on their way to the share-scan function (issue 9). */
   shareScanQueue: IngestQueue<S3Event>;
+  /** SES's events about sent mail, on their way to the send-events function (issue 10). */
+  sesEvents: SesEventsPump;
+  /** Where outgoing mail is written as .eml (the SES stand-in's outbox). */
+  outboxDir: string;
   /** Stops listening, lets the batch in flight finish, then stops the stand-ins. */
   stop(): Promise<void>;
 }
@@ -197,6 +209,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
     }, LOCAL_SHARE_SWEEP_INTERVAL_MS);
     sweepTimer.unref();
     undo.push(async () => clearInterval(sweepTimer));
+    const sesEvents = startSesEventsPump({
+      outboxDir: join(dataDir, 'outbox'),
+      dataDir,
+      handler: functions.sqsHandler('send-events'),
+    });
+    undo.push(() => sesEvents.stop());
     const smtp = await startSmtpListener({
       host: HOST,
       port: options.smtpPort ?? DEFAULT_SMTP_PORT,
@@ -250,6 +268,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       cognito,
       queue,
       shareScanQueue,
+      sesEvents,
+      outboxDir: join(dataDir, 'outbox'),
       stop: unwind,
     };
   } catch (error) {

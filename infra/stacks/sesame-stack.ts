@@ -7,6 +7,7 @@ import { MailApi } from '../constructs/mail-api';
 import { MailRetention } from '../constructs/mail-retention';
 import { MailStore } from '../constructs/mail-store';
 import { FileShare } from '../constructs/file-share';
+import { OutboundMail } from '../constructs/outbound-mail';
 
 export interface SesameStackProps extends StackProps {
   config: SesameConfig;
@@ -20,6 +21,7 @@ export class SesameStack extends Stack {
   readonly fileShare: FileShare;
   /** Issue 11: the daily sweep of Junk, Deleted Items and recoverable items. */
   readonly retention: MailRetention;
+  readonly outbound: OutboundMail;
 
   constructor(scope: Construct, id: string, props: SesameStackProps) {
     super(scope, id, props);
@@ -51,6 +53,14 @@ export class SesameStack extends Stack {
     this.retention = new MailRetention(this, 'MailRetention', {
       store: this.store,
       tiers: config.tiers,
+    });
+    // Sending (issue 10): the configuration set, its events, and the send-events function.
+    const sendFunction = this.api.functions.get('send');
+    if (!sendFunction) throw new Error('the route table names no send function');
+    this.outbound = new OutboundMail(this, 'OutboundMail', {
+      store: this.store,
+      tiers: config.tiers,
+      sendFunction,
     });
 
     // Stack outputs: what an operator needs after a deploy, by output id.
@@ -97,6 +107,14 @@ export class SesameStack extends Stack {
         value: this.inbound.deadLetterQueue.queueArn,
         description:
           'Redrive parked notifications: aws sqs start-message-move-task --source-arn <this>',
+      },
+      SesConfigurationSetName: {
+        value: this.outbound.configurationSet.configurationSetName,
+        description: 'The SES configuration set user mail is sent with',
+      },
+      SesEventsDeadLetterQueueUrl: {
+        value: this.outbound.deadLetterQueue.queueUrl,
+        description: 'Parked SES events of sent mail',
       },
     };
     for (const [id, props] of Object.entries(outputs)) new CfnOutput(this, id, props);

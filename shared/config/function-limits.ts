@@ -35,4 +35,9 @@ export const FUNCTION_LIMITS: Record<FunctionId, FunctionLimits> = {
   'share-public': { timeoutSeconds: 10, memoryMb: 512 },
   // Issue 11: walks every tenant's mailboxes once a day; Lambda's longest run.
   'mailbox-sweep': { timeoutSeconds: 900, memoryMb: 512 },
+  // Sending (issue 10): composing, then hosted delivery runs the ingest pipeline in the call
+  // (parse and scan up to 35 MB), within API Gateway's 30 s.
+  send: { timeoutSeconds: 29, memoryMb: 1024 },
+  // One SES event at a time: a status update, at most a notice and a suppression.
+  'send-events': { timeoutSeconds: 30, memoryMb: 512 },
 };

@@ -25,6 +25,9 @@ export const ENV = {
   /** Set on one machine: s3rver's data folder, whose upload folders stand in for ListParts and
    * AbortMultipartUpload (shared/blob/local-shared-objects). */
   localS3Dir: 'SESAME_LOCAL_S3_DIR',
+  // Sending (issue 10).
+  /** The SES configuration set user mail is sent with (its events reach send-events). */
+  sesConfigurationSet: 'SESAME_SES_CONFIGURATION_SET',
 } as const;
 
 export const LOCAL_RESOURCE_NAMES = {
@@ -54,6 +57,12 @@ export const PART_PREFIX = 'attachments/';
 export const BODY_PREFIX = 'bodies/';
 export const SYSTEM_NOTICE_PREFIX = 'system/';
 
+/** Prefix of the raw-mail bucket holding each sent message as it left (sent/<sendId>.eml). */
+export const SENT_MAIL_PREFIX = 'sent/';
+
+/** Prefix of the attachments bucket where senders upload attachments (presigned PUT). */
+export const UPLOAD_PREFIX = 'uploads/';
+
 /** Prefix of the attachments bucket under which tenant admins upload CSV imports (presigned PUT). */
 export const IMPORT_PREFIX = 'imports/';
 
@@ -75,6 +84,9 @@ export const FUNCTION_IDS = [
   'share-public',
   // Issue 11: retention and the recovery window, on a schedule (EventBridge; a timer locally).
   'mailbox-sweep',
+  // Sending (issue 10): the send API, and SES's events about what it sent.
+  'send',
+  'send-events',
 ] as const;
 export type FunctionId = (typeof FUNCTION_IDS)[number];
 
@@ -90,4 +102,7 @@ export const OBJECT_PREFIX_CONTENTS: Readonly<Record<string, string>> = {
   [IMPORT_PREFIX]: 'CSV import uploads (imports/<tenantId>/<jobId>.csv)',
   // Large-file share (issue 9), in the share bucket.
   [SHARE_PREFIX]: 'shared files, uploaded in parts (shares/<tenantId>/<shareId>)',
+  // Sending (issue 10), in the mail bucket.
+  [SENT_MAIL_PREFIX]: 'sent mail as it left (sent/<sendId>.eml)',
+  [UPLOAD_PREFIX]: 'attachments uploaded for a message to send (uploads/<uploadId>)',
 };

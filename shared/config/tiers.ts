@@ -13,6 +13,13 @@ export interface TierLimits {
   shareBytes: number;
   maxShareFileBytes: number;
   maxLinkDays: number;
+  // Sending (issue 10): so that one account cannot burn the service's SES reputation.
+  /** Recipients (To, Cc and Bcc together) of one message. */
+  maxRecipientsPerMessage: number;
+  /** Messages one user may send per minute. */
+  messagesPerMinute: number;
+  /** Recipients one user may send to per day (UTC). */
+  recipientsPerDay: number;
 }
 
 export const TIER_NAMES = ['commodity', 'premium'] as const;
@@ -29,6 +36,9 @@ export const DEFAULT_TIERS: TierTable = {
     shareBytes: 5 * GiB,
     maxShareFileBytes: 2 * GiB,
     maxLinkDays: 7,
+    maxRecipientsPerMessage: 500,
+    messagesPerMinute: 30,
+    recipientsPerDay: 10_000,
   },
   premium: {
     mailboxBytes: 4 * GiB,
@@ -38,6 +48,9 @@ export const DEFAULT_TIERS: TierTable = {
     shareBytes: 100 * GiB,
     maxShareFileBytes: 20 * GiB,
     maxLinkDays: 30,
+    maxRecipientsPerMessage: 500,
+    messagesPerMinute: 30,
+    recipientsPerDay: 10_000,
   },
 };
 
@@ -51,6 +64,9 @@ const tierOverrideSchema = z.partial(
     shareBytes: positiveInt,
     maxShareFileBytes: positiveInt,
     maxLinkDays: positiveInt,
+    maxRecipientsPerMessage: positiveInt,
+    messagesPerMinute: positiveInt,
+    recipientsPerDay: positiveInt,
   }),
 );
 const tierTableOverrideSchema = z.partial(

@@ -39,7 +39,10 @@ export function json(
 function problemResponse(problem: Problem): ApiResult {
   return {
     statusCode: problem.status,
-    headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+    headers: {
+      'content-type': PROBLEM_CONTENT_TYPE,
+      ...(problem.retryAfter !== undefined && { 'retry-after': String(problem.retryAfter) }),
+    },
     body: JSON.stringify(problem),
   };
 }
@@ -66,7 +69,12 @@ export function toProblem(error: unknown, requestId: string): Problem {
     isKnownCode(error.code) &&
     PROBLEM_CODES[error.code].status < 500
   ) {
-    return problemOf(error.code, error.message, { instance: requestId });
+    // A limit that lifts with time (a rate limit) says when: Retry-After.
+    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    return problemOf(error.code, error.message, {
+      instance: requestId,
+      ...(typeof retryAfter === 'number' && { retryAfter }),
+    });
   }
   logger.error('unhandled error', { requestId, error: error as Error });
   return problemOf('InternalError', undefined, { instance: requestId });

@@ -12,6 +12,8 @@ export interface Problem {
   detail?: string;
   instance?: string;
   errors?: { path: string; message: string }[];
+  /** Seconds after which trying again can succeed (429): also sent as `Retry-After`. */
+  retryAfter?: number;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -84,6 +86,20 @@ export const PROBLEM_CODES = {
   SearchTermsRequired: { status: 400, title: 'The search has no terms' },
   TooManySearchTerms: { status: 400, title: 'The search has too many terms' },
   SearchQueryTooLong: { status: 400, title: 'The search words are too long' },
+  // Sending (issue 10).
+  HeaderInjection: { status: 400, title: 'A header value contains a line break or NUL' },
+  InvalidAddress: { status: 400, title: 'An address is not a single valid mailbox' },
+  HeaderNotAllowed: { status: 400, title: 'The header is not on the allow-list' },
+  NoRecipients: { status: 400, title: 'The message has no recipient' },
+  TooManyRecipients: { status: 400, title: 'The message has more recipients than the tier allows' },
+  MessageTooLarge: { status: 413, title: 'The message is larger than the tier allows' },
+  MailboxFull: { status: 409, title: 'The Sent copy would overfill the mailbox' },
+  RecipientSuppressed: { status: 409, title: 'A recipient is suppressed' },
+  AttachmentUnavailable: { status: 409, title: 'An attachment cannot be sent' },
+  NoSuchDraft: { status: 404, title: 'No such draft' },
+  MessageBlocked: { status: 409, title: 'The message carries a virus or a blocked attachment' },
+  NoSuchSuppression: { status: 404, title: 'The address is not suppressed' },
+  SendLimitExceeded: { status: 429, title: 'A sending limit is reached' },
   InternalError: { status: 500, title: 'Something went wrong on our side' },
   // What API Gateway answers when the function itself fails: its environment died (502), or
   // it ran past its timeout (504).

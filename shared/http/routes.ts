@@ -167,6 +167,20 @@ export const ROUTES = [
     function: 'tenant-admin',
     auth: 'jwt',
   },
+  // Sending (issue 10): compose and send, drafts.
+  { method: 'POST', path: '/mailboxes/me/send', function: 'send', auth: 'jwt' },
+  { method: 'POST', path: '/mailboxes/me/drafts', function: 'send', auth: 'jwt' },
+  { method: 'PUT', path: '/mailboxes/me/drafts/{id}', function: 'send', auth: 'jwt' },
+  { method: 'POST', path: '/mailboxes/me/drafts/{id}/send', function: 'send', auth: 'jwt' },
+  { method: 'DELETE', path: '/mailboxes/me/drafts/{id}', function: 'send', auth: 'jwt' },
+  { method: 'POST', path: '/mailboxes/me/uploads', function: 'send', auth: 'jwt' },
+  // Sending (issue 10): a tenant admin lifts the suppression of an address.
+  {
+    method: 'DELETE',
+    path: '/tenants/{tenantId}/suppressions/{address}',
+    function: 'tenant-admin',
+    auth: 'jwt',
+  },
 ] as const satisfies readonly Route[];
 
 type TableRoute = (typeof ROUTES)[number];

@@ -8,7 +8,7 @@ import {
   type StoredMessageStore,
   type StoredObjects,
 } from '../mailbox/stored-objects';
-import { deriveThreadId } from '../mailbox/thread-id';
+import { deriveThreadId, threadRootOf, type ThreadAliases } from '../mailbox/thread-id';
 import { htmlToSnippetText } from '../mime/html-text';
 import { parseMessage, type ParsedMail } from '../mime/parse-message';
 import { sanitiseHtml } from '../mime/sanitise-html';
@@ -48,6 +48,8 @@ export interface IngestDeps extends BounceDeps {
   notices?: QuotaNoticeStore;
   /** The search index, kept in shape after each message; without it, mail is not searchable. */
   searchIndex?: SearchIndexStore;
+  /** SES's Message-IDs of sent mail (issue 10), so that replies from outside thread. */
+  threadAliases?: ThreadAliases;
 }
 
 export interface RecipientOutcome {
@@ -64,7 +66,7 @@ export interface RecipientOutcome {
 const SNIPPET_SOURCE_CHARS = SNIPPET_LENGTH * 64;
 
 /** The first words of the message, from its text, or from its HTML by a linear scan. */
-function snippetOf(mail: ParsedMail): string {
+export function snippetOf(mail: ParsedMail): string {
   if (mail.text === undefined) return htmlToSnippetText(mail.html ?? '', SNIPPET_LENGTH);
   return mail.text
     .slice(0, SNIPPET_SOURCE_CHARS)
@@ -152,9 +154,12 @@ export async function ingestMessage(
     : await scanContent(notification, raw, parsed, deps.scanner);
   // Unparsed mail has no decoded attachments: the policy looks at what its raw bytes announce.
   const markers = parsed.parsed || lastResort ? undefined : findAttachmentMarkers(raw);
-  const threadId = deriveThreadId(parsed);
   // The same words for every recipient; each recipient's index gets its own term set.
   const terms = deps.searchIndex && parsedMailTerms(parsed);
+  // A reply to mail sesame sent through SES names SES's Message-ID: thread it with the original.
+  const root = threadRootOf(parsed);
+  const aliased = root && deps.threadAliases ? await deps.threadAliases.rootFor(root) : undefined;
+  const threadId = deriveThreadId(parsed, aliased);
   const verdicts = verdictsOf(notification);
   const policyFindings = new Map<string, Finding[]>();
   const findingsFor = async (tenantId: string): Promise<Finding[]> => {

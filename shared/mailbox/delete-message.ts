@@ -1,3 +1,4 @@
+import type { FolderId } from './model';
 import {
   purgeStoredObjects,
   type PendingPurge,
@@ -8,6 +9,8 @@ import {
 /** Only purge a message that is still recoverable and was deleted before `recoverableBefore`. */
 export interface PurgeCondition {
   recoverableBefore?: string;
+  /** Only while the message is in this folder (a draft's DELETE: still a draft, issue 10). */
+  folder?: FolderId;
 }
 
 /**

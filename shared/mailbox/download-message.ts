@@ -74,6 +74,8 @@ export async function rawDownload(
 ): Promise<Download> {
   // The raw message holds the attachments too, so quarantine withholds it as well.
   const record = await quarantineChecked(deps, mailbox, id, 'original');
+  // A draft (issue 10) has no raw message until it is sent.
+  if (!record.raw.key) throw new NoSuchMessageError();
   return signDownload(deps, record.raw, {
     filename: `${record.subject.slice(0, 80) || record.id}.eml`,
     contentType: 'message/rfc822',

@@ -15,6 +15,9 @@ export type MessageState = Pick<
   | 'deletedFrom'
   | 'deletedAt'
   | 'recoverable'
+  // Sending (issue 10): set on an original its owner answered or forwarded.
+  | 'answered'
+  | 'forwarded'
   | 'size'
   | 'receivedAt'
   | 'threadId'
@@ -146,6 +149,14 @@ export function deletePlan(now: Date): (current: MessageState) => Plan {
     if (!isLive(current)) return new NoSuchMessageError();
     if (current.folder !== 'deleted') return movedTo(current, 'deleted', now);
     return { ...current, recoverable: { since: now.toISOString() } };
+  };
+}
+
+/** Sending (issue 10): the original of a reply or forward gets its flag; idempotent. */
+export function sentOnPlan(flag: 'answered' | 'forwarded'): (current: MessageState) => Plan {
+  return (current) => {
+    if (!isLive(current)) return 'unchanged';
+    return unlessSame(current, { ...current, [flag]: true });
   };
 }
 

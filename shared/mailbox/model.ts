@@ -119,6 +119,31 @@ export interface MessageRecord extends MessageSummary {
   recoverable?: { since: string };
   /** Moved by every change of the item (flags, moves, deletes): each write is conditioned on it. */
   version?: number;
+  // Sending (issue 10): what only a Sent copy, or an answered original, carries.
+  /** Bcc recipients: only in the envelope when sent, kept here for the sender alone. */
+  bcc?: Address[];
+  /** Each recipient's delivery status, as sending and then SES's events report it. */
+  delivery?: Record<string, DeliveryStatus>;
+  /** SES's message ids of the copies that left through SES (SES rewrites Message-ID). */
+  outboundIds?: string[];
+  /** Set on the original when its owner answered or forwarded it. */
+  answered?: boolean;
+  forwarded?: boolean;
+}
+
+/** Where one recipient of a sent message stands. */
+export interface DeliveryStatus {
+  status:
+    | 'delivered'
+    | 'sent'
+    | 'bounced'
+    | 'complained'
+    | 'rejected'
+    | 'delayed'
+    | 'failed'
+    | 'suppressed';
+  at: string;
+  detail?: string;
 }
 
 /** Whether a message's parts and raw copy are withheld: the verdict decides, not the folder. */

@@ -17,14 +17,20 @@ export interface SystemNoticeDeps {
 }
 
 export interface SystemNotice {
-  /** What `x-sesame-notice` says, e.g. `quota-90`, `share-download`. */
+  /** What `x-sesame-notice` says, e.g. `quota-90`, `share-download`, `delivery-failure`. */
   kind: string;
+  /**
+   * The local part it comes from at the recipient's domain (SYSTEM_SENDERS); postmaster unless
+   * told (non-delivery reports of sent mail come from MAILER-DAEMON).
+   */
+  sender?: string;
   subject: string;
   text: string;
 }
 
 /**
- * Puts a plain-text notice from postmaster@<the recipient's domain> in the recipient's inbox.
+ * Puts a plain-text notice from postmaster@<the recipient's domain> in the recipient's inbox
+ * (quota notices, share downloads, non-delivery reports of mail they sent).
  * Not charged to the quota and without its condition (`chargeQuota: false`): a full mailbox
  * still gets the news. Its .eml is stored like any message's, so the raw download works and
  * reconcile maps the object back to its reference item.
@@ -39,7 +45,7 @@ export async function deliverSystemNotice(
   const id = deriveMessageId(sesMessageId, recipient.address);
   const from = {
     name: 'sesame',
-    address: `${SYSTEM_SENDERS.notices}@${domainOf(recipient.address)}`,
+    address: `${notice.sender ?? SYSTEM_SENDERS.notices}@${domainOf(recipient.address)}`,
   };
   // Named after its (made-up) SES message id, like every stored message: reconcile maps each
   // object back to the reference item of that id (shared/quota/reconcile-objects).
@@ -68,7 +74,7 @@ export async function deliverSystemNotice(
     cc: [],
     replyTo: [],
     subject: notice.subject,
-    snippet: notice.text,
+    snippet: notice.text.slice(0, 200),
     size: 0,
     unread: true,
     threadId: id,

@@ -1,8 +1,6 @@
-import type { BlobStore } from '../blob/blob-store';
 import type { Mailbox } from '../tenancy/model';
 import type { IndexOutcome, MailStore } from '../mailbox/mail-store';
-import type { StoredMessageStore } from '../mailbox/stored-objects';
-import { deliverSystemNotice } from '../mailbox/system-notice';
+import { deliverSystemNotice, type SystemNoticeDeps } from '../mailbox/system-notice';
 
 /** Percentages of the quota at which the owner is told, once per crossing. */
 export const QUOTA_THRESHOLDS = [80, 90, 100] as const;
@@ -17,12 +15,9 @@ export interface QuotaNoticeStore {
   setQuotaNoticeLevel(address: string, from: number | undefined, to: NoticeLevel): Promise<boolean>;
 }
 
-export interface QuotaNoticeDeps {
+export interface QuotaNoticeDeps extends SystemNoticeDeps {
   store: Pick<MailStore, 'getMailbox' | 'indexMessage'>;
   notices: QuotaNoticeStore;
-  blobs: BlobStore;
-  attachmentsBucket: string;
-  storedMessages: StoredMessageStore;
 }
 
 /** The highest threshold usage has reached; a refused delivery means the mailbox is full. */

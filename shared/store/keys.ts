@@ -68,6 +68,18 @@ export const keys = {
     PK: `MBX#${address}`,
     SK: `SRCH#M#${level}.${slot}#${page}`,
   }),
+  // Sending (issue 10).
+  /** One sender's count of messages in a UTC minute or recipients in a UTC day (TTL'd). */
+  sendWindow: (address: string, window: string) => ({ PK: `SENDRATE#${address}`, SK: window }),
+  /** An address a tenant no longer sends to (hard bounce or complaint) until an admin lifts it. */
+  suppression: (tenantId: string, address: string) => ({
+    PK: `SUPPRESS#${tenantId}`,
+    SK: `ADDR#${address}`,
+  }),
+  /** An attachment a user uploaded for a message to come (TTL'd). */
+  upload: (address: string, id: string) => ({ PK: `MBX#${address}`, SK: `UPLOAD#${id}` }),
+  /** Which Sent copy an SES message id belongs to, for SES's events. */
+  outbound: (sesMessageId: string) => ({ PK: `SESOUT#${sesMessageId}`, SK: 'SESOUT' }),
   /** A mailbox's directory entries live beside it, one per scope and slot (shared/tenancy). */
   directoryEntry: (address: string, scope: string, slot: number) => ({
     PK: `MBX#${address}`,

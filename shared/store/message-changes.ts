@@ -33,6 +33,8 @@ const STATE_FIELDS = [
   'deletedFrom',
   'deletedAt',
   'recoverable',
+  'answered',
+  'forwarded',
   'size',
   'receivedAt',
   'threadId',
@@ -78,6 +80,8 @@ function messageUpdate(
     'deletedFrom',
     'deletedAt',
     'recoverable',
+    'answered',
+    'forwarded',
   ] as const) {
     if (JSON.stringify(before[field]) === JSON.stringify(after[field])) continue;
     if (after[field] === undefined) remove(field);

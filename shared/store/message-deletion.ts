@@ -74,6 +74,9 @@ export async function purgeMessage(
     );
     const item = found.Item as PurgedFields | undefined;
     if (!item) return { deleted: false };
+    if (condition.folder !== undefined && item.folder !== condition.folder) {
+      return { deleted: false };
+    }
     // The sweep's purge: a restore since the sweep listed it (or a later deletion) keeps it.
     const before = condition.recoverableBefore;
     if (before !== undefined && !(item.recoverable && item.recoverable.since < before)) {

@@ -175,6 +175,12 @@ function requestFor(route: (typeof ROUTES)[number]) {
     'POST /tenants/{tenantId}/mailboxes/{address}/messages/{id}/release': {
       reason: 'not theirs to release',
     },
+    // Sending (issue 10): answering the victim's message, from the caller's own mailbox.
+    'POST /mailboxes/me/send': { to: ['x@partner.example'], replyTo: victim.messageId },
+    'POST /mailboxes/me/drafts': { to: ['x@partner.example'], forwardOf: victim.messageId },
+    'PUT /mailboxes/me/drafts/{id}': { to: ['x@partner.example'] },
+    // Larger than any tier allows: refused (413) before anything is written.
+    'POST /mailboxes/me/uploads': { name: 'a.pdf', size: 10 ** 12, contentType: 'application/pdf' },
   };
   const key = routeKey(route);
   return { path, body: bodies[key] ?? (route.method === 'GET' ? undefined : {}) };
@@ -240,6 +246,8 @@ describe('every admin and mailbox endpoint, driven with the wrong tokens', () =>
           if (!colleague) expect(answer.text, label).not.toContain(victim.address);
           continue;
         }
+        // An upload names nothing of anyone's: it is refused on its size, writing nothing.
+        if (route.path === '/mailboxes/me/uploads' && answer.status === 413) continue;
         expect([403, 404], label).toContain(answer.status);
         expect(answer.type, label).toBe(PROBLEM_CONTENT_TYPE);
         refusals.push(label);

@@ -187,6 +187,13 @@ describe('the ingest function', () => {
       { FunctionName: { Ref: ingestId } },
       1,
     );
+    // Exactly one mapping reads the ingest queue (send-events has its own queue, issue 10).
+    const mappings = Object.values(
+      template.findResources('AWS::Lambda::EventSourceMapping', {
+        Properties: { EventSourceArn: getAttArn(queueId) },
+      }),
+    );
+    expect(mappings).toHaveLength(1);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAttArn(queueId),
       FunctionName: { Ref: ingestId },

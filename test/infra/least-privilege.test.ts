@@ -78,7 +78,11 @@ describe('S3 grants, by key prefix', () => {
     ]);
   });
 
-  it.each(['ingest', 'mailbox'])('%s deletes objects only under the purge prefixes', (id) => {
+  // The mailbox function also purges a Sent copy's raw message, under sent/ (issue 10).
+  it.each([
+    ['ingest', []],
+    ['mailbox', ['sent/*']],
+  ])('%s deletes objects only under the purge prefixes', (id, sent) => {
     const deletes = objectGrants(id)
       .filter((g) => g.action === 's3:DeleteObject')
       .map((g) => g.resource)
@@ -88,6 +92,7 @@ describe('S3 grants, by key prefix', () => {
       `${attachments}/bodies/*`,
       `${attachments}/system/*`,
       `${raw}/inbound/*`,
+      ...sent.map((prefix) => `${raw}/${prefix}`),
     ]);
   });
 
@@ -130,7 +135,8 @@ describe('DynamoDB writes, by partition', () => {
       }
     }
     expect(Object.fromEntries([...byAction].map(([a, p]) => [a, [...p].sort()]))).toEqual({
-      'dynamodb:GetItem': ['DOMAIN#*', 'MBX#*', 'STORED#*', 'TENANT#*'],
+      // SESOUT#: the Message-ID SES gave sent mail, so replies from outside thread (issue 10).
+      'dynamodb:GetItem': ['DOMAIN#*', 'MBX#*', 'SESOUT#*', 'STORED#*', 'TENANT#*'],
       'dynamodb:PutItem': ['BOUNCE#*', 'MBX#*', 'REFUSALS#*'],
       'dynamodb:UpdateItem': ['MBX#*', 'STORED#*'],
       'dynamodb:ConditionCheckItem': ['GONE#*'],

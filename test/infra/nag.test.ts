@@ -31,6 +31,9 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   // (tenant-admin); a received message's raw mail, parts, bodies and notices (ingest, mailbox).
   'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/imports/*]',
   'AwsSolutions-IAM5[Resource::<RawMailBucket.Arn>/inbound/*]',
+  // Sending (issue 10): the send function writes each sent message as it left.
+  'AwsSolutions-IAM5[Resource::<RawMailBucket.Arn>/sent/*]',
+  'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/uploads/*]',
   'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/attachments/*]',
   'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/bodies/*]',
   'AwsSolutions-IAM5[Resource::<AttachmentsBucket.Arn>/system/*]',

@@ -385,6 +385,7 @@ describe('quarantine is a verdict', () => {
       region: 'eu-west-1',
       messages: new DynamoMessageChanges(demo.world.documents, demo.world.names.table),
       shares: undefined as never,
+      suppressions: undefined as never,
     });
     await demo.world.addMailbox('admin@demo.test', 'demo');
     await demo.world.documents.send(

@@ -15,6 +15,7 @@ import { DynamoShareReports } from '@shared/store/dynamo-share-reports';
 import { DynamoShareStore } from '@shared/store/dynamo-share-store';
 import { DynamoTransferOffers } from '@shared/store/dynamo-transfer-offers';
 import { DynamoMessageChanges } from '@shared/store/message-changes';
+import { DynamoSendState } from '@shared/store/dynamo-send-state';
 import { apiEvent } from '@test/support/api-event';
 import type { LocalWorld } from '@test/support/local-world';
 import { TEST_NOW, TINY_TIERS, useLocalWorld } from '@test/support/tenancy-fixtures';
@@ -91,6 +92,7 @@ function apis(identities: EmailIdentities = new LocalEmailIdentities()) {
         reports: new DynamoShareReports(world.documents, world.names.table),
       },
       messages: new DynamoMessageChanges(world.documents, world.names.table),
+      suppressions: new DynamoSendState(world.documents, world.names.table),
     }),
   };
 }

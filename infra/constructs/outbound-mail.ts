@@ -1,0 +1,185 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import {
+  ConfigurationSet,
+  ConfigurationSetEventDestination,
+  EmailSendingEvent,
+  EventDestination,
+} from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { FUNCTION_LIMITS } from '@shared/config/function-limits';
+import { ENV, SYSTEM_NOTICE_PREFIX, SYSTEM_SENDERS } from '@shared/config/resource-names';
+import type { TierTable } from '@shared/config/tiers';
+import { onPrefixes } from './api-function-access';
+import type { MailStore } from './mail-store';
+import { sesIdentitiesArn, sesIdentitiesFinding } from './ses-identities';
+import { SesameFunction } from './sesame-function';
+import type { ItemGrant } from './table-partitions';
+
+/** Receives of an SES event before it is parked, as the local pump does (ses-events-pump). */
+export const SES_EVENTS_MAX_RECEIVE_COUNT = 5;
+const VISIBILITY_TIMEOUT_FACTOR = 6;
+const DLQ_RETENTION = Duration.days(14);
+const EVENTS_BATCH_SIZE = 10;
+
+/** What SES reports about user mail: everything send-events records (shared/send/ses-events). */
+export const RECORDED_SES_EVENTS = [
+  EmailSendingEvent.DELIVERY,
+  EmailSendingEvent.BOUNCE,
+  EmailSendingEvent.COMPLAINT,
+  EmailSendingEvent.REJECT,
+  EmailSendingEvent.DELIVERY_DELAY,
+];
+
+/** What the send-events function reads and writes, by partition (functions/send-events). */
+export const SEND_EVENTS_ITEMS: readonly ItemGrant[] = [
+  // Which Sent copy an SES id is; the sender's mailbox; a notice's stored-message state.
+  { actions: ['GetItem'], partitions: ['SESOUT#', 'MBX#', 'STORED#'] },
+  // The report into the Inbox, its once-only marker, the suppression of the address.
+  { actions: ['PutItem'], partitions: ['MBX#', 'BOUNCE#', 'SUPPRESS#'] },
+  // Delivery statuses on the Sent copy; the notice's counters and reference.
+  { actions: ['UpdateItem'], partitions: ['MBX#', 'STORED#'] },
+  { actions: ['ConditionCheckItem'], partitions: ['GONE#'] },
+];
+
+export interface OutboundMailProps {
+  store: MailStore;
+  tiers: TierTable;
+  /** The send API function (MailApi): it gets the configuration set and the send grant. */
+  sendFunction: SesameFunction;
+}
+
+/**
+ * Sending mail: the SES configuration set user mail goes out with, its event destination (an
+ * SNS topic), the events queue with a DLQ and an alarm, and the send-events function that
+ * records each event on the Sent copy. The send function may send through SES only with this
+ * configuration set, from identities of the account (SES sends only from verified ones), and
+ * never as the system senders; From is the caller's own address (shared/send).
+ */
+export class OutboundMail extends Construct {
+  readonly configurationSet: ConfigurationSet;
+  readonly topic: Topic;
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly deadLetterAlarm: Alarm;
+  readonly eventsFunction: SesameFunction;
+
+  constructor(scope: Construct, id: string, props: OutboundMailProps) {
+    super(scope, id);
+    const { store } = props;
+
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+    });
+    // SES publishes with the data key: store.key's policy already lets SES use it (InboundMail).
+    this.topic = new Topic(this, 'SesEventsTopic', {
+      displayName: 'sesame SES events of sent mail',
+      masterKey: store.key,
+      enforceSSL: true,
+    });
+    new ConfigurationSetEventDestination(this, 'SesEvents', {
+      configurationSet: this.configurationSet,
+      destination: EventDestination.snsTopic(this.topic),
+      events: RECORDED_SES_EVENTS,
+    });
+
+    const queueKey = new Key(this, 'QueueKey', {
+      description: 'sesame: encrypts the SES events queues',
+      enableKeyRotation: true,
+    });
+    this.deadLetterQueue = new Queue(this, 'EventsDeadLetterQueue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: queueKey,
+      enforceSSL: true,
+      retentionPeriod: DLQ_RETENTION,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the SES events queue; it has none of its own.',
+    });
+    this.deadLetterAlarm = new Alarm(this, 'EventsDeadLetterAlarm', {
+      alarmDescription: 'sesame: an SES event about sent mail could not be recorded',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: 0,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.queue = new Queue(this, 'EventsQueue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: queueKey,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(
+        FUNCTION_LIMITS['send-events'].timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR,
+      ),
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        maxReceiveCount: SES_EVENTS_MAX_RECEIVE_COUNT,
+      },
+    });
+    this.topic.addSubscription(new SqsSubscription(this.queue, { rawMessageDelivery: false }));
+
+    this.eventsFunction = new SesameFunction(this, 'SendEventsFunction', {
+      functionId: 'send-events',
+      description: 'Records SES events of sent mail on the Sent copy; reports bounces',
+      tiers: props.tiers,
+    })
+      .bindTableItems(store.table, SEND_EVENTS_ITEMS)
+      // Every function reads the same runtime config; the name grants nothing.
+      .addEnvironment(ENV.rawMailBucket, store.rawMailBucket.bucketName)
+      .bindObjects(
+        store.attachmentsBucket,
+        ENV.attachmentsBucket,
+        onPrefixes([SYSTEM_NOTICE_PREFIX], ['s3:PutObject', 's3:DeleteObject']),
+      );
+    this.eventsFunction.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: EVENTS_BATCH_SIZE,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    const send = props.sendFunction;
+    send.addEnvironment(ENV.sesConfigurationSet, this.configurationSet.configurationSetName);
+    send.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'SendUserMailFromVerifiedIdentitiesWithTheConfigurationSet',
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [
+          sesIdentitiesArn(this),
+          Stack.of(this).formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: this.configurationSet.configurationSetName,
+          }),
+        ],
+        conditions: {
+          // Users send as themselves; the system senders are ingest's alone.
+          StringNotLike: {
+            'ses:FromAddress': Object.values(SYSTEM_SENDERS).map((local) => `${local}@*`),
+          },
+        },
+      }),
+    );
+    if (send.role) {
+      Validations.of(send.role).acknowledge({
+        id: sesIdentitiesFinding(send),
+        reason:
+          'Tenant domains are SES identities added at run time, so no list can be fixed at ' +
+          'deploy; SES sends only from verified identities, the configuration set is named, and ' +
+          'the function sets From to the signed-in caller (shared/send).',
+      });
+    }
+  }
+}

@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import type { BlobStore } from '../blob/blob-store';
+import { domainOf } from '../address/address';
+import { SENT_MAIL_PREFIX } from '../config/resource-names';
+import type { TierTable } from '../config/tiers';
+import type { MailStore } from '../mailbox/mail-store';
+import type { DeliveryStatus } from '../mailbox/model';
+import type { Mailer } from '../outbound/mailer';
+import type { Mailbox } from '../tenancy/model';
+import { parseMessage } from '../mime/parse-message';
+import { resolveAttachmentPolicy } from '../scan/attachment-policy';
+import { scanAttachments, scanContent } from '../scan/scan-message';
+import { reportOf } from '../scan/verdict';
+import type { VirusScanner } from '../scan/virus-scanner';
+import { composeMime } from './compose-mime';
+import {
+  MailboxFullError,
+  MessageBlockedError,
+  MessageTooLargeError,
+  NoRecipientsError,
+  RecipientSuppressedError,
+  SendLimitError,
+  TooManyRecipientsError,
+} from './errors';
+import type { HostedDelivery } from './hosted-delivery';
+import { prepareMessage } from './prepare-message';
+import { buildSentCopy } from './sent-copy';
+import type { SendRequest } from './send-request';
+import type { SendStateStore } from './send-state';
+import type { UploadStore } from './uploads';
+
+/** SES v2 SendEmail takes at most 50 recipients per call; a message to more is split. */
+export const SES_MAX_RECIPIENTS_PER_CALL = 50;
+
+export interface SendDeps {
+  store: Pick<MailStore, 'getMessage' | 'indexMessage' | 'findTenantIdByDomain' | 'getTenant'>;
+  blobs: BlobStore;
+  rawMailBucket: string;
+  attachmentsBucket: string;
+  tiers: TierTable;
+  /** Hosted recipients: the ingest pipeline (hosted-delivery). */
+  hosted: HostedDelivery;
+  /** Everyone else: SES v2 with the configuration set (locally, the SES stand-in). */
+  outbound: Mailer;
+  state: SendStateStore;
+  uploads: UploadStore;
+  /** ClamAV, when configured: outgoing mail is scanned as incoming mail is. */
+  scanner?: VirusScanner;
+  now?: () => Date;
+}
+
+export interface SendResult {
+  /** The Sent copy's id in the caller's mailbox. */
+  id: string;
+  messageId: string;
+  recipients: { address: string; status: DeliveryStatus['status']; detail?: string }[];
+}
+
+function chunks<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** The sender's tenant's tier; a tenant with no tier set is commodity. */
+export function tierOf(deps: Pick<SendDeps, 'tiers'>, tier: string | undefined) {
+  return deps.tiers[tier === 'premium' ? 'premium' : 'commodity'];
+}
+
+/**
+ * Sends a message as the caller, in this order, so that a refusal changes nothing: check and
+ * resolve the request (400), recipients against the tier (400) and the tenant's suppressions
+ * (409), compose with MailComposer and check the size (413), count it against the rate limits
+ * (429), store the raw bytes, index the Sent copy charged to the quota in one transaction (409
+ * MailboxFull: nothing sent). Only then deliver: hosted recipients through ingest, the others
+ * through SES in calls of at most 50, each recipient's status recorded on the Sent copy, and
+ * the original of a reply or forward flagged.
+ */
+export async function sendMessage(
+  deps: SendDeps,
+  mailbox: Mailbox,
+  request: SendRequest,
+): Promise<SendResult> {
+  const now = deps.now?.() ?? new Date();
+  const prepared = await prepareMessage(deps, mailbox, request);
+  const { recipients } = prepared;
+  if (recipients.length === 0) throw new NoRecipientsError();
+  const tenant = await deps.store.getTenant(mailbox.tenantId);
+  const tier = tierOf(deps, tenant?.tier);
+  if (recipients.length > tier.maxRecipientsPerMessage) {
+    throw new TooManyRecipientsError(
+      `A message may have at most ${tier.maxRecipientsPerMessage} recipients (To, Cc and Bcc).`,
+    );
+  }
+  const hostedTenants = await Promise.all(
+    recipients.map((r) => deps.store.findTenantIdByDomain(domainOf(r))),
+  );
+  const hosted = recipients.filter((_, i) => hostedTenants[i] !== undefined);
+  const external = recipients.filter((_, i) => hostedTenants[i] === undefined);
+  const suppressed = await deps.state.suppressedAmong(mailbox.tenantId, external);
+  if (suppressed.length > 0) {
+    throw new RecipientSuppressedError(
+      `Mail to ${suppressed.join(', ')} is suppressed after a hard bounce or complaint; a tenant admin can lift it.`,
+    );
+  }
+  const sendId = randomBytes(16).toString('hex');
+  const messageId = `<${sendId}@${domainOf(mailbox.address)}>`;
+  const raw = await composeMime({ ...prepared, messageId, date: now });
+  if (raw.byteLength > tier.maxMessageBytes) {
+    throw new MessageTooLargeError(
+      `The message is ${raw.byteLength} bytes; the most is ${tier.maxMessageBytes}.`,
+    );
+  }
+  // What leaves passes the same checks as what arrives: no virus, nothing the tenant's policy
+  // blocks (hosted recipients' copies are scanned again by ingest, as any mail).
+  const parsed = await parseMessage(raw);
+  const findings = [
+    ...(await scanContent({ receipt: {} }, raw, parsed, deps.scanner)),
+    ...scanAttachments(parsed, resolveAttachmentPolicy(tenant?.attachmentPolicy)),
+  ];
+  const { verdict } = reportOf(findings);
+  if (verdict === 'virus' || verdict === 'blocked') {
+    const why = findings.find((f) => f.verdict === verdict)?.detail ?? verdict;
+    throw new MessageBlockedError(`The message cannot be sent: ${why}.`);
+  }
+  if (mailbox.usedBytes + raw.byteLength > mailbox.quotaBytes) throw new MailboxFullError();
+  const refusal = await deps.state.consumeAllowance(mailbox.address, recipients.length, tier, now);
+  if (refusal) {
+    throw new SendLimitError(
+      refusal.limit === 'messages-per-minute'
+        ? `At most ${tier.messagesPerMinute} messages a minute.`
+        : `At most ${tier.recipientsPerDay} recipients a day.`,
+      refusal.retryAfterSeconds,
+    );
+  }
+
+  const rawObject = { bucket: deps.rawMailBucket, key: `${SENT_MAIL_PREFIX}${sendId}.eml` };
+  await deps.blobs.put(rawObject.bucket, rawObject.key, raw, 'message/rfc822');
+  const at = now.toISOString();
+  const pending: Record<string, DeliveryStatus> = Object.fromEntries(
+    recipients.map((r) => [r, { status: 'sent', at }]),
+  );
+  const record = await buildSentCopy(deps, {
+    sendId,
+    mailbox,
+    raw,
+    parsed,
+    objects: { raw: rawObject, partCount: 0 },
+    bcc: prepared.bcc,
+    delivery: pending,
+    at: now,
+  });
+  const objects = { raw: rawObject, partCount: record.attachments.length };
+  const outcome = await deps.store.indexMessage(record, mailbox.quotaBytes, { objects });
+  if (outcome === 'over-quota') {
+    await deps.blobs.delete(rawObject.bucket, [rawObject.key]);
+    throw new MailboxFullError();
+  }
+
+  const statuses: Record<string, DeliveryStatus> = {};
+  if (hosted.length > 0) {
+    const outcomes = await deps.hosted({
+      sesMessageId: sendId,
+      from: mailbox.address,
+      recipients: hosted,
+      raw: rawObject,
+      at: now,
+    });
+    for (const o of outcomes) {
+      const delivered = o.outcome === 'indexed' || o.outcome === 'duplicate';
+      statuses[o.recipient] = delivered
+        ? { status: 'delivered', at }
+        : { status: 'bounced', at, detail: o.outcome };
+    }
+  }
+  const outboundIds: string[] = [];
+  for (const batch of chunks(external, SES_MAX_RECIPIENTS_PER_CALL)) {
+    try {
+      const sesId = await deps.outbound.send({ from: mailbox.address, to: batch, raw });
+      outboundIds.push(sesId);
+      await deps.state.recordOutbound(sesId, {
+        mailbox: mailbox.address,
+        id: record.id,
+        tenantId: mailbox.tenantId,
+        messageIdHeader: messageId,
+      });
+      for (const r of batch) statuses[r] = { status: 'sent', at };
+    } catch (error) {
+      // Recorded on the Sent copy rather than lost: the sender sees who did not get it.
+      const detail = error instanceof Error ? error.message.slice(0, 200) : 'send failed';
+      for (const r of batch) statuses[r] = { status: 'failed', at, detail };
+    }
+  }
+  await deps.state.setDelivery({ mailbox: mailbox.address, id: record.id }, statuses, outboundIds);
+  if (prepared.original) {
+    await deps.state.flag(mailbox.address, prepared.original.id, prepared.original.flag);
+  }
+  return {
+    id: record.id,
+    messageId,
+    recipients: recipients.map((address) => {
+      const s: DeliveryStatus = statuses[address] ?? { status: 'sent', at };
+      return { address, status: s.status, ...(s.detail && { detail: s.detail }) };
+    }),
+  };
+}
