@@ -63,7 +63,7 @@ export interface LocalOptions {
    */
   functions?: Pick<FunctionWorkersOptions, 'modules' | 'limits'>;
   /**
-   * How often the mailbox sweep (functions/mailbox-sweep) runs, as EventBridge runs it daily in
+   * How often the mailbox sweep (functions/mailbox-sweep) runs a stretch, as EventBridge does in
    * AWS; default MAILBOX_SWEEP_SCHEDULE.localIntervalMs, 0 never.
    */
   sweepIntervalMs?: number;

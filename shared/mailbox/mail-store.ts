@@ -66,6 +66,17 @@ export interface MailStore extends AccountReads {
     limit: number,
     after?: PagePosition,
   ): Promise<SummaryPage>;
+  /**
+   * A folder's messages received before `before`, oldest first (the retention sweep: a key
+   * condition on the folder index, so it reads only what may be due).
+   */
+  listFolderReceivedBefore(
+    address: string,
+    folder: FolderId,
+    before: string,
+    limit: number,
+    after?: PagePosition,
+  ): Promise<SummaryPage>;
   getMessage(address: string, id: string): Promise<MessageRecord | undefined>;
   /**
    * Records the owner's use of the API (for "active users" in usage reports); a no-op when a

@@ -1,19 +1,17 @@
 import type { Page } from '../tenancy/tenancy-store';
 import type { Mailbox, Tenant } from '../tenancy/model';
 import { deleteMessageForGood, type DeleteMessageDeps } from './delete-message';
-import type { MailStore } from './mail-store';
+import type { MailStore, PagePosition } from './mail-store';
 import { expiryPlan, type MessageChangeStore } from './message-state';
 import { DAY_MS, retentionOf, type RecoverableStore } from './recoverable';
 
 /** Messages handled per query while sweeping one folder of one mailbox. */
 export const SWEEP_PAGE = 40;
-/** Mailboxes and tenants read per page while walking the whole table. */
-const WALK_PAGE = 100;
 
 export interface SweepDeps extends DeleteMessageDeps {
   messages: MessageChangeStore;
   recoverable: RecoverableStore;
-  store: Pick<MailStore, 'listFolder'>;
+  store: Pick<MailStore, 'listFolderReceivedBefore'>;
   tenants: {
     listTenants(limit: number, cursor?: string): Promise<Page<Tenant>>;
     listMembers(tenantId: string, limit: number, cursor?: string): Promise<Page<Mailbox>>;
@@ -28,6 +26,23 @@ export interface SweepReport {
   purged: number;
 }
 
+/** The steps of one mailbox's sweep, in order. */
+export const SWEEP_STEPS = ['junk', 'deleted', 'recoverable'] as const;
+export type SweepStep = (typeof SWEEP_STEPS)[number];
+
+/** Where one mailbox's sweep stopped: the step, and in a folder the page it got to. */
+export interface MailboxPosition {
+  step: SweepStep;
+  after?: PagePosition;
+}
+
+/** Lets a run take one more query (a page of a folder or of recoverable items), or not. */
+export interface SweepBudget {
+  take(): boolean;
+}
+
+const UNBOUNDED: SweepBudget = { take: () => true };
+
 /**
  * One mailbox's retention, as of `now` (the clock is a parameter, so tests move it): Junk and
  * Deleted Items past their retention become recoverable items (through the same transactions as
@@ -41,34 +56,70 @@ export async function sweepMailbox(
   now: Date,
   report: SweepReport = { mailboxes: 0, expired: 0, purged: 0 },
 ): Promise<SweepReport> {
-  report.mailboxes++;
+  await sweepMailboxFrom(deps, address, tenant, now, report, { step: 'junk' }, UNBOUNDED);
+  return report;
+}
+
+/**
+ * The same, from `from` on and one query per `budget.take()`: where it stopped when the budget
+ * ran out, or undefined when the mailbox is done. Every page either changes what is due or moves
+ * the position on, so a run of any budget makes progress.
+ */
+export async function sweepMailboxFrom(
+  deps: SweepDeps,
+  address: string,
+  tenant: Pick<Tenant, 'mailRetention'> | undefined,
+  now: Date,
+  report: SweepReport,
+  from: MailboxPosition,
+  budget: SweepBudget,
+): Promise<MailboxPosition | undefined> {
   const retention = retentionOf(tenant);
-  for (const [folder, keptDays] of [
-    ['junk', retention.junkDays],
-    ['deleted', retention.deletedDays],
-  ] as const) {
-    const before = new Date(now.getTime() - keptDays * DAY_MS).toISOString();
-    const plan = expiryPlan(folder, before, now);
-    // Junk by arrival (oldest last on the newest-first index); Deleted Items by when deleted,
-    // which only the item holds, so the folder is read whole (retention keeps it short).
-    let after;
+  const kept = { junk: retention.junkDays, deleted: retention.deletedDays };
+  for (const step of SWEEP_STEPS.slice(SWEEP_STEPS.indexOf(from.step))) {
+    let after = step === from.step ? from.after : undefined;
+    if (step === 'recoverable') {
+      if (!(await purgeRecoverable(deps, address, retention.recoveryDays, now, report, budget)))
+        return { step };
+      continue;
+    }
+    const before = new Date(now.getTime() - kept[step] * DAY_MS).toISOString();
+    const plan = expiryPlan(step, before, now);
+    // Oldest first, and only what arrived before the cut-off: all of it due in Junk; in Deleted
+    // Items a superset (an item is deleted after it arrives), which the plan narrows by deletedAt.
     do {
-      const page = await deps.store.listFolder(address, folder, SWEEP_PAGE, after);
-      const due = page.items.filter((m) => folder === 'deleted' || m.receivedAt < before);
-      if (due.length) {
-        const { outcomes } = await deps.messages.changeMessages(
-          address,
-          due.map((m) => m.id),
-          plan,
-          now,
-        );
+      if (!budget.take()) return { step, ...(after && { after }) };
+      const page = await deps.store.listFolderReceivedBefore(
+        address,
+        step,
+        before,
+        SWEEP_PAGE,
+        after,
+      );
+      if (page.items.length) {
+        const ids = page.items.map((m) => m.id);
+        const { outcomes } = await deps.messages.changeMessages(address, ids, plan, now);
         for (const outcome of outcomes.values()) if (outcome.status === 'changed') report.expired++;
       }
       after = page.next;
     } while (after);
   }
-  const purgeBefore = new Date(now.getTime() - retention.recoveryDays * DAY_MS).toISOString();
+  report.mailboxes++;
+  return undefined;
+}
+
+/** Recoverable items past the recovery window, purged a page at a time; false: out of budget. */
+async function purgeRecoverable(
+  deps: SweepDeps,
+  address: string,
+  recoveryDays: number,
+  now: Date,
+  report: SweepReport,
+  budget: SweepBudget,
+): Promise<boolean> {
+  const purgeBefore = new Date(now.getTime() - recoveryDays * DAY_MS).toISOString();
   for (;;) {
+    if (!budget.take()) return false;
     const ids = await deps.recoverable.listRecoverableBefore(address, purgeBefore, SWEEP_PAGE);
     let purgedNow = 0;
     for (const id of ids) {
@@ -77,27 +128,6 @@ export async function sweepMailbox(
       }
     }
     report.purged += purgedNow;
-    if (ids.length < SWEEP_PAGE || purgedNow === 0) break;
+    if (ids.length < SWEEP_PAGE || purgedNow === 0) return true;
   }
-  return report;
-}
-
-/** Every tenant's mailboxes: what the schedule (EventBridge in AWS, a timer locally) runs. */
-export async function sweepAll(deps: SweepDeps, now: Date): Promise<SweepReport> {
-  const report: SweepReport = { mailboxes: 0, expired: 0, purged: 0 };
-  let tenants: string | undefined;
-  do {
-    const page = await deps.tenants.listTenants(WALK_PAGE, tenants);
-    for (const tenant of page.items) {
-      let members: string | undefined;
-      do {
-        const mailboxes = await deps.tenants.listMembers(tenant.id, WALK_PAGE, members);
-        for (const mailbox of mailboxes.items)
-          await sweepMailbox(deps, mailbox.address, tenant, now, report);
-        members = mailboxes.next;
-      } while (members);
-    }
-    tenants = page.next;
-  } while (tenants);
-  return report;
 }

@@ -144,6 +144,18 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
     return this.listIndex(index, keys.folderIndex(address, folder), address, limit, after, false);
   }
 
+  listFolderReceivedBefore(
+    address: string,
+    folder: FolderId,
+    before: string,
+    limit: number,
+    after?: PagePosition,
+  ): Promise<SummaryPage> {
+    const index = TABLE_SCHEMA.indexes.byFolder;
+    const partition = keys.folderIndex(address, folder);
+    return this.listIndex(index, partition, address, limit, after, true, before);
+  }
+
   listThread(
     address: string,
     threadId: string,
@@ -168,6 +180,8 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
     limit: number,
     after: PagePosition | undefined,
     oldestFirst: boolean,
+    /** Only messages received before this time (`<receivedAt>#<id>` sorts below it). */
+    receivedBefore?: string,
   ): Promise<SummaryPage> {
     const items: MessageSummary[] = [];
     let startKey: Record<string, unknown> | undefined = after && {
@@ -180,9 +194,16 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
         new QueryCommand({
           TableName: this.tableName,
           IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': index.partitionKey, ...SUMMARY_NAMES },
-          ExpressionAttributeValues: { ':pk': partition },
+          KeyConditionExpression: `#pk = :pk${receivedBefore ? ' AND #sk < :before' : ''}`,
+          ExpressionAttributeNames: {
+            '#pk': index.partitionKey,
+            ...(receivedBefore && { '#sk': index.sortKey }),
+            ...SUMMARY_NAMES,
+          },
+          ExpressionAttributeValues: {
+            ':pk': partition,
+            ...(receivedBefore && { ':before': receivedBefore }),
+          },
           ScanIndexForward: oldestFirst,
           Limit: limit + 1 - items.length,
           ProjectionExpression: SUMMARY_PROJECTION,

@@ -19,6 +19,11 @@ export const keys = {
    * items point at them, and whether they are being or have been purged (shared/mailbox/stored-objects).
    */
   storedMessage: (sesMessageId: string) => ({ PK: `STORED#${sesMessageId}`, SK: 'STORED' }),
+  /**
+   * Where a bounded sweep (shared/mailbox/sweep-walk) stopped, so its next run goes on from
+   * there: one item per sweep, in a partition of its own, so that its grant reaches nothing else.
+   */
+  sweepCursor: (sweep: string) => ({ PK: `SWEEP#${sweep}`, SK: 'CURSOR' }),
   folderIndex: (address: string, folder: FolderId) => `MBX#${address}#FOLDER#${folder}`,
   threadIndex: (address: string, threadId: string) => `MBX#${address}#THREAD#${threadId}`,
   /** Newest first is a descending query on `<receivedAt>#<id>`. */

@@ -12,7 +12,8 @@
  * on GSI3 under `TENANT#<id>#TRANSFERS`, removed by TTL after expiry); the search index of a
  * mailbox in its partition: `MBX#<address>`/`SRCH#STATE`, term sets `SRCH#T#<indexedAt>#<id>`,
  * run shards `SRCH#P#<level>.<slot>#<n>` and pages `SRCH#M#<level>.<slot>#<n>`
- * (shared/store/dynamo-search-index; no index keys).
+ * (shared/store/dynamo-search-index; no index keys); the mailbox sweep's resume point
+ * `SWEEP#mailbox`/`CURSOR` (shared/store/dynamo-sweep-cursor; no index keys).
  *
  * Large-file share (issue 9; shared/share, shared/store/dynamo-share-store), all in the share's
  * own partition: the share `SHARE#<id>`/`SHARE` (on GSI3 under `MBX#<owner>#SHARES`, sorted

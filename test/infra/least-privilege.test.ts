@@ -170,6 +170,31 @@ describe('DynamoDB writes, by partition', () => {
   });
 });
 
+describe('the mailbox sweep (issue 11), by partition', () => {
+  const sweep = allowStatementsOfFunction(template, logicalIdOf(stack.retention.sweepFunction));
+  /** Exact keys (StringEquals) as written; prefixes (StringLike) as `PREFIX#*`. */
+  const keysOf = (s: (typeof sweep)[number]): string[] => {
+    const exact = s.Condition?.['ForAllValues:StringEquals'] as Record<string, unknown> | undefined;
+    return ((exact?.['dynamodb:LeadingKeys'] ?? partitionsOf(s)) as string[] | undefined) ?? [];
+  };
+
+  it('writes mailboxes, tombstones, references, and its resume point by its exact key only', () => {
+    const byAction = new Map<string, Set<string>>();
+    for (const s of sweep) {
+      for (const action of actionsOf([s]).filter((a) => WRITE.test(a))) {
+        // Null=false: a write must name its key, so ForAllValues cannot hold vacuously.
+        expect(s.Condition?.Null, JSON.stringify(s)).toEqual({ 'dynamodb:LeadingKeys': 'false' });
+        byAction.set(action, new Set([...(byAction.get(action) ?? []), ...keysOf(s)]));
+      }
+    }
+    expect(Object.fromEntries([...byAction].map(([a, p]) => [a, [...p].sort()]))).toEqual({
+      'dynamodb:PutItem': ['GONE#*', 'MBX#*', 'SWEEP#mailbox'],
+      'dynamodb:UpdateItem': ['MBX#*', 'STORED#*'],
+      'dynamodb:DeleteItem': ['MBX#*'],
+    });
+  });
+});
+
 describe('the cdk-nag acknowledgements of object prefixes', () => {
   const resources = template.toJSON().Resources as Record<
     string,
