@@ -9,10 +9,16 @@ export type NoticeLevel = 0 | (typeof QUOTA_THRESHOLDS)[number];
 /** The store operation notices need besides the mail store's. */
 export interface QuotaNoticeStore {
   /**
-   * Moves the mailbox's notice marker from `from` (undefined: never set) to `to`, only if it
-   * still is `from`; false if another delivery moved it first.
+   * Moves the mailbox's notice marker from `from` (undefined: never set) to `to`, with the
+   * usage (percent of the quota) it was moved at, only if it still is `from`; false if another
+   * delivery moved it first.
    */
-  setQuotaNoticeLevel(address: string, from: number | undefined, to: NoticeLevel): Promise<boolean>;
+  setQuotaNoticeLevel(
+    address: string,
+    from: number | undefined,
+    to: NoticeLevel,
+    usedPercent: number,
+  ): Promise<boolean>;
 }
 
 export interface QuotaNoticeDeps extends SystemNoticeDeps {
@@ -20,10 +26,14 @@ export interface QuotaNoticeDeps extends SystemNoticeDeps {
   notices: QuotaNoticeStore;
 }
 
+function usedPercent(usedBytes: number, quotaBytes: number): number {
+  return quotaBytes > 0 ? (usedBytes / quotaBytes) * 100 : 100;
+}
+
 /** The highest threshold usage has reached; a refused delivery means the mailbox is full. */
 export function noticeLevel(usedBytes: number, quotaBytes: number, refused = false): NoticeLevel {
   if (refused) return 100;
-  const percent = quotaBytes > 0 ? (usedBytes / quotaBytes) * 100 : 100;
+  const percent = usedPercent(usedBytes, quotaBytes);
   return [...QUOTA_THRESHOLDS].reverse().find((threshold) => percent >= threshold) ?? 0;
 }
 
@@ -46,7 +56,10 @@ function noticeText(mailbox: Mailbox, level: NoticeLevel): { subject: string; te
  * crossed 80, 90 or 100 % since the last notice, with a system message in their inbox. "Once per
  * crossing": a marker on the mailbox moves up with a conditional write, and only the delivery
  * that moves it sends the notice; when usage falls below a threshold the marker moves down, so
- * the next crossing is told again. Notices are not charged to the quota and skip its condition
+ * the next crossing is told again. A refusal sets the marker to 100 below 100 % of usage (the
+ * message did not fit), so the marker also keeps the usage it was set at, and only moves down
+ * once usage is below that: a delivery that fits after a refusal has not freed anything, and
+ * lowering the marker then would tell "full" twice for one crossing. Notices are not charged to the quota and skip its condition
  * (`chargeQuota: false`): a mailbox that is full, or already over a quota that was lowered, must
  * still receive the news. At most once: a crash between the marker and the message loses that
  * notice rather than sending it twice. Returns the level told, undefined when none was.
@@ -63,7 +76,15 @@ export async function noticeQuotaThresholds(
   const level = noticeLevel(mailbox.usedBytes, mailbox.quotaBytes, outcome === 'over-quota');
   const marker = mailbox.quotaNoticeLevel ?? 0;
   if (level === marker) return undefined;
-  const moved = await deps.notices.setQuotaNoticeLevel(address, mailbox.quotaNoticeLevel, level);
+  const percent = usedPercent(mailbox.usedBytes, mailbox.quotaBytes);
+  const fellBelow = percent < (mailbox.quotaNoticeUsedPercent ?? Number.POSITIVE_INFINITY);
+  if (level < marker && !fellBelow) return undefined;
+  const moved = await deps.notices.setQuotaNoticeLevel(
+    address,
+    mailbox.quotaNoticeLevel,
+    level,
+    percent,
+  );
   if (!moved || level < marker) return undefined;
   const delivered = await deliverNotice(deps, mailbox, level as Exclude<NoticeLevel, 0>, now);
   return delivered === 'indexed' ? level : undefined;

@@ -27,16 +27,21 @@ export class DynamoQuotaStore implements QuotaNoticeStore, ReconcileStore {
     address: string,
     from: number | undefined,
     to: NoticeLevel,
+    usedPercent: number,
   ): Promise<boolean> {
     return conditionalUpdate(this.client, {
       TableName: this.tableName,
       Key: keys.mailbox(address),
-      UpdateExpression: 'SET quotaNoticeLevel = :to',
+      UpdateExpression: 'SET quotaNoticeLevel = :to, quotaNoticeUsedPercent = :percent',
       ConditionExpression:
         from === undefined
           ? 'attribute_exists(PK) AND attribute_not_exists(quotaNoticeLevel)'
           : 'quotaNoticeLevel = :from',
-      ExpressionAttributeValues: { ':to': to, ...(from !== undefined && { ':from': from }) },
+      ExpressionAttributeValues: {
+        ':to': to,
+        ':percent': usedPercent,
+        ...(from !== undefined && { ':from': from }),
+      },
     });
   }
 

@@ -48,6 +48,8 @@ export interface Mailbox {
   lastSeenAt?: string;
   /** Highest quota threshold (80, 90, 100) its owner was told about; see shared/quota. */
   quotaNoticeLevel?: number;
+  /** Usage (percent of the quota) when that marker was set: it moves down only below it. */
+  quotaNoticeUsedPercent?: number;
   /** Bytes of share space reserved by the user's shares (issue 9; shared/share); absent: 0. */
   shareBytesUsed?: number;
   /** Recoverable items: deleted from Deleted Items, kept outside the live quota (issue 11). */

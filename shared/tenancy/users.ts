@@ -39,7 +39,7 @@ const UPDATE_ATTEMPTS = 3;
 
 /** What the API shows of a user. */
 export function userView(mailbox: Mailbox) {
-  const { quotaNoticeLevel: _q, ...view } = mailbox;
+  const { quotaNoticeLevel: _q, quotaNoticeUsedPercent: _p, ...view } = mailbox;
   return { ...view, largeMailbox: mailbox.largeMailbox ?? false };
 }
 

@@ -189,6 +189,31 @@ describe('quota notices', () => {
     const stored = await quota.sumMessages(address);
     expect((await tenancy.getMailbox(address))?.usedBytes).toBe(stored.usedBytes);
   });
+  it('tells "full" once when a refused delivery is followed by one that fits', async () => {
+    const address = 'brim@quota.test';
+    await createUser(tenancy, identities, tiers, tenant, { address, displayName: 'Brim Ful' }, now);
+    const deps = {
+      store: world.store,
+      notices: quota,
+      blobs: world.blobs,
+      attachmentsBucket: world.names.attachmentsBucket,
+      storedMessages: ingestDepsOf(world).storedMessages,
+    };
+    const deliver = async (size: number) => {
+      const outcome = await world.store.indexMessage(record(address, size), QUOTA);
+      return noticeQuotaThresholds(deps, address, outcome, now);
+    };
+    const levels = [];
+    levels.push(await deliver(910_000)); // 91 %
+    levels.push(await deliver(200_000)); // refused: full
+    levels.push(await deliver(10_000)); // 92 %: fits, usage did not fall
+    levels.push(await deliver(200_000)); // refused again: still the same crossing
+    expect(levels).toEqual([90, 100, undefined, undefined]);
+    expect((await tenancy.getMailbox(address))?.quotaNoticeLevel).toBe(100);
+    const inbox = await world.store.listFolder(address, 'inbox', 100);
+    const full = inbox.items.filter((m) => m.subject?.startsWith('Your mailbox is full'));
+    expect(full).toHaveLength(1);
+  });
 });
 
 describe('reconcile', () => {
