@@ -94,6 +94,8 @@ class RunSource {
 export class CandidateStream {
   private readonly recent: Candidate[];
   private sources: RunSource[] = [];
+  /** The timeline taken last (the same message met again is skipped). */
+  private lastTaken = '';
 
   private constructor(
     private readonly store: SearchIndexStore,
@@ -198,6 +200,10 @@ export class CandidateStream {
       }
       if (!from || best === undefined || best < this.after) return taken;
       const candidate = from === 'recent' ? (this.recent.shift() as Candidate) : from.take();
+      // A message can be in two places at once (its term set moved to the recent set while a
+      // run still holds it: shared/search/index-terms); both have its timeline, so they meet.
+      if (candidate.timeline === this.lastTaken) continue;
+      this.lastTaken = candidate.timeline;
       if (candidate.timeline < this.before) taken.push(candidate);
     }
     return taken;

@@ -9,6 +9,9 @@ export function keyBefore(at: Date): string {
   return at.toISOString();
 }
 
+/** Times a step reads its term sets again because one landed late, before it gives up. */
+const LATE_REREADS = 3;
+
 /** The next thing to do to an index: merge a full level, or cut a run from the recent set. */
 type Step =
   { kind: 'merge'; level: number; runs: RunInfo[] } | { kind: 'flush'; keys: string[] } | undefined;
@@ -36,13 +39,46 @@ async function nextStep(
   return keys.length >= INDEX_SHAPE.recentMessages ? { kind: 'flush', keys } : undefined;
 }
 
+/** What a step makes of the state: its run written, the state to publish. */
+async function build(
+  store: SearchIndexStore,
+  address: string,
+  state: IndexState,
+  step: NonNullable<Step>,
+  id: string,
+): Promise<Pick<IndexState, 'runs' | 'pendingFrom' | 'nextRun'>> {
+  if (step.kind === 'merge') {
+    const from = step.runs.reduce((low, run) => (run.from < low ? run.from : low), '\uffff');
+    const to = step.runs.reduce((high, run) => (run.to > high ? run.to : high), '');
+    const level = step.level + 1;
+    const kept = state.runs.filter((run) => run.level !== step.level);
+    const slot = kept.filter((run) => run.level === level).length;
+    const termSets = await store.termSets(address, from, to);
+    const built = buildRun(termSets, { id, level, slot, from, to });
+    await store.writeRun(address, built);
+    return {
+      runs: [...kept, built.info],
+      pendingFrom: state.pendingFrom,
+      nextRun: state.nextRun + 1,
+    };
+  }
+  const to = step.keys[step.keys.length - 1] as string;
+  const slot = state.runs.filter((run) => run.level === 1).length;
+  const termSets = await store.termSets(address, state.pendingFrom, to);
+  const built = buildRun(termSets, { id, level: 1, slot, from: state.pendingFrom, to });
+  await store.writeRun(address, built);
+  return { runs: [...state.runs, built.info], pendingFrom: to, nextRun: state.nextRun + 1 };
+}
+
 /**
  * Keeps a mailbox's index in shape; called after a message is indexed. When `recentMessages`
  * term sets are older than the grace period, they become a run of level 1; when a level holds
  * `fanIn` runs, they are rebuilt, from the term sets of the range they cover, as one run of the
  * next level (a purged message's term set is gone by then, so its postings go too). Each step
  * takes the state's claim first, so one compaction works on a mailbox at a time; whoever loses
- * the race leaves the work to the winner. Returns the steps done.
+ * the race leaves the work to the winner. A term set may land after the step read its range
+ * (its writer was slow): its writer then marks the state (shared/search/index-terms), the
+ * publish is refused, and the step reads its range again. Returns the steps done.
  */
 export async function compactIndex(
   store: SearchIndexStore,
@@ -66,35 +102,22 @@ export async function compactIndex(
       return steps;
     }
     const id = `${step.kind === 'merge' ? step.level + 1 : 1}.${state.nextRun}`;
-    let next: Pick<IndexState, 'runs' | 'pendingFrom' | 'nextRun'>;
-    if (step.kind === 'merge') {
-      const from = step.runs.reduce((low, run) => (run.from < low ? run.from : low), '\uffff');
-      const to = step.runs.reduce((high, run) => (run.to > high ? run.to : high), '');
-      const level = step.level + 1;
-      const kept = state.runs.filter((run) => run.level !== step.level);
-      const slot = kept.filter((run) => run.level === level).length;
-      const built = buildRun(await store.termSets(address, from, to), {
-        id,
-        level,
-        slot,
-        from,
-        to,
-      });
-      await store.writeRun(address, built);
-      next = {
-        runs: [...kept, built.info],
-        pendingFrom: state.pendingFrom,
-        nextRun: state.nextRun + 1,
-      };
-    } else {
-      const to = step.keys[step.keys.length - 1] as string;
-      const slot = state.runs.filter((run) => run.level === 1).length;
-      const termSets = await store.termSets(address, state.pendingFrom, to);
-      const built = buildRun(termSets, { id, level: 1, slot, from: state.pendingFrom, to });
-      await store.writeRun(address, built);
-      next = { runs: [...state.runs, built.info], pendingFrom: to, nextRun: state.nextRun + 1 };
+    let published = await store.publish(
+      address,
+      token,
+      await build(store, address, state, step, id),
+    );
+    // Refused: a term set landed late under the claim (or the claim was lost); read again.
+    for (let round = 0; !published && round < LATE_REREADS; round++) {
+      if (!(await store.clearLate(address, token))) return steps;
+      published = await store.publish(address, token, await build(store, address, state, step, id));
     }
-    if (!(await store.publish(address, token, next))) return steps;
+    if (!published) {
+      // Late writers kept landing: give the claim back with the index as it was (the run just
+      // written is in no listed slot; its id is not used again).
+      await store.publish(address, token, { ...state, nextRun: state.nextRun + 1 });
+      return steps;
+    }
     steps++;
   }
 }

@@ -16,6 +16,12 @@ export interface IndexState {
   /** Numbers the next run (run ids are never reused). */
   nextRun: number;
   claim?: CompactionClaim;
+  /**
+   * The lowest key of a term set that landed while `claim` was held (its writer could not tell
+   * whether the compaction had read it): the claim's holder may not publish a recent start at
+   * or past it before it has read the term sets again (shared/search/index-terms).
+   */
+  lateFrom?: string;
 }
 
 export const EMPTY_INDEX_STATE: IndexState = { version: 0, runs: [], pendingFrom: '', nextRun: 1 };
@@ -36,13 +42,38 @@ export interface SearchIndexStore {
   /**
    * On a redelivery: writes the term set only if the message is indexed and its term set is
    * missing (the first delivery stopped in between), under a fresh `key` the message then
-   * records. Otherwise writes nothing.
+   * records. Otherwise writes nothing. Answers the key the term set is under, undefined when
+   * the message is not indexed.
    */
-  ensureTermSet(address: string, key: string, set: Omit<TermSet, 'key'>): Promise<void>;
+  ensureTermSet(
+    address: string,
+    key: string,
+    set: Omit<TermSet, 'key'>,
+  ): Promise<string | undefined>;
+  /**
+   * Moves a term set from `old` to `fresh` (the message's `searchKey` with it); false when the
+   * message no longer names `old` (purged, or moved by another writer), and nothing moved.
+   */
+  rekeyTermSet(
+    address: string,
+    old: string,
+    fresh: string,
+    set: Omit<TermSet, 'key'>,
+  ): Promise<boolean>;
   readState(address: string): Promise<IndexState>;
   /** Takes the claim if the state is still `version`; false when it moved. */
   claim(address: string, version: number, claim: CompactionClaim): Promise<boolean>;
-  /** Replaces runs and recent start, and drops the claim, if `token` still holds it. */
+  /**
+   * Records that a term set under `key` landed while the claim `token` holds (keeps the lowest
+   * such key); false when the claim moved on, or a lower key is recorded already.
+   */
+  markLate(address: string, token: string, key: string): Promise<boolean>;
+  /** Forgets `lateFrom`, if `token` still holds the claim (its holder reads again). */
+  clearLate(address: string, token: string): Promise<boolean>;
+  /**
+   * Replaces runs and recent start, and drops the claim, if `token` still holds it and no term
+   * set landed late at or before the new recent start (`lateFrom`).
+   */
   publish(
     address: string,
     token: string,

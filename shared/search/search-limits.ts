@@ -34,10 +34,13 @@ export const INDEX_SHAPE = {
   recentMessages: 32,
   fanIn: 8,
   /**
-   * A term set younger than this is left in the recent set: its writer may still be writing it
-   * (the compaction cannot see an item written with an older stamp than its own cut).
+   * A term set younger than this is left in the recent set. Not for correctness (a term set that
+   * lands behind a compaction's cut is settled by its writer: shared/search/index-terms) but for
+   * cost: a term set is written a moment after its message's transaction, and one cut past
+   * costs a move (three writes) or a compaction's second read. Short, so that a burst of mail
+   * does not keep the recent set, which every query reads, large.
    */
-  flushGraceMs: 5 * 60 * 1000,
+  flushGraceMs: 10 * 1000,
   /** Postings bytes per shard item a run aims at (one read per term and run). */
   targetShardBytes: 1536,
   /** Entries per item of a run's message table. */

@@ -2,7 +2,6 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   GetCommand,
-  PutCommand,
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -16,6 +15,7 @@ import {
   type SearchIndexStore,
 } from '../search/search-index-store';
 import { conditionalUpdate } from './conditional-update';
+import { ensureTermSet, putTermSet, rekeyTermSet, termsOf } from './dynamo-term-sets';
 import { keys } from './keys';
 import { MESSAGE_SUMMARY_FIELDS } from './table-schema';
 
@@ -28,81 +28,6 @@ const TERM_SET_PREFIX = 'SRCH#T#';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Key = { PK: string; SK: string };
-
-/** A term set as stored: hashes big-endian, 4 bytes each (binary: counted by its bytes). */
-export function termSetItem(address: string, key: string, set: Omit<TermSet, 'key'>) {
-  const bytes = new Uint8Array(set.terms.length * 4);
-  const view = new DataView(bytes.buffer);
-  set.terms.forEach((term, i) => view.setUint32(i * 4, term));
-  return {
-    ...keys.searchTerms(address, key),
-    type: 'search-terms',
-    id: set.id,
-    t: set.timeline,
-    terms: bytes,
-  };
-}
-
-function termsOf(bytes: Uint8Array | undefined): Uint32Array {
-  if (!bytes) return new Uint32Array(0);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const terms = new Uint32Array(bytes.byteLength / 4);
-  for (let i = 0; i < terms.length; i++) terms[i] = view.getUint32(i * 4);
-  return terms;
-}
-
-/** Writes a message's term set. */
-async function putTermSet(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  address: string,
-  key: string,
-  set: Omit<TermSet, 'key'>,
-): Promise<void> {
-  await client.send(new PutCommand({ TableName: tableName, Item: termSetItem(address, key, set) }));
-}
-
-/**
- * A redelivered message's term set: when the message is indexed but its term set is missing
- * (the first delivery stopped between the two writes), it is written under a fresh key, which
- * the message then records (the old key may already be behind the index's recent set).
- * Otherwise nothing is written: a redelivery changes nothing.
- */
-async function ensureTermSet(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  address: string,
-  fresh: string,
-  set: Omit<TermSet, 'key'>,
-): Promise<void> {
-  const { Item: message } = await client.send(
-    new GetCommand({
-      TableName: tableName,
-      Key: keys.message(address, set.id),
-      ProjectionExpression: 'searchKey',
-      ConsistentRead: true,
-    }),
-  );
-  const searchKey = message?.searchKey as string | undefined;
-  if (!message || !searchKey) return;
-  const { Item: existing } = await client.send(
-    new GetCommand({
-      TableName: tableName,
-      Key: keys.searchTerms(address, searchKey),
-      ProjectionExpression: 'SK',
-      ConsistentRead: true,
-    }),
-  );
-  if (existing) return;
-  await putTermSet(client, tableName, address, fresh, set);
-  await conditionalUpdate(client, {
-    TableName: tableName,
-    Key: keys.message(address, set.id),
-    UpdateExpression: 'SET searchKey = :fresh',
-    ConditionExpression: 'searchKey = :old',
-    ExpressionAttributeValues: { ':fresh': fresh, ':old': searchKey },
-  });
-}
 
 const MESSAGE_FIELDS = [...new Set<string>([...MESSAGE_SUMMARY_FIELDS, 'flagged'])];
 const MESSAGE_NAMES = Object.fromEntries(MESSAGE_FIELDS.map((field, i) => [`#m${i}`, field]));
@@ -118,8 +43,12 @@ export class DynamoSearchIndex implements SearchIndexStore {
     return putTermSet(this.client, this.tableName, address, key, set);
   }
 
-  ensureTermSet(address: string, key: string, set: Omit<TermSet, 'key'>): Promise<void> {
+  ensureTermSet(address: string, key: string, set: Omit<TermSet, 'key'>) {
     return ensureTermSet(this.client, this.tableName, address, key, set);
+  }
+
+  rekeyTermSet(address: string, old: string, fresh: string, set: Omit<TermSet, 'key'>) {
+    return rekeyTermSet(this.client, this.tableName, address, old, fresh, set);
   }
 
   async readState(address: string): Promise<IndexState> {
@@ -137,6 +66,7 @@ export class DynamoSearchIndex implements SearchIndexStore {
       pendingFrom: (Item.pendingFrom ?? '') as string,
       nextRun: (Item.nextRun ?? 1) as number,
       ...(Item.claim && { claim: Item.claim as CompactionClaim }),
+      ...(Item.lateFrom && { lateFrom: Item.lateFrom as string }),
     };
   }
 
@@ -146,7 +76,9 @@ export class DynamoSearchIndex implements SearchIndexStore {
       Key: keys.searchState(address),
       UpdateExpression:
         'SET #type = :type, claim = :claim, version = :next, runs = if_not_exists(runs, :none), ' +
-        'pendingFrom = if_not_exists(pendingFrom, :empty), nextRun = if_not_exists(nextRun, :one)',
+        'pendingFrom = if_not_exists(pendingFrom, :empty), nextRun = if_not_exists(nextRun, :one) ' +
+        // Whoever claims reads the term sets afterwards: late writers so far are seen.
+        'REMOVE lateFrom',
       ConditionExpression: version === 0 ? 'attribute_not_exists(PK)' : 'version = :version',
       ExpressionAttributeNames: { '#type': 'type' },
       ExpressionAttributeValues: {
@@ -171,7 +103,9 @@ export class DynamoSearchIndex implements SearchIndexStore {
       Key: keys.searchState(address),
       UpdateExpression:
         'SET runs = :runs, pendingFrom = :pendingFrom, nextRun = :nextRun ADD version :one REMOVE claim',
-      ConditionExpression: 'claim.#token = :token',
+      // Not past a term set written late under this claim: the compaction reads again first.
+      ConditionExpression:
+        'claim.#token = :token AND (attribute_not_exists(lateFrom) OR lateFrom > :pendingFrom)',
       ExpressionAttributeNames: { '#token': 'token' },
       ExpressionAttributeValues: {
         ':runs': next.runs,
@@ -180,6 +114,29 @@ export class DynamoSearchIndex implements SearchIndexStore {
         ':one': 1,
         ':token': token,
       },
+    });
+  }
+
+  markLate(address: string, token: string, key: string): Promise<boolean> {
+    return conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.searchState(address),
+      UpdateExpression: 'SET lateFrom = :key',
+      ConditionExpression:
+        'claim.#token = :token AND (attribute_not_exists(lateFrom) OR lateFrom > :key)',
+      ExpressionAttributeNames: { '#token': 'token' },
+      ExpressionAttributeValues: { ':key': key, ':token': token },
+    });
+  }
+
+  clearLate(address: string, token: string): Promise<boolean> {
+    return conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.searchState(address),
+      UpdateExpression: 'REMOVE lateFrom',
+      ConditionExpression: 'claim.#token = :token',
+      ExpressionAttributeNames: { '#token': 'token' },
+      ExpressionAttributeValues: { ':token': token },
     });
   }
 

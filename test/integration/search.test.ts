@@ -10,7 +10,9 @@ import { keys } from '@shared/store/keys';
 import { apiEvent } from '@test/support/api-event';
 import { mailboxApiDepsOf } from '@test/support/ingest-deps';
 import { simpleMail, startLocalWorld, type LocalWorld } from '@test/support/local-world';
-import { indexCorpusMail } from '@test/support/search-corpus';
+import { indexCorpusMail, storeCorpusMail } from '@test/support/search-corpus';
+import { compactIndex } from '@shared/search/compaction';
+import type { SearchIndexStore } from '@shared/search/search-index-store';
 
 /**
  * GET /mailboxes/me/search against DynamoDB Local: words from every field, each filter, paging
@@ -332,5 +334,121 @@ describe('search across the compacted index', () => {
   it('no longer finds a purged message that a run holds', async () => {
     expect(await deps.purge(many.address, rareId)).toBe(true);
     expect(await searchIds({ q: 'needleword' }, many)).toEqual([]);
+  });
+});
+
+describe('a term set written late', () => {
+  const T0 = Date.parse('2026-07-01T00:00:00Z');
+  const at = (ms: number) => new Date(T0 + ms);
+  const mail = (address: string, word: string, i: number) => ({
+    subject: `Note ${i}`,
+    from: { address: 'writer@partner.example' },
+    to: [{ address }],
+    text: `shared text; ${word}`,
+    receivedAt: at(i * 1000),
+  });
+
+  /** Every message indexed in `address` (the word all of them share), as the index finds them. */
+  async function findAll(address: string, word: string) {
+    const index = new DynamoSearchIndex(world.documents, world.names.table);
+    const mailbox = (await world.store.getMailbox(address))!;
+    const shared = await searchMessageIds(index, mailbox, { q: 'shared' }, 1000);
+    const rare = await searchMessageIds(index, mailbox, { q: word }, 1000);
+    return { shared: shared.ids, rare: rare.ids };
+  }
+
+  it('is found although a compaction cut past its key before it was written', async () => {
+    const address = 'slow@demo.test';
+    const mailbox = await world.addMailbox(address, 'demo');
+    const index = new DynamoSearchIndex(world.documents, world.names.table);
+    // Its message is indexed first; its writer then stalls before the term set.
+    const late = await storeCorpusMail(
+      world.store,
+      index,
+      mailbox,
+      mail(address, 'tardy', 0),
+      at(0),
+    );
+    const ids = [late.id];
+    for (let i = 1; i <= 40; i++) {
+      ids.push(
+        await indexCorpusMail(world.store, index, mailbox, mail(address, 'hay', i), at(i * 60_000)),
+      );
+    }
+    expect((await index.readState(address)).runs.length).toBeGreaterThan(0);
+    await late.writeTerms(at(60 * 60_000));
+    const found = await findAll(address, 'tardy');
+    expect(found.rare).toEqual([late.id]);
+    expect(found.shared.sort()).toEqual([...ids].sort());
+  });
+
+  it('is moved on a redelivery, when a run may hold it, and then found once', async () => {
+    const address = 'again@demo.test';
+    const mailbox = await world.addMailbox(address, 'demo');
+    const index = new DynamoSearchIndex(world.documents, world.names.table);
+    const first = await storeCorpusMail(
+      world.store,
+      index,
+      mailbox,
+      mail(address, 'twice', 0),
+      at(0),
+    );
+    await first.writeTerms(at(0));
+    const ids = [first.id];
+    for (let i = 1; i <= 40; i++) {
+      ids.push(
+        await indexCorpusMail(world.store, index, mailbox, mail(address, 'hay', i), at(i * 60_000)),
+      );
+    }
+    const keyOf = async () => {
+      const item = await world.store.getMessage(address, first.id);
+      return (item as unknown as { searchKey: string }).searchKey;
+    };
+    const before = await keyOf();
+    expect(before < (await index.readState(address)).pendingFrom).toBe(true);
+    await first.redeliver(at(60 * 60_000));
+    expect(await keyOf()).not.toBe(before);
+    const found = await findAll(address, 'twice');
+    expect(found.rare).toEqual([first.id]);
+    expect(found.shared.sort()).toEqual([...ids].sort());
+  });
+
+  it('is found when it lands while a compaction reads the recent set', async () => {
+    const address = 'race@demo.test';
+    const mailbox = await world.addMailbox(address, 'demo');
+    const plain = new DynamoSearchIndex(world.documents, world.names.table);
+    const late = await storeCorpusMail(
+      world.store,
+      plain,
+      mailbox,
+      mail(address, 'tardy', 0),
+      at(0),
+    );
+    const ids = [late.id];
+    // 32 term sets, none old enough to compact yet: the next compaction cuts past the late one.
+    for (let i = 1; i <= 32; i++) {
+      ids.push(
+        await indexCorpusMail(world.store, plain, mailbox, mail(address, 'hay', i), at(i * 1000)),
+      );
+    }
+    expect((await plain.readState(address)).runs).toEqual([]);
+    // The compaction reads the recent set; the slow writer's term set lands right after.
+    let landed = false;
+    const racing: SearchIndexStore = Object.assign(Object.create(plain) as SearchIndexStore, {
+      termSets: async (...args: Parameters<SearchIndexStore['termSets']>) => {
+        const read = await plain.termSets(...args);
+        if (!landed) {
+          landed = true;
+          await late.writeTerms(at(60 * 60_000));
+        }
+        return read;
+      },
+    });
+    await compactIndex(racing, address, at(60 * 60_000));
+    expect(landed).toBe(true);
+    expect((await plain.readState(address)).runs.length).toBeGreaterThan(0);
+    const found = await findAll(address, 'tardy');
+    expect(found.rare).toEqual([late.id]);
+    expect(found.shared.sort()).toEqual([...ids].sort());
   });
 });

@@ -33,6 +33,27 @@ export async function indexCorpusMail(
   mail: CorpusMail,
   indexedAt: Date = new Date(),
 ): Promise<string> {
+  const stored = await storeCorpusMail(store, searchIndex, mailbox, mail, indexedAt);
+  await stored.writeTerms(indexedAt);
+  return stored.id;
+}
+
+/**
+ * The message's own transaction only: `writeTerms` is the rest of `indexTerms`, to call when a
+ * test wants it (a writer that stalls between the two writes); `redeliver` is a redelivery's.
+ */
+export async function storeCorpusMail(
+  store: MailStore,
+  searchIndex: SearchIndexStore,
+  mailbox: { address: string; tenantId: string; quotaBytes: number },
+  mail: CorpusMail,
+  indexedAt: Date,
+): Promise<{
+  id: string;
+  writeTerms: (now: Date) => Promise<void>;
+  /** What a redelivery of the message does to the index. */
+  redeliver: (now: Date) => Promise<void>;
+}> {
   const sesMessageId = `corpus-${process.pid}-${++sequence}`;
   const id = deriveMessageId(sesMessageId, mailbox.address);
   const attachmentNames = mail.attachmentNames ?? [];
@@ -76,6 +97,9 @@ export async function indexCorpusMail(
   const outcome = await store.indexMessage(record, mailbox.quotaBytes, { searchKey });
   if (outcome !== 'indexed') throw new Error(`corpus mail not indexed: ${outcome}`);
   const message = { address: mailbox.address, id, receivedAt: record.receivedAt, searchKey };
-  await indexTerms(searchIndex, message, terms, outcome, indexedAt);
-  return id;
+  return {
+    id,
+    writeTerms: (now) => indexTerms(searchIndex, message, terms, outcome, now),
+    redeliver: (now) => indexTerms(searchIndex, message, terms, 'duplicate', now),
+  };
 }
