@@ -16,6 +16,10 @@ import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
 import { DynamoRefusalLedger } from '@shared/store/dynamo-refusal-ledger';
 import { DynamoSendState } from '@shared/store/dynamo-send-state';
 import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
+import { sharedObjectsFromEnv } from '@shared/blob/shared-objects-from-env';
+import { loadShareBucket } from '@shared/config/app-config';
+import { DynamoShareLinks } from '@shared/store/dynamo-share-links';
+import { DynamoShareStore } from '@shared/store/dynamo-share-store';
 import { createSendHandler } from './send-api';
 
 const config = loadRuntimeConfig();
@@ -58,4 +62,10 @@ export const handler = createSendHandler({
   uploads: state,
   links: new S3UploadLinks(s3),
   drafts: new DynamoDrafts(dynamo, config.tableName),
+  // Large-file share (issue 9): too-large attachments and `{ shareId }` leave as links.
+  shares: {
+    store: new DynamoShareStore(dynamo, config.tableName),
+    links: new DynamoShareLinks(dynamo, config.tableName),
+    objects: sharedObjectsFromEnv(s3, loadShareBucket()),
+  },
 });

@@ -2,6 +2,7 @@ import * as z from '@shared/validation/zod';
 import { json, type ApiEvent } from '@shared/http/http-stack';
 import { callerOf } from '@shared/http/identity';
 import { jsonBody } from '@shared/http/json-body';
+import { publicBaseUrl } from '@shared/http/public-base-url';
 import { routedHandler } from '@shared/http/route-dispatch';
 import type { MailStore } from '@shared/mailbox/mail-store';
 import { MESSAGE_ID_PATTERN } from '@shared/mailbox/message-id';
@@ -37,7 +38,10 @@ export function createSendHandler(deps: SendApiDeps) {
   return routedHandler('send', ownOf, {
     'POST /mailboxes/me/send': async (event, mailbox) => {
       const request = sendRequestSchema.parse(jsonBody(event));
-      return json(202, await sendMessage(deps, mailbox, request));
+      return json(
+        202,
+        await sendMessage(deps, mailbox, request, { publicBaseUrl: publicBaseUrl(event) }),
+      );
     },
     'POST /mailboxes/me/drafts': async (event, mailbox) => {
       const request = sendRequestSchema.parse(jsonBody(event));
@@ -52,7 +56,9 @@ export function createSendHandler(deps: SendApiDeps) {
       const { id } = draftPathSchema.parse(event.pathParameters ?? {});
       const draft = await deps.drafts.getDraft(mailbox.address, id);
       if (!draft) throw new NoSuchDraftError();
-      const sent = await sendMessage(deps, mailbox, sendRequestSchema.parse(draft.draft));
+      const sent = await sendMessage(deps, mailbox, sendRequestSchema.parse(draft.draft), {
+        publicBaseUrl: publicBaseUrl(event),
+      });
       await deps.drafts.deleteDraft(mailbox.address, id);
       return json(202, sent);
     },

@@ -1,3 +1,4 @@
+import { publicBaseUrl } from '@shared/http/public-base-url';
 import * as z from '@shared/validation/zod';
 import type { TierTable } from '@shared/config/tiers';
 import { json, type ApiEvent, type ApiResult } from '@shared/http/http-stack';
@@ -62,15 +63,6 @@ export interface LinkOperationDeps {
   accounts: { getTenant(tenantId: string): Promise<Tenant | undefined> };
   tiers: TierTable;
   now?: () => Date;
-}
-
-/**
- * Where the public page lives: the API's own origin, as the caller reached it (API Gateway's
- * domain name, or the local gateway's host), so a link works wherever the API is served.
- */
-function publicBaseUrl(event: ApiEvent): string {
-  const proto = event.headers['x-forwarded-proto']?.split(',')[0]?.trim() ?? 'http';
-  return `${proto}://${event.requestContext.domainName}`;
 }
 
 /** The directory's name and the tenant's, as the tenant admin registered them: verified. */

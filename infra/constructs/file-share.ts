@@ -44,7 +44,7 @@ export const SHARE_SPACE_ATTRIBUTES = [
 
 /** Object access of each share function, under `shares/` only. */
 export const SHARE_OBJECTS: Record<
-  'shares' | 'share-scan' | 'share-sweep' | 'share-public',
+  'shares' | 'share-scan' | 'share-sweep' | 'share-public' | 'send',
   PrefixGrants
 > = {
   // Presigns part PUTs (the browser's upload runs with these rights), opens, lists, completes
@@ -72,6 +72,9 @@ export const SHARE_OBJECTS: Record<
       's3:ListMultipartUploadParts',
     ],
   },
+  // Sending (issue 10): writes an attachment too large to send as a share's object (the scan
+  // then runs as for any upload), and deletes it again when the send is refused.
+  send: { [SHARE_PREFIX]: ['s3:PutObject', 's3:DeleteObject'] },
 };
 
 /** The link and request items (share-links): under their token hash, apart from shares. */
@@ -85,6 +88,9 @@ export interface FileShareProps {
   /** The public function of share links and request pages (share-links); its table grants are
    * in FUNCTION_ACCESS, its share-bucket and share-space grants here. */
   publicFunction: SesameFunction;
+  /** The send function (issue 10): shares too-large attachments and links them per recipient;
+   * its table grants (RW) are in FUNCTION_ACCESS, its share-bucket and share-space ones here. */
+  sendFunction?: SesameFunction;
   /** Origins whose pages upload parts straight to the bucket (the API's own, where the public
    * request page lives, and a web client's). */
   uploadOrigins: string[];
@@ -240,6 +246,10 @@ export class FileShare extends Construct {
     ]);
     props.publicFunction.bindObjects(this.bucket, ENV.shareBucket, SHARE_OBJECTS['share-public']);
     grantShareSpace(props.publicFunction, store.table);
+    if (props.sendFunction) {
+      props.sendFunction.bindObjects(this.bucket, ENV.shareBucket, SHARE_OBJECTS.send);
+      grantShareSpace(props.sendFunction, store.table);
+    }
   }
 
   /**

@@ -43,11 +43,15 @@ export class SesameStack extends Stack {
     if (!sharesFunction) throw new Error('the route table names no shares function');
     const publicFunction = this.api.functions.get('share-public');
     if (!publicFunction) throw new Error('the route table names no share-public function');
+    // Sending (issue 10): the send function also shares attachments too large to send.
+    const sendFunction = this.api.functions.get('send');
+    if (!sendFunction) throw new Error('the route table names no send function');
     this.fileShare = new FileShare(this, 'FileShare', {
       store: this.store,
       tiers: config.tiers,
       sharesFunction,
       publicFunction,
+      sendFunction,
       uploadOrigins: [this.api.httpApi.apiEndpoint, ...config.shareUploadOrigins],
     });
     this.retention = new MailRetention(this, 'MailRetention', {
@@ -55,8 +59,6 @@ export class SesameStack extends Stack {
       tiers: config.tiers,
     });
     // Sending (issue 10): the configuration set, its events, and the send-events function.
-    const sendFunction = this.api.functions.get('send');
-    if (!sendFunction) throw new Error('the route table names no send function');
     this.outbound = new OutboundMail(this, 'OutboundMail', {
       store: this.store,
       tiers: config.tiers,

@@ -9,6 +9,7 @@ import {
   ListPartsCommand,
   NoSuchUpload,
   NotFound,
+  PutObjectCommand,
   UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -142,6 +143,12 @@ export class S3SharedObjects implements SharedObjects {
     );
     if (!result.Body) throw new Error(`s3://${this.bucket}/${key} has no body`);
     return Buffer.from(await result.Body.transformToByteArray());
+  }
+
+  async put(key: string, body: Uint8Array, contentType: string): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
   }
 
   async delete(key: string): Promise<void> {

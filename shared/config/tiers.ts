@@ -20,6 +20,11 @@ export interface TierLimits {
   messagesPerMinute: number;
   /** Recipients one user may send to per day (UTC). */
   recipientsPerDay: number;
+  /**
+   * An attachment larger than this is sent as a link to a share (shared/send/linked-attachments,
+   * default ATTACHMENT_LINK_BYTES there), as is any the message would pass maxMessageBytes with.
+   */
+  attachmentLinkBytes?: number;
 }
 
 export const TIER_NAMES = ['commodity', 'premium'] as const;
@@ -67,6 +72,7 @@ const tierOverrideSchema = z.partial(
     maxRecipientsPerMessage: positiveInt,
     messagesPerMinute: positiveInt,
     recipientsPerDay: positiveInt,
+    attachmentLinkBytes: positiveInt,
   }),
 );
 const tierTableOverrideSchema = z.partial(

@@ -129,6 +129,20 @@ export interface MessageRecord extends MessageSummary {
   /** Set on the original when its owner answered or forwarded it. */
   answered?: boolean;
   forwarded?: boolean;
+  /** Files that left as download links (too large to attach, or a share attached), per recipient. */
+  linkedAttachments?: LinkedAttachmentRecord[];
+}
+
+/** A file a sent message carried as a link to a share, not as bytes (issue 10, item 3). */
+export interface LinkedAttachmentRecord {
+  name: string;
+  size: number;
+  contentType: string;
+  shareId: string;
+  /** `share`: attached as `{ shareId }`; `too-large`: more than the message could carry. */
+  reason: 'share' | 'too-large';
+  /** Each recipient's own link (its id: GET /shares/{shareId}/links shows it). */
+  links: { recipient: string; linkId: string; expiresAt: string }[];
 }
 
 /** Where one recipient of a sent message stands. */

@@ -14,12 +14,17 @@ import {
 } from './header-safety';
 import type { AttachmentRef, SendRequest } from './send-request';
 import type { UploadStore } from './uploads';
+import { isShareable, type Share } from '../share/model';
+import { ownShare } from '../share/owner-shares';
+import type { ShareStore } from '../share/share-store';
 
 export interface PrepareDeps {
   store: Pick<MailStore, 'getMessage'>;
   uploads: UploadStore;
   blobs: BlobStore;
   attachmentsBucket: string;
+  /** The large-file share (issue 9), for `{ shareId }` attachments. */
+  shares?: { store: ShareStore };
 }
 
 /** A send request, checked and resolved: everything the composer and the envelope need. */
@@ -38,6 +43,8 @@ export interface PreparedMessage {
   importance?: SendRequest['importance'];
   headers: Record<string, string>;
   attachments: ComposedAttachment[];
+  /** Shares of the caller's attached as `{ shareId }`: they go as links, never as bytes. */
+  shares: Share[];
   /** The message answered or forwarded, to flag once sent. */
   original?: { id: string; flag: 'answered' | 'forwarded' };
 }
@@ -90,17 +97,35 @@ async function uploadedAttachment(
   return { filename: upload.name, contentType: upload.contentType, content };
 }
 
+/**
+ * A share of the caller's (another user's or tenant's is the same 404 NoSuchShare) that may be
+ * linked to: scanned clean, not taken down. It leaves as a link per recipient.
+ */
+async function sharedAttachment(
+  deps: PrepareDeps,
+  mailbox: Mailbox,
+  shareId: string,
+  i: number,
+): Promise<Share> {
+  if (!deps.shares) {
+    throw new AttachmentUnavailableError(`attachments.${i}: shares cannot be attached here.`);
+  }
+  const share = await ownShare(deps.shares, mailbox, shareId);
+  if (!isShareable(share)) {
+    throw new AttachmentUnavailableError(
+      `attachments.${i}: the share is not scanned clean (or was taken down).`,
+    );
+  }
+  return share;
+}
+
 async function resolveAttachment(
   deps: PrepareDeps,
   mailbox: Mailbox,
-  ref: AttachmentRef,
+  ref: Exclude<AttachmentRef, { shareId: string }>,
   i: number,
 ): Promise<ComposedAttachment> {
   if ('uploadId' in ref) return uploadedAttachment(deps, mailbox, ref.uploadId, i);
-  if (!('messageId' in ref)) {
-    // Shares are issue 10 item 3, built with the large-file share: refused, never ignored.
-    throw new AttachmentUnavailableError(`attachments.${i}: shares cannot be attached yet.`);
-  }
   const source = await deps.store.getMessage(mailbox.address, ref.messageId);
   if (!source || source.recoverable) throw new NoSuchMessageError();
   // Withheld by the scan wherever it was moved since (issue 11), not only in Quarantine.
@@ -166,8 +191,10 @@ export async function prepareMessage(
     }
     original = { id: originalId, flag: forward ? 'forwarded' : 'answered' };
   }
+  const shares: Share[] = [];
   for (const [i, ref] of request.attachments.entries()) {
-    attachments.push(await resolveAttachment(deps, mailbox, ref, i));
+    if ('shareId' in ref) shares.push(await sharedAttachment(deps, mailbox, ref.shareId, i));
+    else attachments.push(await resolveAttachment(deps, mailbox, ref, i));
   }
   for (const [i, a] of attachments.entries()) {
     assertHeaderSafe(`attachments.${i}.filename`, a.filename);
@@ -187,6 +214,7 @@ export async function prepareMessage(
     importance: request.importance,
     headers,
     attachments,
+    shares,
     ...(original && { original }),
   };
 }

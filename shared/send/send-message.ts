@@ -14,6 +14,7 @@ import { reportOf } from '../scan/verdict';
 import type { VirusScanner } from '../scan/virus-scanner';
 import { composeMime } from './compose-mime';
 import {
+  AttachmentUnavailableError,
   MailboxFullError,
   MessageBlockedError,
   MessageTooLargeError,
@@ -23,6 +24,16 @@ import {
   TooManyRecipientsError,
 } from './errors';
 import type { HostedDelivery } from './hosted-delivery';
+import {
+  discardLinks,
+  linkAttachments,
+  linkedRecord,
+  splitAttachments,
+  withLinkLines,
+  type LinkedAttachment,
+  type SendShareDeps,
+} from './linked-attachments';
+import { deliverPersonalCopies } from './personal-delivery';
 import { prepareMessage } from './prepare-message';
 import { buildSentCopy } from './sent-copy';
 import type { SendRequest } from './send-request';
@@ -46,7 +57,15 @@ export interface SendDeps {
   uploads: UploadStore;
   /** ClamAV, when configured: outgoing mail is scanned as incoming mail is. */
   scanner?: VirusScanner;
+  /** The large-file share (issue 9): `{ shareId }` attachments and too-large ones go as links. */
+  shares?: SendShareDeps;
   now?: () => Date;
+}
+
+/** What a send needs of the request it came with. */
+export interface SendContext {
+  /** Where the public share page is served (the API's own origin), for links in the body. */
+  publicBaseUrl?: string;
 }
 
 export interface SendResult {
@@ -80,6 +99,7 @@ export async function sendMessage(
   deps: SendDeps,
   mailbox: Mailbox,
   request: SendRequest,
+  context: SendContext = {},
 ): Promise<SendResult> {
   const now = deps.now?.() ?? new Date();
   const prepared = await prepareMessage(deps, mailbox, request);
@@ -105,7 +125,23 @@ export async function sendMessage(
   }
   const sendId = randomBytes(16).toString('hex');
   const messageId = `<${sendId}@${domainOf(mailbox.address)}>`;
-  const raw = await composeMime({ ...prepared, messageId, date: now });
+  // Attachments too large to carry, and shares, go as links (linked-attachments); without the
+  // share (no deps), everything is attached and the size check below answers.
+  const linking = deps.shares && context.publicBaseUrl ? deps.shares : undefined;
+  if (!linking && prepared.shares.length > 0) {
+    throw new AttachmentUnavailableError('attachments: shares cannot be attached here.');
+  }
+  const bodyBytes = Buffer.byteLength(prepared.text ?? '') + Buffer.byteLength(prepared.html ?? '');
+  const { attached, tooLarge } = linking
+    ? splitAttachments(prepared.attachments, bodyBytes, tier)
+    : { attached: prepared.attachments, tooLarge: [] };
+  const toLink = [
+    ...prepared.shares.map((share) => ({ name: share.name, size: share.size })),
+    ...tooLarge.map((file) => ({ name: file.filename, size: file.content.byteLength })),
+  ];
+  // The sender's version: what the Sent copy keeps; recipients' differ only by their own link.
+  const base = { ...prepared, attachments: attached, messageId, date: now };
+  const raw = await composeMime(withLinkLines(base, toLink));
   if (raw.byteLength > tier.maxMessageBytes) {
     throw new MessageTooLargeError(
       `The message is ${raw.byteLength} bytes; the most is ${tier.maxMessageBytes}.`,
@@ -124,8 +160,26 @@ export async function sendMessage(
     throw new MessageBlockedError(`The message cannot be sent: ${why}.`);
   }
   if (mailbox.usedBytes + raw.byteLength > mailbox.quotaBytes) throw new MailboxFullError();
+  let linked: LinkedAttachment[] = [];
+  if (linking && toLink.length > 0) {
+    linked = await linkAttachments(linking, {
+      mailbox,
+      sender: {
+        name: mailbox.displayName,
+        address: mailbox.address,
+        organisation: tenant?.name ?? mailbox.tenantId,
+      },
+      tier,
+      tooLarge,
+      shares: prepared.shares,
+      recipients,
+      publicBaseUrl: context.publicBaseUrl ?? '',
+      now,
+    });
+  }
   const refusal = await deps.state.consumeAllowance(mailbox.address, recipients.length, tier, now);
   if (refusal) {
+    if (linking) await discardLinks(linking, linked, mailbox.address);
     throw new SendLimitError(
       refusal.limit === 'messages-per-minute'
         ? `At most ${tier.messagesPerMinute} messages a minute.`
@@ -149,16 +203,35 @@ export async function sendMessage(
     bcc: prepared.bcc,
     delivery: pending,
     at: now,
+    ...(linked.length > 0 && { linkedAttachments: linkedRecord(linked) }),
   });
   const objects = { raw: rawObject, partCount: record.attachments.length };
   const outcome = await deps.store.indexMessage(record, mailbox.quotaBytes, { objects });
   if (outcome === 'over-quota') {
     await deps.blobs.delete(rawObject.bucket, [rawObject.key]);
+    if (linking) await discardLinks(linking, linked, mailbox.address);
     throw new MailboxFullError();
   }
 
   const statuses: Record<string, DeliveryStatus> = {};
-  if (hosted.length > 0) {
+  const outboundIds: string[] = [];
+  const copy = { mailbox: mailbox.address, id: record.id, tenantId: mailbox.tenantId };
+  if (linked.length > 0) {
+    // Each recipient's own link is in their copy: one message each (personal-delivery).
+    await deliverPersonalCopies(deps, {
+      sendId,
+      mailbox,
+      base,
+      linked,
+      hosted,
+      external,
+      copy: { ...copy, messageIdHeader: messageId },
+      at: now,
+      statuses,
+      outboundIds,
+    });
+  }
+  if (linked.length === 0 && hosted.length > 0) {
     const outcomes = await deps.hosted({
       sesMessageId: sendId,
       from: mailbox.address,
@@ -173,17 +246,11 @@ export async function sendMessage(
         : { status: 'bounced', at, detail: o.outcome };
     }
   }
-  const outboundIds: string[] = [];
-  for (const batch of chunks(external, SES_MAX_RECIPIENTS_PER_CALL)) {
+  for (const batch of linked.length > 0 ? [] : chunks(external, SES_MAX_RECIPIENTS_PER_CALL)) {
     try {
       const sesId = await deps.outbound.send({ from: mailbox.address, to: batch, raw });
       outboundIds.push(sesId);
-      await deps.state.recordOutbound(sesId, {
-        mailbox: mailbox.address,
-        id: record.id,
-        tenantId: mailbox.tenantId,
-        messageIdHeader: messageId,
-      });
+      await deps.state.recordOutbound(sesId, { ...copy, messageIdHeader: messageId });
       for (const r of batch) statuses[r] = { status: 'sent', at };
     } catch (error) {
       // Recorded on the Sent copy rather than lost: the sender sees who did not get it.

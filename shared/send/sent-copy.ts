@@ -1,6 +1,11 @@
 import type { BlobStore } from '../blob/blob-store';
 import { deriveMessageId } from '../mailbox/message-id';
-import { HTML_POLICY_VERSION, type DeliveryStatus, type MessageRecord } from '../mailbox/model';
+import {
+  HTML_POLICY_VERSION,
+  type DeliveryStatus,
+  type LinkedAttachmentRecord,
+  type MessageRecord,
+} from '../mailbox/model';
 import type { StoredObjects } from '../mailbox/stored-objects';
 import { deriveThreadId } from '../mailbox/thread-id';
 import type { ParsedMail } from '../mime/parse-message';
@@ -41,6 +46,7 @@ export async function buildSentCopy(
     bcc: ParsedMailbox[];
     delivery: Record<string, DeliveryStatus>;
     at: Date;
+    linkedAttachments?: LinkedAttachmentRecord[];
   },
 ): Promise<MessageRecord> {
   const { parsed } = input;
@@ -68,6 +74,7 @@ export async function buildSentCopy(
     raw: input.objects.raw,
     ...(input.bcc.length > 0 && { bcc: input.bcc }),
     delivery: input.delivery,
+    ...(input.linkedAttachments && { linkedAttachments: input.linkedAttachments }),
   };
   assertItemFits(record);
   return record;

@@ -1,6 +1,15 @@
 import type { ShareLink } from './link-model';
 
 /**
+ * `whileScanning`: the link may be made while the share is still being scanned (sending mail
+ * with a file too large to attach, issue 10); it opens only once the scan found it clean, as
+ * the grant checks the share every time.
+ */
+export interface LinkCreation {
+  whileScanning?: boolean;
+}
+
+/**
  * The links port (DynamoShareLinks in shared/store). Conditions in the table, not reads here,
  * decide every race: a grant, a revoke and a takedown are each one conditional write.
  */
@@ -9,7 +18,7 @@ export interface ShareLinkStore {
    * Records a new link (its token-hash item and the owner's handle beside the share) in one
    * transaction that also checks the share is still shareable; false if it is not.
    */
-  createLink(link: ShareLink): Promise<boolean>;
+  createLink(link: ShareLink, options?: LinkCreation): Promise<boolean>;
   /** The link under a token's hash, read strongly consistent; undefined when none. */
   getByTokenHash(tokenHash: string): Promise<ShareLink | undefined>;
   /** A link of a share by its id (the owner's handle). */

@@ -73,11 +73,17 @@ export async function createLinks(
   share: Share,
   sender: Sender,
   request: NewLinks,
-  options: { maxLinkDays: number; publicBaseUrl: string; allowUnscannable?: boolean },
+  options: {
+    maxLinkDays: number;
+    publicBaseUrl: string;
+    allowUnscannable?: boolean;
+    whileScanning?: boolean;
+  },
 ): Promise<CreatedLink[]> {
   const now = deps.now?.() ?? new Date();
   const allowUnscannable = options.allowUnscannable === true;
-  if (!isShareable(share, allowUnscannable)) throw new ShareNotShareableError();
+  const scanning = options.whileScanning === true && share.state === 'scanning' && !share.takenDown;
+  if (!isShareable(share, allowUnscannable) && !scanning) throw new ShareNotShareableError();
   const expiresAt = linkExpiry(request.expiresAt, share, options.maxLinkDays, now);
   const passwordHash = request.password ? await hashLinkPassword(request.password) : undefined;
   const recipients: (string | undefined)[] = request.recipients?.length
@@ -102,7 +108,10 @@ export async function createLinks(
       notify: request.notify,
       ...(share.state === 'unscannable' && { allowUnscannable }),
     };
-    if (!(await deps.links.createLink(link))) throw new ShareNotShareableError();
+    const whileScanning = options.whileScanning === true;
+    if (!(await deps.links.createLink(link, { whileScanning }))) {
+      throw new ShareNotShareableError();
+    }
     await appendShareEvent(deps.shares, share, {
       kind: 'link-created',
       actor: share.owner,

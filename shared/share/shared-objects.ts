@@ -49,6 +49,8 @@ export interface SharedObjects {
   read(key: string): Promise<Readable>;
   /** `length` bytes from `offset` (a zip's central directory is at the end). */
   readRange(key: string, offset: number, length: number): Promise<Buffer>;
+  /** Writes a whole object in one PUT (a file the server holds: sending's too-large attachments). */
+  put(key: string, body: Uint8Array, contentType: string): Promise<void>;
   /** Deletes the object; one already gone is not an error. */
   delete(key: string): Promise<void>;
   /**

@@ -5,7 +5,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { ShareLink } from '../share/link-model';
-import type { ShareLinkStore } from '../share/link-store';
+import type { LinkCreation, ShareLinkStore } from '../share/link-store';
 import { SHARE_LIMITS } from '../share/limits';
 import { strip } from './account-items';
 import { conditionalUpdate } from './conditional-update';
@@ -85,9 +85,24 @@ export class DynamoShareLinks implements ShareLinkStore {
     };
   }
 
-  async createLink(link: ShareLink): Promise<boolean> {
+  /** Being scanned or clean, never taken down: a link made now opens once it is clean. */
+  private shareIsScanningOrShareable(shareId: string) {
+    return {
+      ConditionCheck: {
+        TableName: this.tableName,
+        Key: keys.share(shareId),
+        ConditionExpression: `#state IN (:clean, :scanning) AND ${NOT_TAKEN_DOWN_AND_MATCHING}`,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ...SHAREABLE_VALUES, ':scanning': 'scanning' },
+      },
+    };
+  }
+
+  async createLink(link: ShareLink, options: LinkCreation = {}): Promise<boolean> {
     const { failedItem } = await transactWrite(this.client, [
-      this.shareIsShareable(link.shareId, link.allowUnscannable === true),
+      options.whileScanning
+        ? this.shareIsScanningOrShareable(link.shareId)
+        : this.shareIsShareable(link.shareId, link.allowUnscannable === true),
       {
         Put: {
           TableName: this.tableName,

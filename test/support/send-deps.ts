@@ -7,6 +7,9 @@ import { S3UploadLinks } from '@shared/blob/s3-upload-links';
 import { ingestDelivery } from '@shared/send/hosted-delivery';
 import { DynamoDrafts } from '@shared/store/dynamo-drafts';
 import { DynamoSendState } from '@shared/store/dynamo-send-state';
+import { DynamoShareLinks } from '@shared/store/dynamo-share-links';
+import { DynamoShareStore } from '@shared/store/dynamo-share-store';
+import { S3SharedObjects } from '@shared/blob/s3-shared-objects';
 import { createSendHandler, type SendApiDeps } from '../../functions/send/send-api';
 import { ingestDepsOf } from './ingest-deps';
 import type { LocalWorld } from './local-world';
@@ -32,6 +35,11 @@ export function sendDepsOf(
     uploads: state,
     links: new S3UploadLinks(world.s3),
     drafts: new DynamoDrafts(world.documents, world.names.table),
+    shares: {
+      store: new DynamoShareStore(world.documents, world.names.table),
+      links: new DynamoShareLinks(world.documents, world.names.table),
+      objects: new S3SharedObjects(world.s3, world.names.shareBucket),
+    },
     outboxDir,
   };
 }
