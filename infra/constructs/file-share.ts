@@ -11,7 +11,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods } from 'aws-cd
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_LIMITS } from '@shared/config/function-limits';
-import { ENV, SHARE_PREFIX } from '@shared/config/resource-names';
+import { ENV, SHARE_PREFIX, SYSTEM_NOTICE_PREFIX } from '@shared/config/resource-names';
 import { SHARE_UPLOAD_CORS } from '@shared/config/share-cors';
 import {
   SHARE_SCAN_MAX_RECEIVE_COUNT,
@@ -19,6 +19,7 @@ import {
 } from '@shared/config/share-scan-queue';
 import type { TierTable } from '@shared/config/tiers';
 import { TABLE_SCHEMA } from '@shared/store/table-schema';
+import { onPrefixes } from './api-function-access';
 import type { MailStore } from './mail-store';
 import { SesameFunction, type PrefixGrants } from './sesame-function';
 import { partitionCondition } from './table-partitions';
@@ -212,14 +213,27 @@ export class FileShare extends Construct {
       props,
       'Deletes expired shares and aborts abandoned uploads',
     )
-      // Reads the shares the due markers name, and writes their removal; nothing else of the
-      // table (no mailbox, no message).
+      // Reads the shares the due markers name, and writes their removal; of mail, only what a
+      // report notice needs (below): it reads no message.
       .bindTableItems(store.table, [
         { actions: ['GetItem', 'BatchGetItem'], partitions: SHARE_PARTITIONS },
-        { actions: ['PutItem', 'DeleteItem'], partitions: SHARE_PARTITIONS },
+        // UpdateItem (issue 9, report-notify): an abuse report's `notifiedAt`.
+        { actions: ['PutItem', 'UpdateItem', 'DeleteItem'], partitions: SHARE_PARTITIONS },
+        // Then one system notice per tenant admin, written into their mailbox like share-public's
+        // download notices: the message item and counters, the tombstone check, the .eml's
+        // reference count. The mailbox's state is read by grantNoticeState, nothing else of it.
+        { actions: ['PutItem', 'UpdateItem'], partitions: ['MBX#'] },
+        { actions: ['ConditionCheckItem'], partitions: ['GONE#'] },
+        { actions: ['GetItem', 'UpdateItem'], partitions: ['STORED#'] },
       ])
-      .bindObjects(this.bucket, ENV.shareBucket, SHARE_OBJECTS['share-sweep']);
+      .bindObjects(this.bucket, ENV.shareBucket, SHARE_OBJECTS['share-sweep'])
+      .bindObjects(
+        store.attachmentsBucket,
+        ENV.attachmentsBucket,
+        onPrefixes([SYSTEM_NOTICE_PREFIX], ['s3:PutObject', 's3:DeleteObject']),
+      );
     grantShareSpace(this.sweepFunction, store.table);
+    grantNoticeState(this.sweepFunction, store.table);
     // The due markers: one Query per day on GSI3 (`SHARES#DUE#<date>`), on that index only.
     this.sweepFunction.addToRolePolicy(
       new PolicyStatement({
@@ -322,6 +336,33 @@ export function grantShareSpace(fn: SesameFunction, table: ITable): void {
       conditions: {
         'ForAllValues:StringEquals': { 'dynamodb:Attributes': SHARE_SPACE_ATTRIBUTES },
         StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+        ...partitionCondition(['MBX#']),
+      },
+    }),
+  );
+}
+
+/** What delivering a system notice reads of the mailbox item (shared/store/change-log readState). */
+export const NOTICE_STATE_ATTRIBUTES = [
+  TABLE_SCHEMA.partitionKey,
+  TABLE_SCHEMA.sortKey,
+  'changes',
+  'quotaBytes',
+  'usedBytes',
+];
+
+/**
+ * The share sweep's report notices (report-notify): a GetItem on mailbox items (`MBX#`) that
+ * may ask for the change-log state and quota only, so no message content can be read.
+ */
+export function grantNoticeState(fn: SesameFunction, table: ITable): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem'],
+      resources: [table.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': NOTICE_STATE_ATTRIBUTES },
+        StringEquals: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
         ...partitionCondition(['MBX#']),
       },
     }),

@@ -22,6 +22,8 @@ export interface ShareReport {
   reason: string;
   clientAddress: string;
   userAgent: string;
+  /** When the tenant's admins were told (share-sweep, shared/share/report-notices). */
+  notifiedAt?: string;
 }
 
 /** The reports port (DynamoShareReports): kept beside the share, listed per tenant. */

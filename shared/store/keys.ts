@@ -126,6 +126,13 @@ export const keys = {
     SK: `REPORT#${reportId}`,
   }),
   tenantReports: (tenantId: string) => `TENANT#${tenantId}#REPORTS`,
+  /** A report not yet told to its tenant's admins (share-sweep), beside the report. */
+  reportNotice: (shareId: string, reportId: string) => ({
+    PK: `SHARE#${shareId}`,
+    SK: `NOTIFY#REPORT#${reportId}`,
+  }),
+  /** GSI3 partition of the report notices still to send (the share sweep's). */
+  unnotifiedReports: 'REPORTS#UNNOTIFIED',
   /** A request for files (shared/share/share-requests), under the SHA-256 of its token. */
   shareRequest: (tokenHash: string) => ({ PK: `REQUEST#${tokenHash}`, SK: 'REQUEST' }),
 };

@@ -21,7 +21,10 @@
  * `SHARE#<id>`/`DUE` (on GSI3 under `SHARES#DUE#<YYYY-MM-DD>`, sorted `<dueAt>#<id>`: the upload
  * deadline while uploading, then the expiry; the sweep's index), its tenant listing entry
  * `SHARE#<id>`/`TENANT` (on GSI3 under `TENANT#<tenantId>#SHARES`, sorted `<createdAt>#<id>`),
- * and its audit trail `SHARE#<id>`/`EVENT#<time>#<n>` (TTL 90 days past the share's expiry).
+ * its audit trail `SHARE#<id>`/`EVENT#<time>#<n>` (TTL 90 days past the share's expiry), its
+ * abuse reports `SHARE#<id>`/`REPORT#<id>` (on GSI3 under `TENANT#<tenantId>#REPORTS`) and each
+ * report's notice marker `SHARE#<id>`/`NOTIFY#REPORT#<id>` until the sweep has told the tenant
+ * admins (on GSI3 under `REPORTS#UNNOTIFIED`; shared/share/report-notices).
  * The share space used is `shareBytesUsed` on the owner's mailbox item.
  */
 import type { MessageSummary } from '../mailbox/model';

@@ -1,7 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { SYSTEM_NOTICE_PREFIX } from '@shared/config/resource-names';
 import { SHARE_SCAN_MAX_RECEIVE_COUNT } from '@shared/config/share-scan-queue';
-import { SHARE_SPACE_ATTRIBUTES } from '../../infra/constructs/file-share';
+import { NOTICE_STATE_ATTRIBUTES, SHARE_SPACE_ATTRIBUTES } from '../../infra/constructs/file-share';
 import {
   actionsOf,
   allowStatementsOfFunction,
@@ -15,6 +16,7 @@ const { template, stack } = synthSesame({
 });
 const share = stack.fileShare;
 const bucketId = logicalIdOf(share.bucket);
+const attachmentsId = logicalIdOf(stack.store.attachmentsBucket);
 const sharesFunction = stack.api.functions.get('shares')!;
 
 const statementsOf = (fn: Parameters<typeof logicalIdOf>[0]) =>
@@ -140,10 +142,39 @@ describe('least privilege of the share functions', () => {
       const resources = objectResources(fn);
       expect(resources.length).toBeGreaterThan(0);
       for (const resource of resources) {
+        // The sweep's report notices (report-notify): their .eml in the attachments bucket.
+        if (fn === share.sweepFunction && resource.includes(attachmentsId)) {
+          expect(resource).toContain(`/${SYSTEM_NOTICE_PREFIX}*`);
+          continue;
+        }
         expect(resource).toContain(bucketId);
         expect(resource).toContain('/shares/*');
       }
     }
+  });
+
+  it('lets the sweep write report notices into mailboxes, never read or delete mail', () => {
+    const leadingOf = (statement: ReturnType<typeof statementsOf>[number]) =>
+      JSON.stringify(statement.Condition?.['ForAllValues:StringLike']);
+    const dynamo = statementsOf(share.sweepFunction).filter((s) =>
+      actionsOf([s]).some((a) => a.startsWith('dynamodb:')),
+    );
+    // Besides the share space (attribute-limited, checked below).
+    const mailWrites = dynamo.filter(
+      (s) =>
+        /MBX#|STORED#/.test(leadingOf(s)) &&
+        s.Condition?.['ForAllValues:StringEquals'] === undefined,
+    );
+    expect(actionsOf(mailWrites).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:UpdateItem',
+    ]);
+    const noticeObjects = statementsOf(share.sweepFunction).filter((s) =>
+      JSON.stringify(s.Resource).includes(attachmentsId),
+    );
+    expect(actionsOf(noticeObjects).sort()).toEqual(['s3:DeleteObject', 's3:PutObject']);
   });
 
   it('lets the scan only read objects, and the sweep only delete and abort', () => {
@@ -173,7 +204,19 @@ describe('least privilege of the share functions', () => {
       }
       const leading = statement.Condition?.['ForAllValues:StringLike'] as
         Record<string, string[]> | undefined;
-      expect(leading?.['dynamodb:LeadingKeys']).toEqual(['SHARE#*']);
+      const partitions = leading?.['dynamodb:LeadingKeys'];
+      // Report notices (report-notify): the notice's reference item, and of a mailbox item only
+      // its change-log state and quota (no message content).
+      if (JSON.stringify(partitions) === JSON.stringify(['STORED#*'])) continue;
+      if (JSON.stringify(partitions) === JSON.stringify(['MBX#*'])) {
+        expect(actionsOf([statement])).toEqual(['dynamodb:GetItem']);
+        const attributes = (
+          statement.Condition?.['ForAllValues:StringEquals'] as Record<string, string[]>
+        )['dynamodb:Attributes'];
+        expect(attributes).toEqual(NOTICE_STATE_ATTRIBUTES);
+        continue;
+      }
+      expect(partitions).toEqual(['SHARE#*']);
     }
   });
 
@@ -188,6 +231,12 @@ describe('least privilege of the share functions', () => {
         if (leading.includes('SHARE#')) continue;
         // Link and request-link items (share-links): the owner's links, under their token hash.
         if (leading === JSON.stringify({ 'dynamodb:LeadingKeys': ['LINK#*', 'REQUEST#*'] }))
+          continue;
+        // The sweep's report notices (report-notify): checked on their own above.
+        if (
+          fn === share.sweepFunction &&
+          statement.Condition?.['ForAllValues:StringEquals'] === undefined
+        )
           continue;
         // lastSeenAt (MailApi's reader grant) or the share space: both attribute-limited.
         expect(leading).toContain('MBX#');
