@@ -120,7 +120,8 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
       { actions: ['ConditionCheckItem'], partitions: ['SHARE#', 'GONE#'] },
       // Audit events and abuse reports live in the share's partition.
       { actions: ['PutItem'], partitions: ['SHARE#'] },
-      // The owner's download notice: written into their mailbox, never read from it.
+      // The owner's download notice: written into their mailbox; of the mailbox item it reads
+      // only the state and quota (file-share's grantNoticeState), never a message.
       { actions: ['PutItem', 'UpdateItem'], partitions: ['MBX#'] },
     ],
     // The notice's .eml (and its purge when the mailbox is gone). The share bucket's GetObject

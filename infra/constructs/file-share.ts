@@ -260,6 +260,9 @@ export class FileShare extends Construct {
     ]);
     props.publicFunction.bindObjects(this.bucket, ENV.shareBucket, SHARE_OBJECTS['share-public']);
     grantShareSpace(props.publicFunction, store.table);
+    // The owner's download notice is indexed like any message, which reads the mailbox's state
+    // (change counter and quota) first: that much of the mailbox item and nothing else.
+    grantNoticeState(props.publicFunction, store.table);
     if (props.sendFunction) {
       props.sendFunction.bindObjects(this.bucket, ENV.shareBucket, SHARE_OBJECTS.send);
       grantShareSpace(props.sendFunction, store.table);
@@ -352,8 +355,9 @@ export const NOTICE_STATE_ATTRIBUTES = [
 ];
 
 /**
- * The share sweep's report notices (report-notify): a GetItem on mailbox items (`MBX#`) that
- * may ask for the change-log state and quota only, so no message content can be read.
+ * System notices written by the share functions (the sweep's report notices, share-public's
+ * download notices): a GetItem on mailbox items (`MBX#`) that may ask for the change-log state
+ * and quota only, so no message content can be read.
  */
 export function grantNoticeState(fn: SesameFunction, table: ITable): void {
   fn.addToRolePolicy(

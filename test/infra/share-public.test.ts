@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NOTICE_STATE_ATTRIBUTES } from '../../infra/constructs/file-share';
 import { actionsOf, allowStatementsOfFunction, logicalIdOf, synthSesame } from './synth-sesame';
 
 const { template, stack } = synthSesame();
@@ -19,12 +20,27 @@ describe('the public share function (share links, request pages)', () => {
     }
   });
 
-  it('cannot read a mailbox: no read action reaches an MBX# partition', () => {
+  it('cannot read a mailbox: a read of an MBX# partition gets the notice state only', () => {
     const reads = statements.filter((s) =>
       actionsOf([s]).some((a) => /^dynamodb:(GetItem|BatchGetItem|Query|Scan)$/.test(a)),
     );
     expect(reads.length).toBeGreaterThan(0);
-    for (const statement of reads) expect(leadingKeysOf(statement)).not.toContain('MBX#*');
+    for (const statement of reads.filter((s) => leadingKeysOf(s).includes('MBX#*'))) {
+      expect(actionsOf([statement])).toEqual(['dynamodb:GetItem']);
+      expect(statement.Condition?.['ForAllValues:StringEquals']).toEqual({
+        'dynamodb:Attributes': NOTICE_STATE_ATTRIBUTES,
+      });
+      expect(statement.Condition?.StringEquals).toEqual({
+        'dynamodb:Select': 'SPECIFIC_ATTRIBUTES',
+      });
+    }
+  });
+
+  it('may read the owner mailbox state a download notice needs (readState), so it is delivered in AWS', () => {
+    const stateReads = statements.filter(
+      (s) => actionsOf([s]).includes('dynamodb:GetItem') && leadingKeysOf(s).includes('MBX#*'),
+    );
+    expect(stateReads).toHaveLength(1);
   });
 
   it('may write every item a request upload writes, so an outsider’s upload can complete', () => {
