@@ -25,7 +25,6 @@ import {
 } from '@shared/mailbox/folders';
 import {
   bulkChange,
-  bulkRequestSchema,
   deleteMessage,
   messageChangeSchema,
   updateMessage,
@@ -43,7 +42,9 @@ import type { Download } from '@shared/mailbox/download-link';
 import { readThread } from '@shared/mailbox/read-thread';
 import type { SearchIndexStore } from '@shared/search/search-index-store';
 import { searchMessages } from '@shared/search/search-messages';
+import { bulkChangeBySearch } from '@shared/search/bulk-by-search';
 import { searchQuerySchema } from './search-query';
+import { bulkRequestSchema } from './bulk-request';
 
 const listQuerySchema = z.strictObject({
   folder: z._default(folderIdSchema, 'inbox'),
@@ -114,11 +115,15 @@ export function createMailboxHandler(deps: MailboxApiDeps) {
       return json(200, await updateMessage(deps.messages, mailbox.address, id, change));
     },
     'POST /mailboxes/me/messages/bulk': async (event, mailbox) => {
-      const request = bulkRequestSchema.parse(jsonBody(event));
+      const { ids, query, ...action } = bulkRequestSchema.parse(jsonBody(event));
       const statusOf = (error: unknown) => {
         const { status, code } = toProblem(error, event.requestContext.requestId);
         return { status, code };
       };
+      if (query) {
+        return json(200, await bulkChangeBySearch(deps, mailbox, query, action, statusOf));
+      }
+      const request = { ...action, ids: ids ?? [] };
       return json(200, await bulkChange(deps.messages, mailbox.address, request, statusOf));
     },
     'GET /mailboxes/me/folders': async (_event, mailbox) =>

@@ -1,11 +1,11 @@
 import * as z from '@shared/validation/zod';
 import { pageFields } from '@shared/http/request-schemas';
 
-/** `true` or `false` in a query string, as a boolean. */
+/** `true` or `false`: a string in a query string, a boolean in a JSON body (bulk by search). */
 const flag = z.optional(
   z.pipe(
-    z.enum(['true', 'false']),
-    z.transform((value) => value === 'true'),
+    z.union([z.boolean(), z.enum(['true', 'false'])]),
+    z.transform((value) => value === true || value === 'true'),
   ),
 );
 
@@ -29,10 +29,12 @@ const party = z.optional(
 );
 
 /**
- * GET /mailboxes/me/search. `q` is bounded generously here; its own limit (and the number of
- * terms) is the domain's, with codes of their own (shared/search/search-errors).
+ * What a search asks for, without paging: the one parser of a search, for GET
+ * /mailboxes/me/search and for a bulk action's `query`. `q` is bounded generously here; its
+ * own limit (and the number of terms) is the domain's, with codes of their own
+ * (shared/search/search-errors).
  */
-export const searchQuerySchema = z.strictObject({
+export const searchFilterFields = {
   q: z.optional(z.string().check(z.maxLength(4096))),
   from: party,
   to: party,
@@ -44,5 +46,10 @@ export const searchQuerySchema = z.strictObject({
   hasAttachment: flag,
   unread: flag,
   flagged: flag,
-  ...pageFields,
-});
+};
+
+/** A bulk action's `query` (POST /mailboxes/me/messages/bulk). */
+export const searchFilterSchema = z.strictObject(searchFilterFields);
+
+/** GET /mailboxes/me/search. */
+export const searchQuerySchema = z.strictObject({ ...searchFilterFields, ...pageFields });

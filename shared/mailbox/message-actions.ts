@@ -12,10 +12,10 @@ import { MESSAGE_ID_PATTERN } from './message-id';
 import { isWithheld } from './model';
 import { NoSuchMessageError } from './read-message';
 
-/** Ids one bulk request may name (a search's results come later: see bulkRequestSchema). */
+/** Ids one bulk request may name, and hits of a search one bulk request acts on. */
 export const BULK_LIMITS = { maxIds: 500 } as const;
 
-const messageIdSchema = z
+export const messageIdSchema = z
   .string()
   .check(z.regex(MESSAGE_ID_PATTERN, 'a message id is 32 lowercase hex characters'));
 
@@ -26,22 +26,16 @@ export const messageChangeSchema = z.strictObject({
 });
 export type MessageChange = z.infer<typeof messageChangeSchema>;
 
-/**
- * POST /mailboxes/me/messages/bulk: which messages (`ids` now; a `query` naming a search's
- * results can sit beside it once search exists), and one action, `update` or `delete`.
- */
-export const bulkRequestSchema = z
-  .strictObject({
-    ids: z.array(messageIdSchema).check(z.minLength(1), z.maxLength(BULK_LIMITS.maxIds)),
-    update: z.optional(messageChangeSchema),
-    delete: z.optional(z.literal(true)),
-  })
-  .check(
-    z.refine((body) => (body.update === undefined) !== (body.delete === undefined), {
-      message: 'give exactly one action: update or delete',
-    }),
-  );
-export type BulkRequest = z.infer<typeof bulkRequestSchema>;
+/** One action on many messages: `update` or `delete` (the edge checks exactly one). */
+export interface BulkAction {
+  update?: MessageChange;
+  delete?: true;
+}
+
+/** A bulk action on named messages (its edge schema: functions/mailbox/bulk-request). */
+export interface BulkRequest extends BulkAction {
+  ids: string[];
+}
 
 export class OverQuotaError extends domainError(
   'OverQuota',

@@ -347,6 +347,87 @@ describe('flags and moves', () => {
   });
 });
 
+describe('bulk by search', () => {
+  const BULK = 'POST /mailboxes/me/messages/bulk';
+  let matching: string[];
+  let unmatched: string;
+  let bobs: string;
+
+  beforeAll(async () => {
+    matching = await Promise.all(
+      [1, 2, 3].map((n) => deliver(simpleMail(`Zebrafish census ${n}`, 'counts'))),
+    );
+    unmatched = await deliver(simpleMail('Census of cats', 'no fish here'));
+    bobs = await deliver(simpleMail('Zebrafish census for Bob', 'counts'), bob.address);
+  });
+
+  it("moves exactly the messages a search finds, in the caller's mailbox only", async () => {
+    const inbox = (await counters('inbox'))!;
+    const archive = (await counters('archive'))!;
+    const bobInbox = (await counters('inbox', bob))!;
+
+    const result = await call(BULK, {
+      body: { query: { q: 'zebrafish', folder: 'inbox' }, update: { folderId: 'archive' } },
+    });
+
+    expect(result.status).toBe(200);
+    expect(result.json.truncated).toBe(false);
+    const ids = result.json.results.map((r: { id: string }) => r.id);
+    expect([...ids].sort()).toEqual([...matching].sort());
+    for (const each of result.json.results) {
+      expect(each).toMatchObject({ status: 200, message: { folder: 'archive' } });
+    }
+    expect(await counters('inbox')).toEqual({ total: inbox.total - 3, unread: inbox.unread - 3 });
+    expect(await counters('archive')).toEqual({
+      total: archive.total + 3,
+      unread: archive.unread + 3,
+    });
+    expect(await demo.world.store.getMessage(alice.address, unmatched)).toMatchObject({
+      folder: 'inbox',
+    });
+    expect(await demo.world.store.getMessage(bob.address, bobs)).toMatchObject({
+      folder: 'inbox',
+    });
+    expect(await counters('inbox', bob)).toEqual(bobInbox);
+  });
+
+  it('takes the search filters as JSON values, and answers an empty result', async () => {
+    const flagged = await call(BULK, {
+      body: { query: { q: 'zebrafish', flagged: true }, update: { seen: true } },
+    });
+    expect(flagged).toMatchObject({ status: 200, json: { results: [], truncated: false } });
+  });
+
+  it('refuses ids with a query, no ids nor query, and a query with no words, changing nothing', async () => {
+    const state = (await folders()).state;
+
+    const both = await call(BULK, {
+      body: { ids: [unmatched], query: { q: 'zebrafish' }, delete: true },
+    });
+    const neither = await call(BULK, { body: { delete: true } });
+    const empty = await call(BULK, { body: { query: {}, delete: true } });
+    const onlyFilters = await call(BULK, { body: { query: { folder: 'archive' }, delete: true } });
+    const unknownFilter = await call(BULK, {
+      body: { query: { q: 'zebrafish', limit: 5 }, delete: true },
+    });
+
+    expect(both).toMatchObject({ status: 400, json: { code: 'InputValidationError' } });
+    expect(neither).toMatchObject({ status: 400, json: { code: 'InputValidationError' } });
+    expect(empty).toMatchObject({ status: 400, json: { code: 'SearchTermsRequired' } });
+    expect(onlyFilters).toMatchObject({ status: 400, json: { code: 'SearchTermsRequired' } });
+    expect(unknownFilter).toMatchObject({ status: 400, json: { code: 'InputValidationError' } });
+    expect((await folders()).state).toBe(state);
+    for (const id of matching) {
+      expect(await demo.world.store.getMessage(alice.address, id)).toMatchObject({
+        folder: 'archive',
+      });
+    }
+    expect(await demo.world.store.getMessage(alice.address, unmatched)).toMatchObject({
+      folder: 'inbox',
+    });
+  });
+});
+
 describe('quarantine is a verdict', () => {
   it('cannot be escaped by a move; a tenant admin releases it, recorded', async () => {
     const id = await deliver(eicarMail('Quarantined'));
