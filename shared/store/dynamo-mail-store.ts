@@ -96,7 +96,7 @@ export class DynamoMailStore extends DynamoAccountReads implements MailStore {
           },
         },
         mailboxItem,
-        folderCounterItem(this.tableName, address, folder, 1, 1),
+        folderCounterItem(this.tableName, address, folder, 1, record.unread ? 1 : 0),
         {
           // Deleted for good before (a redelivery after the owner's delete): stays gone.
           ConditionCheck: {

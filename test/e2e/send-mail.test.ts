@@ -311,6 +311,22 @@ describe('sending and the change log', () => {
     return answer.body.messages;
   }
 
+  it('counts a Sent copy in Sent as read: the folder counters match the messages', async () => {
+    const before = await folders(alice);
+    const sent = await call<Sent>('POST', '/mailboxes/me/send', alice, {
+      to: ['bob@demo.test'],
+      subject: `Counted ${Date.now()}`,
+      text: 'One more.',
+    });
+    expect(sent.status).toBe(202);
+    const copy = await call<MessageRecord>('GET', `/mailboxes/me/messages/${sent.body.id}`, alice);
+    expect(copy.body.unread).toBe(false);
+    const after = await folders(alice);
+    const sentFolder = (f: Folders) => f.items.find((item) => item.id === 'sent')!;
+    expect(sentFolder(after).total).toBe(sentFolder(before).total + 1);
+    expect(sentFolder(after).unread).toBe(sentFolder(before).unread);
+  });
+
   it('logs a draft created, replaced and deleted for good, with the Drafts counter back', async () => {
     const before = await folders(alice);
     const created = await call<{ id: string }>('POST', '/mailboxes/me/drafts', alice, {
