@@ -3,10 +3,11 @@ import type { SQSRecord } from 'aws-lambda';
 import type { SesReceiptNotification } from '@shared/inbound/ses-notification';
 
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './local-aws';
+import { localSqsRecord } from './sqs-record';
 
 /** The local stand-ins' names for the AWS resources a notification mentions. */
 const TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:sesame-inbound`;
-const QUEUE_ARN = `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:sesame-ingest`;
+const INGEST_QUEUE = 'sesame-ingest';
 
 export interface ReceivedMail {
   /** SES-style message id; also the raw object's name under the inbound prefix. */
@@ -73,20 +74,5 @@ export function toSqsRecord(notification: SesReceiptNotification, receiveCount =
     SigningCertURL: 'https://localhost/not-signed.pem',
     UnsubscribeURL: 'https://localhost/unsubscribe',
   };
-  return {
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body: JSON.stringify(snsEnvelope),
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: String(now),
-      SenderId: 'AIDALOCAL',
-      ApproximateFirstReceiveTimestamp: String(now),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: QUEUE_ARN,
-    awsRegion: LOCAL_REGION,
-  };
+  return localSqsRecord(JSON.stringify(snsEnvelope), INGEST_QUEUE, receiveCount);
 }

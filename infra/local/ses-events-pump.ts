@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SQSRecord } from 'aws-lambda';
 import { SES_EVENTS_DIR } from '@shared/outbound/local-ses-stand-in';
 import { logger } from '@shared/log/logger';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './local-aws';
+import { localSqsRecord } from './sqs-record';
 import type { SqsBatchHandler } from './ingest-queue';
 
 /** How often the pump looks for new events; SES publishes within seconds, this is sooner. */
@@ -46,22 +44,7 @@ export function startSesEventsPump(options: {
       const path = join(dir, name);
       const count = (receives.get(name) ?? 0) + 1;
       receives.set(name, count);
-      const record: SQSRecord = {
-        messageId: randomUUID(),
-        receiptHandle: randomUUID(),
-        body: await readFile(path, 'utf8'),
-        attributes: {
-          ApproximateReceiveCount: String(count),
-          SentTimestamp: String(Date.now()),
-          SenderId: 'AIDALOCAL',
-          ApproximateFirstReceiveTimestamp: String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:sesame-ses-events`,
-        awsRegion: LOCAL_REGION,
-      };
+      const record = localSqsRecord(await readFile(path, 'utf8'), 'sesame-ses-events', count);
       const failed = await options
         .handler({ Records: [record] })
         .then((result) => (result?.batchItemFailures.length ?? 0) > 0)

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { S3Event, S3EventRecord, SQSRecord } from 'aws-lambda';
 import { LOCAL_RESOURCE_NAMES, SHARE_PREFIX } from '@shared/config/resource-names';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './local-aws';
+import { LOCAL_REGION } from './local-aws';
+import { localSqsRecord } from './sqs-record';
 
-const QUEUE_ARN = `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:sesame-share-scan`;
+const SHARE_SCAN_QUEUE = 'sesame-share-scan';
 
 /**
  * s3rver names the event of a completed multipart upload `ObjectCreated:Post` (its name for a
@@ -50,21 +50,5 @@ export function shareScanEventOf(event: {
 
 /** An S3 event as SQS delivers it to a Lambda (S3 → SQS: the event JSON is the body). */
 export function toS3SqsRecord(event: S3Event, receiveCount = 1): SQSRecord {
-  const now = Date.now();
-  return {
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body: JSON.stringify(event),
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: String(now),
-      SenderId: 'AIDALOCAL',
-      ApproximateFirstReceiveTimestamp: String(now),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: QUEUE_ARN,
-    awsRegion: LOCAL_REGION,
-  };
+  return localSqsRecord(JSON.stringify(event), SHARE_SCAN_QUEUE, receiveCount);
 }

@@ -22,9 +22,8 @@ export const MESSAGES_PER_TRANSACTION = 40;
 
 const FAILED = 'ConditionalCheckFailed';
 
-/** The attributes of MessageState, as a projection (several are DynamoDB reserved words). */
-const STATE_FIELDS = [
-  'id',
+/** The fields of MessageState a change may set or remove (messageUpdate writes exactly these). */
+const CHANGEABLE_FIELDS = [
   'folder',
   'unread',
   'flagged',
@@ -35,6 +34,12 @@ const STATE_FIELDS = [
   'recoverable',
   'answered',
   'forwarded',
+] as const satisfies readonly (keyof MessageState)[];
+
+/** The attributes of MessageState, as a projection (several are DynamoDB reserved words). */
+const STATE_FIELDS = [
+  'id',
+  ...CHANGEABLE_FIELDS,
   'size',
   'receivedAt',
   'threadId',
@@ -71,18 +76,7 @@ function messageUpdate(
     names[`#${name}`] = name;
     removes.push(`#${name}`);
   };
-  for (const field of [
-    'folder',
-    'unread',
-    'flagged',
-    'quarantined',
-    'release',
-    'deletedFrom',
-    'deletedAt',
-    'recoverable',
-    'answered',
-    'forwarded',
-  ] as const) {
+  for (const field of CHANGEABLE_FIELDS) {
     if (JSON.stringify(before[field]) === JSON.stringify(after[field])) continue;
     if (after[field] === undefined) remove(field);
     else set(field, after[field]);
