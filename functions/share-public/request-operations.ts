@@ -7,7 +7,7 @@ import {
   problemOf,
   type ProblemCode,
 } from '@shared/http/problem';
-import { S3_MAX_PARTS, SHARE_LIMITS } from '@shared/share/limits';
+import { newShareFileFields, partNumbersSchema } from '@shared/share/upload-request';
 import {
   completeRequestUpload,
   requestPartUrls,
@@ -20,23 +20,7 @@ import {
 import { htmlPage, publicHeaders } from './page-headers';
 import { REQUEST_GONE_PAGE, requestPage } from './request-page';
 
-const newFileSchema = z.strictObject({
-  name: z.string().check(z.minLength(1), z.maxLength(1024)),
-  size: z.number().check(z.int(), z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)),
-  contentType: z
-    .string()
-    .check(
-      z.maxLength(SHARE_LIMITS.maxContentTypeChars),
-      z.regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i, 'a media type'),
-    ),
-  sha256: z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, 'the hex SHA-256 of the file'))),
-});
-
-const partsSchema = z.strictObject({
-  partNumbers: z
-    .array(z.number().check(z.int(), z.minimum(1), z.maximum(S3_MAX_PARTS)))
-    .check(z.minLength(1), z.maxLength(SHARE_LIMITS.maxPartUrlsPerRequest)),
-});
+const newFileSchema = z.strictObject(newShareFileFields);
 
 const fileIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/));
 
@@ -133,7 +117,7 @@ export function requestOperations(
       }),
     'POST /r/{token}/files/{id}/parts': (event: ApiEvent) =>
       answering(async () => {
-        const { partNumbers } = partsSchema.parse(bodyOf(event));
+        const { partNumbers } = partNumbersSchema.parse(bodyOf(event));
         return json(200, {
           parts: await requestPartUrls(deps, tokenOf(event), fileOf(event), partNumbers),
         });

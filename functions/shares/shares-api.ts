@@ -6,7 +6,7 @@ import { pageFields } from '@shared/http/request-schemas';
 import { routedHandler } from '@shared/http/route-dispatch';
 import { signedIn, type SignedInDeps } from '@shared/http/signed-in';
 import { resolveAttachmentPolicy } from '@shared/scan/attachment-policy';
-import { S3_MAX_PARTS, SHARE_LIMITS } from '@shared/share/limits';
+import { newShareFileFields, partNumbersSchema } from '@shared/share/upload-request';
 import {
   deleteOwnShare,
   listOwnShareEvents,
@@ -29,25 +29,8 @@ import type { Mailbox, Tenant } from '@shared/tenancy/model';
 import { NoSuchTenantError } from '@shared/tenancy/errors';
 
 const newShareSchema = z.strictObject({
-  name: z.string().check(z.minLength(1), z.maxLength(1024)),
-  size: z.number().check(z.int(), z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)),
-  contentType: z
-    .string()
-    .check(
-      z.maxLength(SHARE_LIMITS.maxContentTypeChars),
-      z.regex(
-        /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i,
-        'a media type such as application/pdf',
-      ),
-    ),
-  sha256: z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, 'the hex SHA-256 of the file'))),
+  ...newShareFileFields,
   expiresAt: z.optional(z.iso.datetime({ offset: true })),
-});
-
-const partsSchema = z.strictObject({
-  partNumbers: z
-    .array(z.number().check(z.int(), z.minimum(1), z.maximum(S3_MAX_PARTS)))
-    .check(z.minLength(1), z.maxLength(SHARE_LIMITS.maxPartUrlsPerRequest)),
 });
 
 /** Share ids are 128 random bits, base64url (shared/share/uploads). */
@@ -129,7 +112,7 @@ export function createSharesHandler(deps: SharesApiDeps) {
       const id = idOf(event);
       let partNumbers: number[];
       try {
-        ({ partNumbers } = partsSchema.parse(jsonBody(event)));
+        ({ partNumbers } = partNumbersSchema.parse(jsonBody(event)));
       } catch (error) {
         // Another user's share is 404 whatever the body says: no answer tells it exists.
         await ownShare(deps, owner, id);
