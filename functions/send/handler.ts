@@ -15,6 +15,7 @@ import { DynamoMailStore } from '@shared/store/dynamo-mail-store';
 import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
 import { DynamoRefusalLedger } from '@shared/store/dynamo-refusal-ledger';
 import { DynamoSendState } from '@shared/store/dynamo-send-state';
+import { DynamoSearchIndex } from '@shared/store/dynamo-search-index';
 import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
 import { sharedObjectsFromEnv } from '@shared/blob/shared-objects-from-env';
 import { loadShareBucket } from '@shared/config/app-config';
@@ -27,6 +28,8 @@ const ingest = loadIngestConfig();
 const store = new DynamoMailStore(dynamo, config.tableName);
 const blobs = new S3BlobStore(s3);
 const state = new DynamoSendState(dynamo, config.tableName);
+// Mail sent inside sesame is searchable: the recipients' copies and the Sent copy (issue 11).
+const searchIndex = new DynamoSearchIndex(dynamo, config.tableName);
 // Locally the SES stand-in (outbox .eml and SES's events); in AWS SES v2 with the
 // configuration set whose event destination feeds send-events.
 const scanner = ingest.clamdAddress
@@ -53,12 +56,14 @@ export const handler = createSendHandler({
     notices: new DynamoQuotaStore(dynamo, config.tableName),
     storedMessages: new DynamoStoredMessages(dynamo, config.tableName),
     threadAliases: state,
+    searchIndex,
     mailer: outbound,
     ...(scanner && { scanner }),
   }),
   ...(scanner && { scanner }),
   outbound,
   state,
+  searchIndex,
   uploads: state,
   links: new S3UploadLinks(s3),
   drafts: new DynamoDrafts(dynamo, config.tableName),

@@ -12,6 +12,9 @@ import { resolveAttachmentPolicy } from '../scan/attachment-policy';
 import { scanAttachments, scanContent } from '../scan/scan-message';
 import { reportOf } from '../scan/verdict';
 import type { VirusScanner } from '../scan/virus-scanner';
+import { indexTerms, termSetKey } from '../search/index-terms';
+import { parsedMailTerms } from '../search/parsed-mail-terms';
+import type { SearchIndexStore } from '../search/search-index-store';
 import { composeMime } from './compose-mime';
 import {
   AttachmentUnavailableError,
@@ -59,6 +62,8 @@ export interface SendDeps {
   scanner?: VirusScanner;
   /** The large-file share (issue 9): `{ shareId }` attachments and too-large ones go as links. */
   shares?: SendShareDeps;
+  /** The search index: the Sent copy is searchable like received mail (issue 11). */
+  searchIndex?: SearchIndexStore;
   now?: () => Date;
 }
 
@@ -206,11 +211,25 @@ export async function sendMessage(
     ...(linked.length > 0 && { linkedAttachments: linkedRecord(linked) }),
   });
   const objects = { raw: rawObject, partCount: record.attachments.length };
-  const outcome = await deps.store.indexMessage(record, mailbox.quotaBytes, { objects });
+  const terms = deps.searchIndex && parsedMailTerms(parsed);
+  const searchKey = terms && termSetKey(now, record.id);
+  const outcome = await deps.store.indexMessage(record, mailbox.quotaBytes, {
+    objects,
+    ...(searchKey && { searchKey }),
+  });
   if (outcome === 'over-quota') {
     await deps.blobs.delete(rawObject.bucket, [rawObject.key]);
     if (linking) await discardLinks(linking, linked, mailbox.address);
     throw new MailboxFullError();
+  }
+  if (deps.searchIndex && terms && searchKey) {
+    const message = {
+      address: mailbox.address,
+      id: record.id,
+      receivedAt: record.receivedAt,
+      searchKey,
+    };
+    await indexTerms(deps.searchIndex, message, terms, outcome, now);
   }
 
   const statuses: Record<string, DeliveryStatus> = {};

@@ -100,6 +100,28 @@ describe('alice sends through the HTTP API', () => {
     expect(delivered.body.delivery?.['carol@partner.example']?.status).toBe('delivered');
   });
 
+  it('makes mail sent inside sesame searchable by its recipient and in the sender’s Sent', async () => {
+    const word = `okapi${Date.now()}`;
+    const answer = await call<Sent>('POST', '/mailboxes/me/send', alice, {
+      to: ['bob@demo.test'],
+      subject: 'Ward round notes',
+      text: `The ${word} protocol starts on Monday.`,
+    });
+    expect(answer.status).toBe(202);
+    const search = (token: string, query: string) =>
+      call<{ items: { id: string; folder: string }[] }>(
+        'GET',
+        `/mailboxes/me/search?${query}`,
+        token,
+      );
+    const atBob = await search(bob, `q=${word}`);
+    expect(atBob.status).toBe(200);
+    expect(atBob.body.items).toHaveLength(1);
+    expect(atBob.body.items[0]?.folder).toBe('inbox');
+    const inSent = await search(alice, `q=${word}&folder=sent`);
+    expect(inSent.body.items.map((m) => m.id)).toEqual([answer.body.id]);
+  });
+
   it('threads a reply on both sides and flags the original answered', async () => {
     const subject = `Ward round ${Date.now()}`;
     const first = await call<Sent>('POST', '/mailboxes/me/send', alice, {
