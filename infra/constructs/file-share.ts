@@ -1,5 +1,5 @@
-import { CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -10,6 +10,7 @@ import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueueWithAlarm } from './dead-letter-queue';
 import { FUNCTION_LIMITS } from '@shared/config/function-limits';
 import { ENV, SHARE_PREFIX, SYSTEM_NOTICE_PREFIX } from '@shared/config/resource-names';
 import { SHARE_UPLOAD_CORS } from '@shared/config/share-cors';
@@ -29,8 +30,6 @@ export const SHARE_LOGICAL_IDS = { bucket: 'ShareBucket' } as const;
 export const SHARE_INCOMPLETE_UPLOAD_DAYS = 1;
 /** SQS visibility timeout as a multiple of the scan function's timeout (Lambda's guidance: 6). */
 const VISIBILITY_TIMEOUT_FACTOR = 6;
-const DLQ_RETENTION = Duration.days(14);
-const DLQ_ALARM_PERIOD = Duration.minutes(5);
 /** One file per invocation: each streams up to 20 GiB, and a failure retries that file alone. */
 const SCAN_BATCH_SIZE = 1;
 
@@ -151,29 +150,16 @@ export class FileShare extends Construct {
       description: 'sesame: encrypts the share scan queues (S3 object-created events)',
       enableKeyRotation: true,
     });
-    this.scanDeadLetterQueue = new Queue(this, 'ScanDeadLetterQueue', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: queueKey,
-      enforceSSL: true,
-      retentionPeriod: DLQ_RETENTION,
-    });
-    Validations.of(this.scanDeadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter queue of the share scan queue; it has none of its own.',
-    });
-    this.scanDeadLetterAlarm = new Alarm(this, 'ScanDeadLetterAlarm', {
+    const deadLetter = deadLetterQueueWithAlarm(this, {
+      queueId: 'ScanDeadLetterQueue',
+      alarmId: 'ScanDeadLetterAlarm',
+      key: queueKey,
+      of: 'the share scan queue',
       alarmDescription:
         'sesame: a shared file could not be scanned (it stays in scanning, never shared); see the README, "Large-file share"',
-      metric: this.scanDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: DLQ_ALARM_PERIOD,
-        statistic: 'Maximum',
-      }),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    this.scanDeadLetterQueue = deadLetter.queue;
+    this.scanDeadLetterAlarm = deadLetter.alarm;
     this.scanQueue = new Queue(this, 'ScanQueue', {
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: queueKey,

@@ -1,5 +1,5 @@
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -9,6 +9,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueueWithAlarm } from './dead-letter-queue';
 import { FUNCTION_LIMITS } from '@shared/config/function-limits';
 import { INGEST_MAX_RECEIVE_COUNT } from '@shared/config/ingest-queue';
 import { ENV, RAW_MAIL_PREFIX, SYSTEM_SENDERS } from '@shared/config/resource-names';
@@ -22,10 +23,8 @@ import type { ItemGrant } from './table-partitions';
 /** Lambda's guidance for SQS sources: visibility timeout at least six times the function's. */
 const VISIBILITY_TIMEOUT_FACTOR = 6;
 /** SQS's longest retention: a parked message waits two weeks for someone to look at it. */
-const DLQ_RETENTION = Duration.days(14);
 const INGEST_BATCH_SIZE = 10;
 /** How often the dead-letter queue's depth is looked at. */
-const DLQ_ALARM_PERIOD = Duration.minutes(5);
 
 /**
  * What the ingest function's stores read and write (functions/ingest/handler.ts), by partition:
@@ -142,30 +141,16 @@ export class InboundMail extends Construct {
       description: 'sesame: encrypts the inbound mail notification queues',
       enableKeyRotation: true,
     });
-    this.deadLetterQueue = new Queue(this, 'IngestDeadLetterQueue', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: this.queueKey,
-      enforceSSL: true,
-      retentionPeriod: DLQ_RETENTION,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the ingest queue; it has none of its own.',
-    });
-
-    this.deadLetterAlarm = new Alarm(this, 'IngestDeadLetterAlarm', {
+    const deadLetter = deadLetterQueueWithAlarm(this, {
+      queueId: 'IngestDeadLetterQueue',
+      alarmId: 'IngestDeadLetterAlarm',
+      key: this.queueKey,
+      of: 'the ingest queue',
       alarmDescription:
         'sesame: an inbound mail notification was parked (infrastructure failure); see the README, "Parked mail"',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: DLQ_ALARM_PERIOD,
-        statistic: 'Maximum',
-      }),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0,
-      evaluationPeriods: 1,
-      // An idle queue publishes no data points; that is the good state, not a missing one.
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    this.deadLetterQueue = deadLetter.queue;
+    this.deadLetterAlarm = deadLetter.alarm;
 
     this.ingestFunction = new SesameFunction(this, 'IngestFunction', {
       functionId: 'ingest',

@@ -1,5 +1,5 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -13,6 +13,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueueWithAlarm } from './dead-letter-queue';
 import { FUNCTION_LIMITS } from '@shared/config/function-limits';
 import { ENV, SYSTEM_NOTICE_PREFIX, SYSTEM_SENDERS } from '@shared/config/resource-names';
 import type { TierTable } from '@shared/config/tiers';
@@ -25,7 +26,6 @@ import type { ItemGrant } from './table-partitions';
 /** Receives of an SES event before it is parked, as the local pump does (ses-events-pump). */
 export const SES_EVENTS_MAX_RECEIVE_COUNT = 5;
 const VISIBILITY_TIMEOUT_FACTOR = 6;
-const DLQ_RETENTION = Duration.days(14);
 const EVENTS_BATCH_SIZE = 10;
 
 /** What SES reports about user mail: everything send-events records (shared/send/ses-events). */
@@ -94,28 +94,15 @@ export class OutboundMail extends Construct {
       description: 'sesame: encrypts the SES events queues',
       enableKeyRotation: true,
     });
-    this.deadLetterQueue = new Queue(this, 'EventsDeadLetterQueue', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: queueKey,
-      enforceSSL: true,
-      retentionPeriod: DLQ_RETENTION,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter queue of the SES events queue; it has none of its own.',
-    });
-    this.deadLetterAlarm = new Alarm(this, 'EventsDeadLetterAlarm', {
+    const deadLetter = deadLetterQueueWithAlarm(this, {
+      queueId: 'EventsDeadLetterQueue',
+      alarmId: 'EventsDeadLetterAlarm',
+      key: queueKey,
+      of: 'the SES events queue',
       alarmDescription: 'sesame: an SES event about sent mail could not be recorded',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    this.deadLetterQueue = deadLetter.queue;
+    this.deadLetterAlarm = deadLetter.alarm;
     this.queue = new Queue(this, 'EventsQueue', {
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: queueKey,
