@@ -28,6 +28,11 @@ export const ENV = {
   // Sending (issue 10).
   /** The SES configuration set user mail is sent with (its events reach send-events). */
   sesConfigurationSet: 'SESAME_SES_CONFIGURATION_SET',
+  // [secure] delivery (issue 10, item 10).
+  /** The inbound SNS topic: a secure message's one reply is published there, as SES would. */
+  inboundTopicArn: 'SESAME_INBOUND_TOPIC_ARN',
+  /** Set on one machine: the local ingest queue's folder, standing in for that topic. */
+  localIngestQueueDir: 'SESAME_LOCAL_INGEST_QUEUE_DIR',
 } as const;
 
 export const LOCAL_RESOURCE_NAMES = {
@@ -69,6 +74,18 @@ export const IMPORT_PREFIX = 'imports/';
 /** Prefix of the share bucket under which each shared file is one object (issue 9). */
 export const SHARE_PREFIX = 'shares/';
 
+/**
+ * Prefix of the share bucket holding what a [secure] message's outside recipients read on its
+ * page (secure/<tenantId>/<secureId>.json), until the message's links expire (issue 10).
+ */
+export const SECURE_MESSAGE_PREFIX = 'secure/';
+
+/**
+ * Where a secure message's one reply is stored before ingest takes it, in the raw-mail bucket
+ * beside what SES stores (inbound/secure-reply-<replyId>): share-public may write only there.
+ */
+export const SECURE_REPLY_KEY_PREFIX = `${RAW_MAIL_PREFIX}secure-reply-`;
+
 /** The Lambda functions of the app: the route table and CDK refer to them by these ids. */
 export const FUNCTION_IDS = [
   'ingest',
@@ -105,4 +122,6 @@ export const OBJECT_PREFIX_CONTENTS: Readonly<Record<string, string>> = {
   // Sending (issue 10), in the mail bucket.
   [SENT_MAIL_PREFIX]: 'sent mail as it left (sent/<sendId>.eml)',
   [UPLOAD_PREFIX]: 'attachments uploaded for a message to send (uploads/<uploadId>)',
+  [SECURE_MESSAGE_PREFIX]: "a [secure] message's page content (secure/<tenantId>/<secureId>.json)",
+  [SECURE_REPLY_KEY_PREFIX]: "a secure message's reply (inbound/secure-reply-<replyId>)",
 };
