@@ -49,6 +49,7 @@ export const PROBLEM_CODES = {
   NoSuchOffer: { status: 404, title: 'No such transfer offer' },
   OfferNotOpen: { status: 409, title: 'The transfer offer is no longer open' },
   OfferExpired: { status: 410, title: 'The transfer offer has expired' },
+  TransferConflict: { status: 409, title: 'The user changed while the transfer was accepted' },
   // Inbound mail: downloads and threads (shared/mailbox/download-message).
   NoSuchAttachment: { status: 404, title: 'No such attachment' },
   NoSuchThread: { status: 404, title: 'No such thread' },

@@ -76,3 +76,8 @@ export class OfferExpiredError extends domainError(
   'OfferExpired',
   'The transfer offer has expired; the sending tenant may offer again.',
 ) {}
+
+export class TransferConflictError extends domainError(
+  'TransferConflict',
+  'The user kept changing while the transfer was accepted; nothing moved. Accept again.',
+) {}

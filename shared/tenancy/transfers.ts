@@ -12,6 +12,7 @@ import {
   NotActiveError,
   OfferExpiredError,
   OfferNotOpenError,
+  TransferConflictError,
 } from './errors';
 import type { Mailbox, Tenant } from './model';
 import type { Page } from './tenancy-store';
@@ -21,7 +22,10 @@ import { quotaFor } from './tenants';
 /** How long the receiving tenant has to accept an offer before the sender must offer again. */
 export const OFFER_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** Tries of an accept whose mailbox keeps changing under it (a concurrent add-on change). */
+/**
+ * Tries of an accept whose mailbox keeps changing under it (a concurrent add-on change); then
+ * it answers TransferConflict.
+ */
 const ACCEPT_ATTEMPTS = 3;
 
 /** What the API shows of an offer: an open offer past its expiry reads `expired`. */
@@ -189,7 +193,7 @@ export async function acceptTransfer(
     const offer = await openOffer(store, to, offerId, 'to', now);
     const from = await store.getTenant(offer.fromTenantId);
     if (!from) throw new NoSuchTenantError('The sending tenant no longer exists.');
-    const mailbox = await activeMember(store, from, offer.address);
+    const mailbox = await memberToAccept(store, from, offer, now);
     const plan = planOf(tiers, from, mailbox, to);
     if (dryRun) return plan;
     await identities.putAccount({
@@ -225,9 +229,29 @@ export async function acceptTransfer(
     // this offer moved it at the same moment, failing both conditions. Decide again from the
     // top, where the offer is read first: a closed offer answers OfferNotOpen, and only an open
     // one goes on to the member check (NoSuchUser, NotActive).
-    if (attempt >= ACCEPT_ATTEMPTS) {
-      throw new Error(`${offer.address} kept changing while the transfer was accepted`);
-    }
+    if (attempt >= ACCEPT_ATTEMPTS) throw new TransferConflictError();
+  }
+}
+
+/**
+ * The member check of an accept. The offer was read open before the mailbox, so another accept
+ * of it that committed in between has moved the mailbox, which then reads as no longer in
+ * `from` (NoSuchUser). A failed check therefore reads the offer again: closed, it answers why
+ * (OfferNotOpen); still open, the member's own answer stands.
+ */
+async function memberToAccept(
+  store: TransferOfferStore,
+  from: Tenant,
+  offer: TransferOffer,
+  now: Date,
+): Promise<Mailbox> {
+  try {
+    return await activeMember(store, from, offer.address);
+  } catch (error) {
+    if (!(error instanceof NoSuchUserError || error instanceof NotActiveError)) throw error;
+    const fresh = await store.getOffer(offer.toTenantId, offer.id);
+    if (fresh) refuseUnlessOpen(fresh, now);
+    throw error;
   }
 }
 

@@ -4,7 +4,7 @@ import { DynamoTransferOffers } from '@shared/store/dynamo-transfer-offers';
 import type { DynamoTenancyStore } from '@shared/store/dynamo-tenancy-store';
 import type { Tenant } from '@shared/tenancy/model';
 import { createTenant } from '@shared/tenancy/tenants';
-import type { TransferOffer } from '@shared/tenancy/transfer-offer-store';
+import type { TransferOffer, TransferOfferStore } from '@shared/tenancy/transfer-offer-store';
 import {
   acceptTransfer,
   closeTransfer,
@@ -14,6 +14,8 @@ import {
   OFFER_LIFETIME_MS,
 } from '@shared/tenancy/transfers';
 import { createUser, updateUser } from '@shared/tenancy/users';
+import type { LocalWorld } from '@test/support/local-world';
+import { mentions, racingDocuments } from '@test/support/racing-documents';
 import { TEST_NOW, TINY_TIERS, tenantAdmin, useLocalWorld } from '@test/support/tenancy-fixtures';
 
 const tiers = TINY_TIERS;
@@ -22,7 +24,9 @@ const now = TEST_NOW;
 let store: DynamoTenancyStore;
 let offers: DynamoTransferOffers;
 let identities: Identities;
+let world: LocalWorld;
 useLocalWorld((started) => {
+  world = started;
   store = started.tenancy;
   identities = started.identities;
   offers = new DynamoTransferOffers(started.documents, started.names.table);
@@ -139,6 +143,50 @@ describe('a transfer offer', () => {
         acceptTransfer(offers, identities, tiers, to, offered.id, false, receiver, now),
       ),
     ).toBe('OfferNotOpen');
+  });
+
+  it('answers OfferNotOpen to an accept that read it open just before another accept moved the user', async () => {
+    const { to, address, receiver, offer } = await scene('between');
+    const offered = await offer();
+    const accept = (offerStore: TransferOfferStore) =>
+      acceptTransfer(offerStore, identities, tiers, to, offered.id, false, receiver, now);
+    let raced = false;
+    // The loser's reads go through this client: the winner accepts after the loser has read
+    // the offer open and before it reads the mailbox (which the winner has moved by then).
+    const loser = new DynamoTransferOffers(
+      racingDocuments(world, {
+        before: async (input) => {
+          if (raced || !mentions(input, `MBX#${address}`, 'PROFILE')) return;
+          raced = true;
+          await accept(offers);
+        },
+      }),
+      world.names.table,
+    );
+    expect(await refusal(accept(loser))).toBe('OfferNotOpen');
+    expect(raced).toBe(true);
+    expect((await store.getMailbox(address))?.tenantId).toBe(to.id);
+  });
+
+  it('answers TransferConflict, and moves nothing, when the user keeps changing during the accept', async () => {
+    const { from, to, address, receiver, offer } = await scene('churn');
+    const offered = await offer();
+    // Before each accept's write, the sending admin flips the user's add-on: the seat decision
+    // the accept made no longer holds, every time.
+    let largeMailbox = true;
+    const churning = Object.create(offers) as TransferOfferStore;
+    churning.acceptOffer = async (...args) => {
+      largeMailbox = !largeMailbox;
+      await updateUser(store, identities, tiers, from, address, { largeMailbox }, now);
+      return offers.acceptOffer(...args);
+    };
+    expect(
+      await refusal(
+        acceptTransfer(churning, identities, tiers, to, offered.id, false, receiver, now),
+      ),
+    ).toBe('TransferConflict');
+    expect(await getTransfer(offers, to, offered.id)).toMatchObject({ status: 'open' });
+    expect((await store.getMailbox(address))?.tenantId).toBe(from.id);
   });
 
   it('cannot be accepted once withdrawn or declined, and each side does only its own part', async () => {
