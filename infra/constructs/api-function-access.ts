@@ -6,6 +6,7 @@ import {
   IMPORT_PREFIX,
   PART_PREFIX,
   RAW_MAIL_PREFIX,
+  SECURE_REPLY_KEY_PREFIX,
   SENT_MAIL_PREFIX,
   SYSTEM_NOTICE_PREFIX,
   UPLOAD_PREFIX,
@@ -69,6 +70,17 @@ export interface ApiFunctionAccess {
   organise?: boolean;
 }
 
+/**
+ * [secure] delivery (issue 10), shared/store/keys: `SECURE#<tokenHash>` is one recipient's
+ * record, `SECUREMSG#<secureId>` a message's audit events and per-recipient index. The send
+ * function (table RW) writes both; the public page reads and updates a record by its key (no
+ * Query: it cannot list a message's recipients) and appends audit events.
+ */
+export const SECURE_PAGE_ITEMS: readonly ItemGrant[] = [
+  { actions: ['GetItem', 'UpdateItem'], partitions: ['SECURE#'] },
+  { actions: ['PutItem'], partitions: ['SECUREMSG#'] },
+];
+
 const READ_AND_PURGE: readonly ObjectAction[] = ['s3:GetObject', 's3:DeleteObject'];
 
 export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
@@ -123,11 +135,17 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
       // The owner's download notice: written into their mailbox; of the mailbox item it reads
       // only the state and quota (file-share's grantNoticeState), never a message.
       { actions: ['PutItem', 'UpdateItem'], partitions: ['MBX#'] },
+      // [secure] delivery (issue 10): a recipient's record under its token hash (read, then its
+      // one-time code, opens and the one reply), and the message's audit events.
+      ...SECURE_PAGE_ITEMS,
     ],
     // The notice's .eml (and its purge when the mailbox is gone). The share bucket's GetObject
-    // (presigned downloads) is granted by the file-share construct.
+    // (presigned downloads, a secure message's page) is granted by the file-share construct.
     objects: {
       attachments: onPrefixes([SYSTEM_NOTICE_PREFIX], ['s3:PutObject', 's3:DeleteObject']),
+      // [secure] delivery (issue 10): the one reply, written as raw mail for ingest; put only,
+      // never read back or deleted, and nowhere else under inbound/ (SES's own mail).
+      rawMail: onPrefixes([SECURE_REPLY_KEY_PREFIX], ['s3:PutObject']),
     },
     purge: false,
     identities: 'none',
@@ -135,7 +153,9 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
   },
   // Sending (issue 10): writes each sent message as it left (sent/), reads the parts it
   // forwards, and runs the ingest pipeline for hosted recipients (their parts and bodies, and
-  // the purge of a message nobody kept). Table RW: mail items, counters, rate windows.
+  // the purge of a message nobody kept). Table RW: mail items, counters, rate windows, and
+  // [secure] delivery's SECURE# records and SECUREMSG# audit/index items (put, get, query,
+  // delete), which RW already covers; the share bucket's secure/ objects are in file-share.
   send: {
     table: 'RW',
     objects: {

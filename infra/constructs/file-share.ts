@@ -12,7 +12,12 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueueWithAlarm } from './dead-letter-queue';
 import { FUNCTION_LIMITS } from '@shared/config/function-limits';
-import { ENV, SHARE_PREFIX, SYSTEM_NOTICE_PREFIX } from '@shared/config/resource-names';
+import {
+  ENV,
+  SECURE_MESSAGE_PREFIX,
+  SHARE_PREFIX,
+  SYSTEM_NOTICE_PREFIX,
+} from '@shared/config/resource-names';
 import { SHARE_UPLOAD_CORS } from '@shared/config/share-cors';
 import {
   SHARE_SCAN_MAX_RECEIVE_COUNT,
@@ -42,7 +47,17 @@ export const SHARE_SPACE_ATTRIBUTES = [
   'shareBytesUsed',
 ];
 
-/** Object access of each share function, under `shares/` only. */
+/**
+ * A [secure] message's page content (issue 10) outlives its longest link: the tiers' largest
+ * `maxLinkDays` (a lifecycle rule cannot tell tiers apart), plus a day of margin, since a link's
+ * life starts when the send completes, after the content was written; a page must never find
+ * its link alive and its content gone. The handlers enforce each link's own expiry.
+ */
+export function secureMessageExpiryDays(tiers: TierTable): number {
+  return Math.max(...Object.values(tiers).map((tier) => tier.maxLinkDays)) + 1;
+}
+
+/** Object access of each share function: under `shares/`, and `secure/` for [secure] delivery. */
 export const SHARE_OBJECTS: Record<
   'shares' | 'share-scan' | 'share-sweep' | 'share-public' | 'send',
   PrefixGrants
@@ -71,10 +86,17 @@ export const SHARE_OBJECTS: Record<
       's3:AbortMultipartUpload',
       's3:ListMultipartUploadParts',
     ],
+    // [secure] delivery (issue 10): reads a message's page content once the code is checked.
+    [SECURE_MESSAGE_PREFIX]: ['s3:GetObject'],
   },
   // Sending (issue 10): writes an attachment too large to send as a share's object (the scan
   // then runs as for any upload), and deletes it again when the send is refused.
-  send: { [SHARE_PREFIX]: ['s3:PutObject', 's3:DeleteObject'] },
+  // [secure] delivery (issue 10): writes a message's page content under secure/, and deletes it
+  // when the send fails after it was written.
+  send: {
+    [SHARE_PREFIX]: ['s3:PutObject', 's3:DeleteObject'],
+    [SECURE_MESSAGE_PREFIX]: ['s3:PutObject', 's3:DeleteObject'],
+  },
 };
 
 /** The link and request items (share-links): under their token hash, apart from shares. */
@@ -139,6 +161,12 @@ export class FileShare extends Construct {
         {
           id: 'AbortIncompleteShareUploads',
           abortIncompleteMultipartUploadAfter: Duration.days(SHARE_INCOMPLETE_UPLOAD_DAYS),
+        },
+        // [secure] delivery (issue 10): no page content is kept past its last possible reader.
+        {
+          id: 'ExpireSecureMessages',
+          prefix: SECURE_MESSAGE_PREFIX,
+          expiration: Duration.days(secureMessageExpiryDays(props.tiers)),
         },
       ],
     });

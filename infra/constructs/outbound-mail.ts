@@ -9,7 +9,7 @@ import {
   EmailSendingEvent,
   EventDestination,
 } from 'aws-cdk-lib/aws-ses';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -53,6 +53,14 @@ export interface OutboundMailProps {
   tiers: TierTable;
   /** The send API function (MailApi): it gets the configuration set and the send grant. */
   sendFunction: SesameFunction;
+  /**
+   * [secure] delivery (issue 10): the public page function (MailApi), which mails one-time codes
+   * and hands the one reply to ingest. Its table and object grants are in FUNCTION_ACCESS and
+   * FileShare's SHARE_OBJECTS; its SES and SNS grants here.
+   */
+  publicFunction: SesameFunction;
+  /** The topic SES notifies of received mail (InboundMail): it feeds the ingest queue. */
+  inboundTopic: ITopic;
 }
 
 /**
@@ -60,7 +68,8 @@ export interface OutboundMailProps {
  * SNS topic), the events queue with a DLQ and an alarm, and the send-events function that
  * records each event on the Sent copy. The send function may send through SES only with this
  * configuration set, from identities of the account (SES sends only from verified ones), and
- * never as the system senders; From is the caller's own address (shared/send).
+ * never as the system senders; From is the caller's own address (shared/send). [secure]
+ * delivery's public page may send from postmaster@ only, and publish replies to the inbound topic.
  */
 export class OutboundMail extends Construct {
   readonly configurationSet: ConfigurationSet;
@@ -143,14 +152,7 @@ export class OutboundMail extends Construct {
       new PolicyStatement({
         sid: 'SendUserMailFromVerifiedIdentitiesWithTheConfigurationSet',
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [
-          sesIdentitiesArn(this),
-          Stack.of(this).formatArn({
-            service: 'ses',
-            resource: 'configuration-set',
-            resourceName: this.configurationSet.configurationSetName,
-          }),
-        ],
+        resources: [sesIdentitiesArn(this), this.configurationSetArn()],
         conditions: {
           // Users send as themselves; the system senders are ingest's alone.
           StringNotLike: {
@@ -168,5 +170,47 @@ export class OutboundMail extends Construct {
           'the function sets From to the signed-in caller (shared/send).',
       });
     }
+
+    this.grantSecurePage(props.publicFunction, props.inboundTopic);
+  }
+
+  /**
+   * [secure] delivery (issue 10), the public page: it mails a one-time code from
+   * postmaster@<tenant domain> and nothing else (users' addresses are the send function's), with
+   * the configuration set; and it publishes the one reply, already written as raw mail under
+   * inbound/secure-reply-, to the inbound topic as an SES receipt notification, so ingest indexes
+   * it into the sender's Inbox like any received message.
+   */
+  private grantSecurePage(fn: SesameFunction, inboundTopic: ITopic): void {
+    fn.addEnvironment(ENV.sesConfigurationSet, this.configurationSet.configurationSetName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'SendSecureCodesFromPostmasterWithTheConfigurationSet',
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [sesIdentitiesArn(this), this.configurationSetArn()],
+        conditions: { StringLike: { 'ses:FromAddress': `${SYSTEM_SENDERS.notices}@*` } },
+      }),
+    );
+    if (fn.role) {
+      Validations.of(fn.role).acknowledge({
+        id: sesIdentitiesFinding(fn),
+        reason:
+          'Tenant domains are SES identities added at run time, so no list can be fixed at ' +
+          'deploy; the ses:FromAddress condition keeps the public page to postmaster@ (its ' +
+          'one-time codes), SES sends only from verified identities, and the configuration set ' +
+          'is named.',
+      });
+    }
+    fn.addEnvironment(ENV.inboundTopicArn, inboundTopic.topicArn);
+    // sns:Publish on this topic only, and the use of its KMS key (the data key) to publish.
+    inboundTopic.grantPublish(fn);
+  }
+
+  private configurationSetArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: this.configurationSet.configurationSetName,
+    });
   }
 }

@@ -58,11 +58,14 @@ export class SesameStack extends Stack {
       store: this.store,
       tiers: config.tiers,
     });
-    // Sending (issue 10): the configuration set, its events, and the send-events function.
+    // Sending (issue 10): the configuration set, its events, and the send-events function;
+    // [secure] delivery's public page mails codes and hands replies to the inbound topic.
     this.outbound = new OutboundMail(this, 'OutboundMail', {
       store: this.store,
       tiers: config.tiers,
       sendFunction,
+      publicFunction,
+      inboundTopic: this.inbound.topic,
     });
 
     // Stack outputs: what an operator needs after a deploy, by output id.

@@ -42,6 +42,10 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   'AwsSolutions-IAM5[Resource::arn:aws:ses:eu-west-1:<AWS::AccountId>:identity/*]',
   // Large-file share (issue 9): shared files by prefix (shares, share-scan, share-sweep).
   'AwsSolutions-IAM5[Resource::<ShareBucket.Arn>/shares/*]',
+  // [secure] delivery (issue 10): a message's page content (send writes, share-public reads),
+  // and the one reply share-public writes as raw mail for ingest.
+  'AwsSolutions-IAM5[Resource::<ShareBucket.Arn>/secure/*]',
+  'AwsSolutions-IAM5[Resource::<RawMailBucket.Arn>/inbound/secure-reply-*]',
 ].sort();
 
 describe('cdk-nag AwsSolutions', () => {

@@ -57,12 +57,15 @@ describe('the public share function (share links, request pages)', () => {
     expect(allows('UpdateItem', 'REQUEST#')).toBe(true);
   });
 
-  it('touches the share bucket under shares/ only, and mail only to write a notice', () => {
+  it('touches the share bucket under shares/ (and secure/), and mail only to write a notice or a secure reply', () => {
     const objects = statements
       .filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:') && a !== 's3:ListBucket'))
       .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
       .map((r) => JSON.stringify(r));
     expect(objects.length).toBeGreaterThan(0);
-    for (const resource of objects) expect(resource).toMatch(/\/shares\/\*|\/system\/\*/);
+    // secure/ and inbound/secure-reply-: [secure] delivery (issue 10, test/infra/secure-delivery).
+    for (const resource of objects) {
+      expect(resource).toMatch(/\/shares\/\*|\/system\/\*|\/secure\/\*|\/inbound\/secure-reply-\*/);
+    }
   });
 });
