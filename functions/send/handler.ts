@@ -1,12 +1,10 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { dynamo } from '@shared/aws/dynamo-client';
 import { s3 } from '@shared/aws/s3-client';
 import { S3BlobStore } from '@shared/blob/s3-blob-store';
 import { S3UploadLinks } from '@shared/blob/s3-upload-links';
 import { loadRuntimeConfig } from '@shared/config/app-config';
 import { loadIngestConfig } from '@shared/inbound/ingest-config';
-import { LocalSesStandIn } from '@shared/outbound/local-ses-stand-in';
-import { SesMailer } from '@shared/outbound/ses-mailer';
+import { userMailerFromEnv } from '@shared/outbound/user-mailer-from-env';
 import { ClamavScanner, parseClamdAddress } from '@shared/scan/clamav-scanner';
 import { ingestDelivery } from '@shared/send/hosted-delivery';
 import { DynamoBounceLedger } from '@shared/store/dynamo-bounce-ledger';
@@ -16,6 +14,7 @@ import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
 import { DynamoRefusalLedger } from '@shared/store/dynamo-refusal-ledger';
 import { DynamoSendState } from '@shared/store/dynamo-send-state';
 import { DynamoSearchIndex } from '@shared/store/dynamo-search-index';
+import { DynamoSecureMessages } from '@shared/store/dynamo-secure-messages';
 import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
 import { sharedObjectsFromEnv } from '@shared/blob/shared-objects-from-env';
 import { loadShareBucket } from '@shared/config/app-config';
@@ -35,9 +34,7 @@ const searchIndex = new DynamoSearchIndex(dynamo, config.tableName);
 const scanner = ingest.clamdAddress
   ? new ClamavScanner(parseClamdAddress(ingest.clamdAddress))
   : undefined;
-const outbound = ingest.outboxDir
-  ? new LocalSesStandIn(ingest.outboxDir)
-  : new SesMailer(new SESv2Client({}), ingest.sesConfigurationSet);
+const outbound = userMailerFromEnv();
 
 /** API Gateway v2 (JWT authorizer) ▶ compose and send as the caller; drafts. */
 export const handler = createSendHandler({
@@ -64,6 +61,8 @@ export const handler = createSendHandler({
   outbound,
   state,
   searchIndex,
+  // [secure] delivery (issue 10, item 10): outsiders' records and the audit trail.
+  secure: new DynamoSecureMessages(dynamo, config.tableName),
   uploads: state,
   links: new S3UploadLinks(s3),
   drafts: new DynamoDrafts(dynamo, config.tableName),

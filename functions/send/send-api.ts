@@ -14,9 +14,13 @@ import { sendMessage, tierOf, type SendDeps } from '@shared/send/send-message';
 import { createUpload, uploadRequestSchema } from '@shared/send/uploads';
 import type { UploadLinks } from '@shared/blob/upload-links';
 import { sendRequestSchema } from '@shared/send/send-request';
+import { secureTrail } from '@shared/send/secure-delivery';
+import { NoSuchMessageError } from '@shared/mailbox/read-message';
+import { pageQuerySchema } from '@shared/http/request-schemas';
 
+/** A draft's or a message's id (both 32 lowercase hex characters). */
 const draftPathSchema = z.object({
-  id: z.string().check(z.regex(MESSAGE_ID_PATTERN, 'a draft id is 32 lowercase hex characters')),
+  id: z.string().check(z.regex(MESSAGE_ID_PATTERN, 'an id is 32 lowercase hex characters')),
 });
 
 export interface SendApiDeps extends SendDeps {
@@ -66,6 +70,12 @@ export function createSendHandler(deps: SendApiDeps) {
       const request = uploadRequestSchema.parse(jsonBody(event));
       const tier = tierOf(deps, (await deps.store.getTenant(mailbox.tenantId))?.tier);
       return json(201, await createUpload(deps, mailbox, tier, request));
+    },
+    'GET /mailboxes/me/messages/{id}/secure': async (event, mailbox) => {
+      const { id } = draftPathSchema.parse(event.pathParameters ?? {});
+      const page = pageQuerySchema.parse(event.queryStringParameters ?? {});
+      if (!deps.secure) throw new NoSuchMessageError();
+      return json(200, await secureTrail({ ...deps, secure: deps.secure }, mailbox, id, page));
     },
     'DELETE /mailboxes/me/drafts/{id}': async (event, mailbox) => {
       const { id } = draftPathSchema.parse(event.pathParameters ?? {});

@@ -13,6 +13,9 @@ import { DynamoShareStore } from '@shared/store/dynamo-share-store';
 import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
 import { MailboxDownloadNotices } from './mailbox-download-notices';
 import { createSharePublicHandler } from './share-public-api';
+import { inboundSubmissionFromEnv } from '@shared/inbound/inbound-submission';
+import { userMailerFromEnv } from '@shared/outbound/user-mailer-from-env';
+import { DynamoSecureMessages } from '@shared/store/dynamo-secure-messages';
 
 const config = loadRuntimeConfig();
 /** Only for the origin the page's CSP names; the grants are signed by the shared objects. */
@@ -25,11 +28,20 @@ const downloads = new S3DownloadLinks(s3);
  */
 const shares = new DynamoShareStore(dynamo, config.tableName);
 const objects = sharedObjectsFromEnv(s3, loadShareBucket());
+const links = new DynamoShareLinks(dynamo, config.tableName);
+const limiter = new DynamoAttemptLimiter(dynamo, config.tableName);
+const blobs = new S3BlobStore(s3);
+const notices = new MailboxDownloadNotices({
+  store: new DynamoMailStore(dynamo, config.tableName),
+  blobs,
+  attachmentsBucket: config.attachmentsBucket,
+  storedMessages: new DynamoStoredMessages(dynamo, config.tableName),
+});
 
 export const handler = createSharePublicHandler({
   shares,
-  links: new DynamoShareLinks(dynamo, config.tableName),
-  limiter: new DynamoAttemptLimiter(dynamo, config.tableName),
+  links,
+  limiter,
   reports: new DynamoShareReports(dynamo, config.tableName),
   objects,
   // Request files: uploads into the requester's share space (share-core's upload operations).
@@ -39,11 +51,21 @@ export const handler = createSharePublicHandler({
     requests: new DynamoShareRequests(dynamo, config.tableName),
     tiers: config.tiers,
   },
-  notices: new MailboxDownloadNotices({
-    store: new DynamoMailStore(dynamo, config.tableName),
-    blobs: new S3BlobStore(s3),
-    attachmentsBucket: config.attachmentsBucket,
-    storedMessages: new DynamoStoredMessages(dynamo, config.tableName),
-  }),
+  notices,
   objectOrigin: (bucket) => downloads.origin(bucket),
+  // [secure] delivery (issue 10, item 10): the page, its codes (mailed from postmaster@ the
+  // sender's domain), grants of its files, and its one reply, handed to ingest as SES would.
+  secure: {
+    secure: new DynamoSecureMessages(dynamo, config.tableName),
+    blobs,
+    shareBucket: objects.bucket,
+    rawMailBucket: config.rawMailBucket,
+    mailer: userMailerFromEnv(),
+    inbound: inboundSubmissionFromEnv(),
+    shares,
+    links,
+    limiter,
+    objects,
+    notices,
+  },
 });

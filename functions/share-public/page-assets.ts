@@ -17,6 +17,10 @@ button { cursor: pointer; }
 .notice { padding: 0.5rem; border: 2px solid #b00; }
 .report { margin-top: 2rem; font-size: 0.9rem; }
 progress { width: 100%; }
+.message-text { white-space: pre-wrap; overflow-wrap: anywhere; font: inherit; }
+.message-html { overflow-wrap: anywhere; border-left: 3px solid #888; padding-left: 1rem; }
+.files { list-style: none; padding: 0; }
+.files form { margin: 0.5rem 0; }
 `;
 
 export interface Asset {

@@ -2,7 +2,7 @@ import * as z from '@shared/validation/zod';
 import type { ApiEvent, ApiResult } from '@shared/http/http-stack';
 import { PROBLEM_CONTENT_TYPE, problemOf, type ProblemCode } from '@shared/http/problem';
 import { routedHandler } from '@shared/http/route-dispatch';
-import type { PublicClient, PublicLinkDeps } from '@shared/share/link-deps';
+import type { PublicLinkDeps } from '@shared/share/link-deps';
 import {
   LinkGoneError,
   PasswordRefusedError,
@@ -19,8 +19,11 @@ import {
 } from '@shared/share/share-reports';
 import { PASSWORD_ATTEMPTS, REPORT_ATTEMPTS } from '@shared/share/attempt-limits';
 import type { RequestDeps } from '@shared/share/share-requests';
+import type { SecureAccessDeps } from '@shared/send/secure-access';
 import { ASSETS } from './page-assets';
+import { BadFormError, bodyText, clientOf, fieldsOf, wantsJson } from './form-fields';
 import { requestOperations } from './request-operations';
+import { secureOperations } from './secure-operations';
 import { htmlPage, publicHeaders } from './page-headers';
 import {
   BAD_REQUEST_PAGE,
@@ -37,6 +40,8 @@ export interface SharePublicDeps extends PublicLinkDeps {
   requests: RequestDeps;
   /** The origin presigned URLs point at (the form's 303 goes there; the CSP must allow it). */
   objectOrigin: (bucket: string) => Promise<string>;
+  /** [secure] delivery (issue 10, item 10): the secure messages' page. */
+  secure: SecureAccessDeps;
 }
 
 const downloadJsonSchema = z.strictObject({
@@ -57,36 +62,6 @@ const GONE_JSON: ApiResult = {
 };
 
 const tokenOf = (event: ApiEvent) => event.pathParameters?.token ?? '';
-
-function clientOf(event: ApiEvent): PublicClient {
-  return {
-    address: event.requestContext.http.sourceIp,
-    userAgent: event.requestContext.http.userAgent ?? '',
-  };
-}
-
-function bodyText(event: ApiEvent): string {
-  if (!event.body) return '';
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-}
-
-/** A JSON client (an API caller), or a browser posting a form. */
-function wantsJson(event: ApiEvent): boolean {
-  return /^application\/json\b/i.test(event.headers['content-type'] ?? '');
-}
-
-class BadFormError extends Error {}
-
-/** The form's fields, or the JSON object; not JSON is bad input. */
-function fieldsOf(event: ApiEvent): unknown {
-  const text = bodyText(event);
-  if (!wantsJson(event)) return Object.fromEntries(new URLSearchParams(text));
-  try {
-    return text ? (JSON.parse(text) as unknown) : {};
-  } catch {
-    throw new BadFormError();
-  }
-}
 
 /** The form's password field, or a JSON `{ password? }`; anything else is bad input. */
 function passwordOf(event: ApiEvent): string | undefined {
@@ -220,5 +195,6 @@ export function createSharePublicHandler(deps: SharePublicDeps) {
       };
     },
     ...requestOperations(deps.requests, deps.objectOrigin),
+    ...secureOperations(deps.secure, () => deps.objectOrigin(deps.secure.shareBucket)),
   });
 }

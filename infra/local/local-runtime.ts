@@ -138,6 +138,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalRuntime> {
       ...process.env,
       ...standIns.env,
       [ENV.outboxDir]: join(dataDir, 'outbox'),
+      // The ingest queue's folder: what share-public hands to ingest (a [secure] message's
+      // reply) goes there, as it goes to the inbound topic in AWS.
+      [ENV.localIngestQueueDir]: join(dataDir, 'queue'),
       // No DNS here: a tenant's domain is verified (and receives mail) as soon as it is added.
       [ENV.localDomains]: '1',
       // The tier table (SESAME_TIERS file, or a test's tiny tiers), as CDK hands it to Lambda.

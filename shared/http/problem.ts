@@ -71,6 +71,12 @@ export const PROBLEM_CODES = {
   LinkTooLong: { status: 400, title: 'The link would outlive what the tier or the share allows' },
   NoSuchLink: { status: 404, title: 'No such link' },
   RequestGone: { status: 410, title: 'This upload link is no longer available' },
+  // [secure] delivery (issue 10, item 10: shared/send/secure-model).
+  SecureMessageGone: { status: 410, title: 'This secure message is no longer available' },
+  CodeRefused: { status: 403, title: 'The code is not right, or it has expired' },
+  SessionExpired: { status: 403, title: 'The page has been open too long; ask for a new code' },
+  AlreadyReplied: { status: 409, title: 'A reply to this message has already been sent' },
+  AttachmentNotReady: { status: 409, title: 'The file is not available yet' },
   // Organising mail (issue 11: shared/mailbox/folders, message-state, recoverable, changes).
   NoSuchFolder: { status: 404, title: 'No such folder' },
   SystemFolder: { status: 409, title: 'System folders cannot be renamed or deleted' },
@@ -97,6 +103,7 @@ export const PROBLEM_CODES = {
   MailboxFull: { status: 409, title: 'The Sent copy would overfill the mailbox' },
   RecipientSuppressed: { status: 409, title: 'A recipient is suppressed' },
   AttachmentUnavailable: { status: 409, title: 'An attachment cannot be sent' },
+  SecureUnavailable: { status: 503, title: 'Secure delivery is not available' },
   NoSuchDraft: { status: 404, title: 'No such draft' },
   MessageBlocked: { status: 409, title: 'The message carries a virus or a blocked attachment' },
   NoSuchSuppression: { status: 404, title: 'The address is not suppressed' },

@@ -125,6 +125,12 @@ export const ROUTES = [
     function: 'share-public',
     auth: 'public',
   },
+  // [secure] delivery, public side (issue 10, item 10): the page, the code, files, the reply.
+  { method: 'GET', path: '/m/{token}', function: 'share-public', auth: 'public' },
+  { method: 'POST', path: '/m/{token}/code', function: 'share-public', auth: 'public' },
+  { method: 'POST', path: '/m/{token}/open', function: 'share-public', auth: 'public' },
+  { method: 'POST', path: '/m/{token}/files/{n}', function: 'share-public', auth: 'public' },
+  { method: 'POST', path: '/m/{token}/reply', function: 'share-public', auth: 'public' },
   // Share links, the owner's side (issue 9, share-links): served by the shares function.
   { method: 'POST', path: '/shares/{id}/links', function: 'shares', auth: 'jwt' },
   { method: 'GET', path: '/shares/{id}/links', function: 'shares', auth: 'jwt' },
@@ -174,6 +180,8 @@ export const ROUTES = [
   { method: 'POST', path: '/mailboxes/me/drafts/{id}/send', function: 'send', auth: 'jwt' },
   { method: 'DELETE', path: '/mailboxes/me/drafts/{id}', function: 'send', auth: 'jwt' },
   { method: 'POST', path: '/mailboxes/me/uploads', function: 'send', auth: 'jwt' },
+  // [secure] delivery (issue 10, item 10): who opened what of a secure message, and when.
+  { method: 'GET', path: '/mailboxes/me/messages/{id}/secure', function: 'send', auth: 'jwt' },
   // Sending (issue 10): a tenant admin lifts the suppression of an address.
   {
     method: 'DELETE',

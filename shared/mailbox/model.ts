@@ -131,6 +131,11 @@ export interface MessageRecord extends MessageSummary {
   forwarded?: boolean;
   /** Files that left as download links (too large to attach, or a share attached), per recipient. */
   linkedAttachments?: LinkedAttachmentRecord[];
+  /**
+   * [secure] delivery: the outside recipients who got a link to read it after a one-time code
+   * instead of the message; `GET /mailboxes/me/messages/{id}/secure` shows who opened what.
+   */
+  secure?: { id: string; recipients: string[] };
 }
 
 /** A file a sent message carried as a link to a share, not as bytes (issue 10, item 3). */

@@ -17,6 +17,11 @@ export class NoSuchSuppressionError extends domainError(
   'The address is not suppressed.',
 ) {}
 export class MessageBlockedError extends domainError('MessageBlocked') {}
+/** [secure] delivery needs the share and the secure-message store, which this send lacks. */
+export class SecureUnavailableError extends domainError(
+  'SecureUnavailable',
+  'Secure delivery to outside recipients is not available here.',
+) {}
 export class NoSuchDraftError extends domainError('NoSuchDraft', 'No such draft.') {}
 
 /** A rate limit is reached: the caller may try again after `retryAfterSeconds`. */

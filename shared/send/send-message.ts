@@ -23,6 +23,7 @@ import {
   MessageTooLargeError,
   NoRecipientsError,
   RecipientSuppressedError,
+  SecureUnavailableError,
   SendLimitError,
   TooManyRecipientsError,
 } from './errors';
@@ -38,7 +39,15 @@ import {
 } from './linked-attachments';
 import { deliverPersonalCopies } from './personal-delivery';
 import { prepareMessage } from './prepare-message';
-import { buildSentCopy } from './sent-copy';
+import {
+  discardSecure,
+  isSecureRequest,
+  prepareSecureDelivery,
+  sendSecureNotifications,
+  type SecureSend,
+} from './secure-delivery';
+import type { SecureMessageStore } from './secure-store';
+import { buildSentCopy, sentCopyId } from './sent-copy';
 import type { SendRequest } from './send-request';
 import type { SendStateStore } from './send-state';
 import type { UploadStore } from './uploads';
@@ -64,6 +73,8 @@ export interface SendDeps {
   shares?: SendShareDeps;
   /** The search index: the Sent copy is searchable like received mail (issue 11). */
   searchIndex?: SearchIndexStore;
+  /** [secure] delivery's records (with `shares`, which carries its files). */
+  secure?: SecureMessageStore;
   now?: () => Date;
 }
 
@@ -136,6 +147,11 @@ export async function sendMessage(
   if (!linking && prepared.shares.length > 0) {
     throw new AttachmentUnavailableError('attachments: shares cannot be attached here.');
   }
+  // [secure]: outsiders get a personal link to a page, never the message (secure-delivery).
+  const secureStore = isSecureRequest(request) && external.length > 0 ? deps.secure : undefined;
+  if (isSecureRequest(request) && external.length > 0 && !(secureStore && linking)) {
+    throw new SecureUnavailableError();
+  }
   const bodyBytes = Buffer.byteLength(prepared.text ?? '') + Buffer.byteLength(prepared.html ?? '');
   const { attached, tooLarge } = linking
     ? splitAttachments(prepared.attachments, bodyBytes, tier)
@@ -182,9 +198,41 @@ export async function sendMessage(
       now,
     });
   }
+  let secure: SecureSend | undefined;
+  const secureDeps = secureStore &&
+    linking && { store: secureStore, blobs: deps.blobs, shares: linking };
+  if (secureDeps) {
+    try {
+      secure = await prepareSecureDelivery(secureDeps, {
+        sendId,
+        mailbox,
+        sender: {
+          name: mailbox.displayName,
+          address: mailbox.address,
+          organisation: tenant?.name ?? mailbox.tenantId,
+        },
+        tier,
+        message: prepared,
+        attachments: attached,
+        linked,
+        outsiders: external,
+        sentCopyId: sentCopyId(sendId, mailbox.address),
+        messageIdHeader: messageId,
+        publicBaseUrl: context.publicBaseUrl ?? '',
+        now,
+      });
+    } catch (error) {
+      if (linking) await discardLinks(linking, linked, mailbox.address);
+      throw error;
+    }
+  }
+  const undo = async () => {
+    if (secureDeps && secure) await discardSecure(secureDeps, secure, mailbox.address);
+    if (linking) await discardLinks(linking, linked, mailbox.address);
+  };
   const refusal = await deps.state.consumeAllowance(mailbox.address, recipients.length, tier, now);
   if (refusal) {
-    if (linking) await discardLinks(linking, linked, mailbox.address);
+    await undo();
     throw new SendLimitError(
       refusal.limit === 'messages-per-minute'
         ? `At most ${tier.messagesPerMinute} messages a minute.`
@@ -209,6 +257,7 @@ export async function sendMessage(
     delivery: pending,
     at: now,
     ...(linked.length > 0 && { linkedAttachments: linkedRecord(linked) }),
+    ...(secure && { secure: { id: secure.secureId, recipients: external } }),
   });
   const objects = { raw: rawObject, partCount: record.attachments.length };
   const terms = deps.searchIndex && parsedMailTerms(parsed);
@@ -219,7 +268,7 @@ export async function sendMessage(
   });
   if (outcome === 'over-quota') {
     await deps.blobs.delete(rawObject.bucket, [rawObject.key]);
-    if (linking) await discardLinks(linking, linked, mailbox.address);
+    await undo();
     throw new MailboxFullError();
   }
   if (deps.searchIndex && terms && searchKey) {
@@ -235,6 +284,8 @@ export async function sendMessage(
   const statuses: Record<string, DeliveryStatus> = {};
   const outboundIds: string[] = [];
   const copy = { mailbox: mailbox.address, id: record.id, tenantId: mailbox.tenantId };
+  // Outsiders of a secure message get only their notification (sent below), never the message.
+  const outsiders = secure ? [] : external;
   if (linked.length > 0) {
     // Each recipient's own link is in their copy: one message each (personal-delivery).
     await deliverPersonalCopies(deps, {
@@ -243,7 +294,7 @@ export async function sendMessage(
       base,
       linked,
       hosted,
-      external,
+      external: outsiders,
       copy: { ...copy, messageIdHeader: messageId },
       at: now,
       statuses,
@@ -265,7 +316,7 @@ export async function sendMessage(
         : { status: 'bounced', at, detail: o.outcome };
     }
   }
-  for (const batch of linked.length > 0 ? [] : chunks(external, SES_MAX_RECIPIENTS_PER_CALL)) {
+  for (const batch of linked.length > 0 ? [] : chunks(outsiders, SES_MAX_RECIPIENTS_PER_CALL)) {
     try {
       const sesId = await deps.outbound.send({ from: mailbox.address, to: batch, raw });
       outboundIds.push(sesId);
@@ -276,6 +327,15 @@ export async function sendMessage(
       const detail = error instanceof Error ? error.message.slice(0, 200) : 'send failed';
       for (const r of batch) statuses[r] = { status: 'failed', at, detail };
     }
+  }
+  if (secureDeps && secure) {
+    await sendSecureNotifications(deps, secureDeps.store, secure, {
+      from: mailbox.address,
+      copy: { ...copy, messageIdHeader: messageId },
+      at: now,
+      statuses,
+      outboundIds,
+    });
   }
   await deps.state.setDelivery({ mailbox: mailbox.address, id: record.id }, statuses, outboundIds);
   if (prepared.original) {

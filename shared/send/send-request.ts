@@ -49,6 +49,11 @@ export const sendRequestSchema = z.strictObject({
   /** Quote the original (reply or forward) below the new text. */
   quote: z.optional(z.boolean()),
   importance: z.optional(z.enum(['low', 'normal', 'high'])),
+  /**
+   * [secure] delivery: outside recipients get a personal link to read it after a one-time
+   * code, never the message itself. `[secure]` in the subject asks for the same.
+   */
+  secure: z.optional(z.boolean()),
   /** Custom headers, from ALLOWED_CUSTOM_HEADERS only; X-SES-* is dropped. */
   headers: z.optional(
     z.record(

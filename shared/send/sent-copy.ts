@@ -47,6 +47,7 @@ export async function buildSentCopy(
     delivery: Record<string, DeliveryStatus>;
     at: Date;
     linkedAttachments?: LinkedAttachmentRecord[];
+    secure?: MessageRecord['secure'];
   },
 ): Promise<MessageRecord> {
   const { parsed } = input;
@@ -75,6 +76,7 @@ export async function buildSentCopy(
     ...(input.bcc.length > 0 && { bcc: input.bcc }),
     delivery: input.delivery,
     ...(input.linkedAttachments && { linkedAttachments: input.linkedAttachments }),
+    ...(input.secure && { secure: input.secure }),
   };
   assertItemFits(record);
   return record;

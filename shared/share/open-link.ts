@@ -157,6 +157,21 @@ export async function grantDownload(
   const now = deps.now?.() ?? new Date();
   const { link, share } = await liveLink(deps, token, now);
   await checkPassword(deps, link, share, password, client, now);
+  return grantLink(deps, link, share, client, now);
+}
+
+/**
+ * The grant itself, for a link already found live (and its password checked): ONE conditional
+ * write (LinkGone when it fails), a presigned GET, the share's audit event and the owner's
+ * notice. A [secure] message's page grants its attachments through here (shared/send).
+ */
+export async function grantLink(
+  deps: PublicLinkDeps,
+  link: ShareLink,
+  share: Share,
+  client: PublicClient,
+  now: Date,
+): Promise<ShareDownload> {
   if (!(await deps.links.grant(link, now))) throw new LinkGoneError();
   const contentType = servedContentType(share.contentType);
   const url = await deps.objects.downloadUrl(share.key, {

@@ -135,4 +135,11 @@ export const keys = {
   unnotifiedReports: 'REPORTS#UNNOTIFIED',
   /** A request for files (shared/share/share-requests), under the SHA-256 of its token. */
   shareRequest: (tokenHash: string) => ({ PK: `REQUEST#${tokenHash}`, SK: 'REQUEST' }),
+  // [secure] delivery (issue 10, item 10): a recipient's record, and each send's audit trail.
+  secureRecipient: (tokenHash: string) => ({ PK: `SECURE#${tokenHash}`, SK: 'SECURE' }),
+  secureEvent: (secureId: string, at: string, n: string) => ({
+    PK: `SECUREMSG#${secureId}`,
+    SK: `EVENT#${at}#${n}`,
+  }),
+  secureTrail: (secureId: string) => `SECUREMSG#${secureId}`,
 };

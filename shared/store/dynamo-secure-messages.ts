@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { InvalidCursorError } from '../paging/cursor-codec';
+import type { SecureEvent, SecureRecipient } from '../send/secure-model';
+import type { SecureMessageStore } from '../send/secure-store';
+import { SHARE_LIMITS } from '../share/limits';
+import type { Page } from '../tenancy/tenancy-store';
+import { strip } from './account-items';
+import { conditionalUpdate } from './conditional-update';
+import { keys } from './keys';
+import { decodePageCursor, encodePageCursor } from './page-cursor';
+import { TABLE_SCHEMA } from './table-schema';
+
+const TTL = TABLE_SCHEMA.ttlAttribute;
+const DAY_SECONDS = 86_400;
+const EVENT_PREFIX = 'EVENT#';
+
+/** Kept past the message's expiry for the audit trail, as share links are. */
+const ttlAfter = (iso: string) =>
+  Math.floor(Date.parse(iso) / 1000) + SHARE_LIMITS.auditRetentionDays * DAY_SECONDS;
+
+/**
+ * SecureMessageStore: `SECURE#<sha256(token)>`/`SECURE` per recipient (expiry as
+ * `secureExpiresAt`), `SECUREMSG#<secureId>`/`EVENT#<at>#<n>` for the trail.
+ */
+export class DynamoSecureMessages implements SecureMessageStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async createRecipient(record: SecureRecipient): Promise<void> {
+    const { expiresAt, ...rest } = record;
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.secureRecipient(record.tokenHash),
+          type: 'secure-recipient',
+          ...rest,
+          secureExpiresAt: expiresAt,
+          [TTL]: ttlAfter(expiresAt),
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  }
+
+  async deleteRecipient(tokenHash: string): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: keys.secureRecipient(tokenHash) }),
+    );
+  }
+
+  async getByTokenHash(tokenHash: string): Promise<SecureRecipient | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.secureRecipient(tokenHash),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const {
+      secureExpiresAt,
+      type: _t,
+      [TTL]: _ttl,
+      ...rest
+    } = strip<Record<string, unknown>>(Item);
+    return { ...rest, expiresAt: secureExpiresAt } as SecureRecipient;
+  }
+
+  setCode(tokenHash: string, codeHash: string, codeExpiresAt: string): Promise<boolean> {
+    return conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.secureRecipient(tokenHash),
+      UpdateExpression: 'SET codeHash = :code, codeExpiresAt = :until',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':code': codeHash, ':until': codeExpiresAt },
+    });
+  }
+
+  openSession(
+    tokenHash: string,
+    codeHash: string,
+    session: { hash: string; expiresAt: string },
+    now: Date,
+  ): Promise<boolean> {
+    return conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.secureRecipient(tokenHash),
+      UpdateExpression:
+        'SET sessionHash = :session, sessionExpiresAt = :until, ' +
+        'openedAt = if_not_exists(openedAt, :now) REMOVE codeHash, codeExpiresAt',
+      ConditionExpression: 'codeHash = :code AND codeExpiresAt > :now',
+      ExpressionAttributeValues: {
+        ':code': codeHash,
+        ':session': session.hash,
+        ':until': session.expiresAt,
+        ':now': now.toISOString(),
+      },
+    });
+  }
+
+  claimReply(tokenHash: string, sessionHash: string, now: Date): Promise<boolean> {
+    return conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.secureRecipient(tokenHash),
+      UpdateExpression: 'SET repliedAt = :now',
+      ConditionExpression:
+        'sessionHash = :session AND sessionExpiresAt > :now AND attribute_not_exists(repliedAt)',
+      ExpressionAttributeValues: { ':session': sessionHash, ':now': now.toISOString() },
+    });
+  }
+
+  async releaseReply(tokenHash: string): Promise<void> {
+    await conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.secureRecipient(tokenHash),
+      UpdateExpression: 'REMOVE repliedAt',
+      ConditionExpression: 'attribute_exists(PK)',
+    });
+  }
+
+  async appendEvent(secureId: string, event: SecureEvent, keepUntil: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.secureEvent(secureId, event.at, randomBytes(4).toString('hex')),
+          type: 'secure-event',
+          ...event,
+          [TTL]: ttlAfter(keepUntil),
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  }
+
+  async listEvents(secureId: string, limit: number, cursor?: string): Promise<Page<SecureEvent>> {
+    const partition = keys.secureTrail(secureId);
+    const start = cursor ? decodePageCursor(cursor, ['PK', 'SK']) : undefined;
+    if (start && start.PK !== partition) throw new InvalidCursorError();
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': partition, ':prefix': EVENT_PREFIX },
+        Limit: limit,
+        ...(start && { ExclusiveStartKey: start }),
+      }),
+    );
+    const next = encodePageCursor(result.LastEvaluatedKey);
+    const items = (result.Items ?? []).map((item) => {
+      const { type: _t, [TTL]: _ttl, ...event } = strip<Record<string, unknown>>(item);
+      return event as unknown as SecureEvent;
+    });
+    return { items, ...(next && { next }) };
+  }
+}
