@@ -103,7 +103,7 @@ export const PROBLEM_CODES = {
   MailboxFull: { status: 409, title: 'The Sent copy would overfill the mailbox' },
   RecipientSuppressed: { status: 409, title: 'A recipient is suppressed' },
   AttachmentUnavailable: { status: 409, title: 'An attachment cannot be sent' },
-  SecureUnavailable: { status: 503, title: 'Secure delivery is not available' },
+  SecureUnavailable: { status: 409, title: 'Secure delivery is not available here' },
   NoSuchDraft: { status: 404, title: 'No such draft' },
   MessageBlocked: { status: 409, title: 'The message carries a virus or a blocked attachment' },
   NoSuchSuppression: { status: 404, title: 'The address is not suppressed' },

@@ -24,6 +24,8 @@ export const DEPLOYED_ENV = {
   [ENV.attachmentsBucket]: 'bundle-attachments',
   [ENV.shareBucket]: 'bundle-shares',
   [ENV.userPoolId]: 'eu-west-1_bundle',
+  // share-public hands a [secure] message's reply to this topic (OutboundMail sets it).
+  [ENV.inboundTopicArn]: 'arn:aws:sns:eu-west-1:123456789012:bundle-inbound',
 };
 
 export interface FunctionBundle {

@@ -6,6 +6,7 @@ import { LocalSesStandIn } from '@shared/outbound/local-ses-stand-in';
 import { S3UploadLinks } from '@shared/blob/s3-upload-links';
 import { ingestDelivery } from '@shared/send/hosted-delivery';
 import { DynamoDrafts } from '@shared/store/dynamo-drafts';
+import { DynamoSecureMessages } from '@shared/store/dynamo-secure-messages';
 import { DynamoSendState } from '@shared/store/dynamo-send-state';
 import { DynamoShareLinks } from '@shared/store/dynamo-share-links';
 import { DynamoShareStore } from '@shared/store/dynamo-share-store';
@@ -40,6 +41,7 @@ export function sendDepsOf(
       links: new DynamoShareLinks(world.documents, world.names.table),
       objects: new S3SharedObjects(world.s3, world.names.shareBucket),
     },
+    secure: new DynamoSecureMessages(world.documents, world.names.table),
     outboxDir,
   };
 }
