@@ -3,10 +3,8 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { InvalidCursorError } from '../paging/cursor-codec';
 import type { SecureEvent, SecureRecipient } from '../send/secure-model';
 import type { SecureMessageStore } from '../send/secure-store';
 import { SHARE_LIMITS } from '../share/limits';
@@ -14,7 +12,7 @@ import type { Page } from '../tenancy/tenancy-store';
 import { strip } from './account-items';
 import { conditionalUpdate } from './conditional-update';
 import { keys } from './keys';
-import { decodePageCursor, encodePageCursor } from './page-cursor';
+import { partitionPage } from './partition-page';
 import { TABLE_SCHEMA } from './table-schema';
 
 const TTL = TABLE_SCHEMA.ttlAttribute;
@@ -144,23 +142,17 @@ export class DynamoSecureMessages implements SecureMessageStore {
   }
 
   async listEvents(secureId: string, limit: number, cursor?: string): Promise<Page<SecureEvent>> {
-    const partition = keys.secureTrail(secureId);
-    const start = cursor ? decodePageCursor(cursor, ['PK', 'SK']) : undefined;
-    if (start && start.PK !== partition) throw new InvalidCursorError();
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': partition, ':prefix': EVENT_PREFIX },
-        Limit: limit,
-        ...(start && { ExclusiveStartKey: start }),
-      }),
-    );
-    const next = encodePageCursor(result.LastEvaluatedKey);
-    const items = (result.Items ?? []).map((item) => {
+    const page = await partitionPage(this.client, {
+      tableName: this.tableName,
+      partition: keys.secureTrail(secureId),
+      prefix: EVENT_PREFIX,
+      limit,
+      ...(cursor && { cursor }),
+    });
+    const items = page.items.map((item) => {
       const { type: _t, [TTL]: _ttl, ...event } = strip<Record<string, unknown>>(item);
       return event as unknown as SecureEvent;
     });
-    return { items, ...(next && { next }) };
+    return { items, ...(page.next && { next: page.next }) };
   }
 }

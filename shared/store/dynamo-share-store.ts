@@ -3,7 +3,6 @@ import {
   GetCommand,
   type BatchGetCommandOutput,
   PutCommand,
-  QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Finding } from '../scan/verdict';
@@ -14,7 +13,7 @@ import type { ShareStore } from '../share/share-store';
 import type { Page } from '../tenancy/tenancy-store';
 import { queryPartition } from './gsi3-query';
 import { keys } from './keys';
-import { decodePageCursor, encodePageCursor } from './page-cursor';
+import { partitionPage } from './partition-page';
 import {
   BATCH_GET_KEYS,
   DAY_SECONDS,
@@ -27,7 +26,6 @@ import {
   tenantEntryItem,
 } from './share-items';
 import { transactWrite, type TransactItems } from './transact-write';
-import { InvalidCursorError } from '../paging/cursor-codec';
 
 /** The ShareStore on the one table (keys.ts, table-schema.ts's catalogue). */
 export class DynamoShareStore implements ShareStore {
@@ -269,19 +267,13 @@ export class DynamoShareStore implements ShareStore {
   }
 
   async listEvents(shareId: string, limit: number, cursor?: string): Promise<Page<ShareEvent>> {
-    const partition = keys.sharePartition(shareId);
-    const start = cursor ? decodePageCursor(cursor, ['PK', 'SK']) : undefined;
-    if (start && start.PK !== partition) throw new InvalidCursorError();
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.shareEventPrefix },
-        Limit: limit,
-        ...(start && { ExclusiveStartKey: start }),
-      }),
-    );
-    const next = encodePageCursor(result.LastEvaluatedKey);
-    return { items: (result.Items ?? []).map(eventOf), ...(next && { next }) };
+    const page = await partitionPage(this.client, {
+      tableName: this.tableName,
+      partition: keys.sharePartition(shareId),
+      prefix: keys.shareEventPrefix,
+      limit,
+      ...(cursor && { cursor }),
+    });
+    return { items: page.items.map(eventOf), ...(page.next && { next: page.next }) };
   }
 }
