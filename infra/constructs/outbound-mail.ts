@@ -146,30 +146,16 @@ export class OutboundMail extends Construct {
       }),
     );
 
-    const send = props.sendFunction;
-    send.addEnvironment(ENV.sesConfigurationSet, this.configurationSet.configurationSetName);
-    send.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'SendUserMailFromVerifiedIdentitiesWithTheConfigurationSet',
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [sesIdentitiesArn(this), this.configurationSetArn()],
-        conditions: {
-          // Users send as themselves; the system senders are ingest's alone.
-          StringNotLike: {
-            'ses:FromAddress': Object.values(SYSTEM_SENDERS).map((local) => `${local}@*`),
-          },
+    // Users send as themselves; the system senders are ingest's alone.
+    this.grantSending(props.sendFunction, {
+      sid: 'SendUserMailFromVerifiedIdentitiesWithTheConfigurationSet',
+      from: {
+        StringNotLike: {
+          'ses:FromAddress': Object.values(SYSTEM_SENDERS).map((local) => `${local}@*`),
         },
-      }),
-    );
-    if (send.role) {
-      Validations.of(send.role).acknowledge({
-        id: sesIdentitiesFinding(send),
-        reason:
-          'Tenant domains are SES identities added at run time, so no list can be fixed at ' +
-          'deploy; SES sends only from verified identities, the configuration set is named, and ' +
-          'the function sets From to the signed-in caller (shared/send).',
-      });
-    }
+      },
+      reason: 'the function sets From to the signed-in caller (shared/send).',
+    });
 
     this.grantSecurePage(props.publicFunction, props.inboundTopic);
   }
@@ -182,13 +168,33 @@ export class OutboundMail extends Construct {
    * it into the sender's Inbox like any received message.
    */
   private grantSecurePage(fn: SesameFunction, inboundTopic: ITopic): void {
+    this.grantSending(fn, {
+      sid: 'SendSecureCodesFromPostmasterWithTheConfigurationSet',
+      from: { StringLike: { 'ses:FromAddress': `${SYSTEM_SENDERS.notices}@*` } },
+      reason:
+        'the ses:FromAddress condition keeps the public page to postmaster@ (its one-time codes).',
+    });
+    fn.addEnvironment(ENV.inboundTopicArn, inboundTopic.topicArn);
+    // sns:Publish on this topic only, and the use of its KMS key (the data key) to publish.
+    inboundTopic.grantPublish(fn);
+  }
+
+  /**
+   * SES sending with the configuration set (its events reach send-events), from the account's
+   * identities, under a condition on From. Tenant domains are SES identities added at run time,
+   * so the identities cannot be listed at deploy: the finding is acknowledged with why.
+   */
+  private grantSending(
+    fn: SesameFunction,
+    grant: { sid: string; from: Record<string, Record<string, string | string[]>>; reason: string },
+  ): void {
     fn.addEnvironment(ENV.sesConfigurationSet, this.configurationSet.configurationSetName);
     fn.addToRolePolicy(
       new PolicyStatement({
-        sid: 'SendSecureCodesFromPostmasterWithTheConfigurationSet',
+        sid: grant.sid,
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
         resources: [sesIdentitiesArn(this), this.configurationSetArn()],
-        conditions: { StringLike: { 'ses:FromAddress': `${SYSTEM_SENDERS.notices}@*` } },
+        conditions: grant.from,
       }),
     );
     if (fn.role) {
@@ -196,14 +202,10 @@ export class OutboundMail extends Construct {
         id: sesIdentitiesFinding(fn),
         reason:
           'Tenant domains are SES identities added at run time, so no list can be fixed at ' +
-          'deploy; the ses:FromAddress condition keeps the public page to postmaster@ (its ' +
-          'one-time codes), SES sends only from verified identities, and the configuration set ' +
-          'is named.',
+          'deploy; SES sends only from verified identities, the configuration set is named, and ' +
+          grant.reason,
       });
     }
-    fn.addEnvironment(ENV.inboundTopicArn, inboundTopic.topicArn);
-    // sns:Publish on this topic only, and the use of its KMS key (the data key) to publish.
-    inboundTopic.grantPublish(fn);
   }
 
   private configurationSetArn(): string {
