@@ -9,6 +9,7 @@ import {
   sendSecureCode,
   viewSecureCover,
   type SecureAccessDeps,
+  type SecureView,
 } from '@shared/send/secure-access';
 import {
   AlreadyRepliedError,
@@ -69,9 +70,33 @@ function parsed<T>(schema: z.ZodMiniType<T>, event: ApiEvent): T {
 
 const GONE_HTML = htmlPage(410, SECURE_GONE_PAGE);
 
+/** The origin presigned URLs point at: a file's form answers 303 there. */
+type ObjectOrigin = () => Promise<string>;
+
+/**
+ * The message page. Its file forms answer 303 to the object store, and Chromium applies the
+ * page's `form-action` to that redirect: the CSP must name the store's origin.
+ */
+async function messagePage(
+  objectOrigin: ObjectOrigin,
+  event: ApiEvent,
+  status: number,
+  page: { session: string; view: SecureView; notice?: SecureNotice },
+  extra: Record<string, string> = {},
+): Promise<ApiResult> {
+  const token = tokenOf(event);
+  return htmlPage(
+    status,
+    secureMessagePage(token, page.session, page.view, page.notice),
+    await objectOrigin(),
+    extra,
+  );
+}
+
 /** A refusal, for a JSON client as problem+json, for a browser as the page with why. */
 async function refused(
   deps: SecureAccessDeps,
+  objectOrigin: ObjectOrigin,
   event: ApiEvent,
   error: unknown,
   session?: string,
@@ -98,14 +123,9 @@ async function refused(
   if (session && (notice === 'already-replied' || notice === 'file-not-ready')) {
     try {
       const view = await readSecureMessage(deps, tokenOf(event), session);
-      return htmlPage(
-        status,
-        secureMessagePage(tokenOf(event), session, view, notice),
-        undefined,
-        extra,
-      );
+      return await messagePage(objectOrigin, event, status, { session, view, notice }, extra);
     } catch (again) {
-      return refused(deps, event, again);
+      return refused(deps, objectOrigin, event, again);
     }
   }
   return coverPage(deps, event, status, notice, extra);
@@ -141,12 +161,12 @@ function sessionIn(event: ApiEvent): string | undefined {
  * from their notification. No cookie: the session opened by the code travels in the forms.
  * Browsers get HTML (forms, no script); JSON clients get JSON.
  */
-export function secureOperations(deps: SecureAccessDeps, objectOrigin: () => Promise<string>) {
+export function secureOperations(deps: SecureAccessDeps, objectOrigin: ObjectOrigin) {
   const answer = async (event: ApiEvent, work: () => Promise<ApiResult>) => {
     try {
       return await work();
     } catch (error) {
-      return refused(deps, event, error, sessionIn(event));
+      return refused(deps, objectOrigin, event, error, sessionIn(event));
     }
   };
   return {
@@ -162,7 +182,7 @@ export function secureOperations(deps: SecureAccessDeps, objectOrigin: () => Pro
         const { code } = parsed(codeSchema, event);
         const opened = await openSecureMessage(deps, tokenOf(event), code, clientOf(event));
         if (wantsJson(event)) return json(200, { session: opened.session, message: opened.view });
-        return htmlPage(200, secureMessagePage(tokenOf(event), opened.session, opened.view));
+        return messagePage(objectOrigin, event, 200, opened);
       }),
     'POST /m/{token}/files/{n}': (event: ApiEvent) =>
       answer(event, async () => {

@@ -263,9 +263,14 @@ export async function secureTrail(
   mailbox: Mailbox,
   id: string,
   page: { limit: number; cursor?: string | undefined },
-): Promise<{ recipients: string[]; items: SecureEvent[]; next?: string }> {
+): Promise<{ recipients: string[]; items: SecureEvent[]; nextCursor: string | null }> {
   const message = await deps.store.getMessage(mailbox.address, id);
   if (!message?.secure || message.recoverable) throw new NoSuchMessageError();
   const found = await deps.secure.listEvents(message.secure.id, page.limit, page.cursor);
-  return { recipients: message.secure.recipients, ...found };
+  // Paged as every list route answers: `nextCursor`, null on the last page.
+  return {
+    recipients: message.secure.recipients,
+    items: found.items,
+    nextCursor: found.next ?? null,
+  };
 }
