@@ -181,15 +181,17 @@ export async function sendMessage(
     throw new MessageBlockedError(`The message cannot be sent: ${why}.`);
   }
   if (mailbox.usedBytes + raw.byteLength > mailbox.quotaBytes) throw new MailboxFullError();
+  // Who the share pages and the secure page say sent it (copied from the directory now).
+  const sender = {
+    name: mailbox.displayName,
+    address: mailbox.address,
+    organisation: tenant?.name ?? mailbox.tenantId,
+  };
   let linked: LinkedAttachment[] = [];
   if (linking && toLink.length > 0) {
     linked = await linkAttachments(linking, {
       mailbox,
-      sender: {
-        name: mailbox.displayName,
-        address: mailbox.address,
-        organisation: tenant?.name ?? mailbox.tenantId,
-      },
+      sender,
       tier,
       tooLarge,
       shares: prepared.shares,
@@ -206,11 +208,7 @@ export async function sendMessage(
       secure = await prepareSecureDelivery(secureDeps, {
         sendId,
         mailbox,
-        sender: {
-          name: mailbox.displayName,
-          address: mailbox.address,
-          organisation: tenant?.name ?? mailbox.tenantId,
-        },
+        sender,
         tier,
         message: prepared,
         attachments: attached,
