@@ -1,7 +1,8 @@
 /**
  * `npm run bench:send`: starts a local sesame (the real send and ingest functions in their
  * workers, DynamoDB Local, s3rver) and has alice send through the HTTP API, printing p50/p95 of
- * the API call (to bob, hosted, and to an outside address through the SES stand-in) and of
+ * the API call (to bob, hosted, to an outside address through the SES stand-in, and [secure] to
+ * an outside address: its content stored, a notification sent) and of
  * internal delivery (request sent ▶ the message listed in bob's Inbox). Figures, not assertions.
  */
 import { performance } from 'node:perf_hooks';
@@ -38,6 +39,7 @@ try {
   const hostedApi: number[] = [];
   const inbox: number[] = [];
   const externalApi: number[] = [];
+  const secureApi: number[] = [];
   for (let i = 0; i < SENDS; i++) {
     const subject = `Bench ${i} ${Date.now()}`;
     const start = performance.now();
@@ -62,11 +64,23 @@ try {
     });
     if (out.status !== 202) throw new Error(`send answered ${out.status}: ${out.text}`);
     externalApi.push(performance.now() - outside);
+
+    // [secure] (issue 10 item 10): the outsider gets a notification; the content is stored.
+    const secure = performance.now();
+    const sealed = await call('POST', '/mailboxes/me/send', alice, {
+      to: ['carol@partner.example'],
+      subject,
+      text: `Message ${i}. `.repeat(200),
+      secure: true,
+    });
+    if (sealed.status !== 202) throw new Error(`send answered ${sealed.status}: ${sealed.text}`);
+    secureApi.push(performance.now() - secure);
   }
   console.log(`${SENDS - WARM_UP} sends each (after ${WARM_UP} warm-up), ~3 KB text messages`);
   report('POST /mailboxes/me/send, to bob (hosted)', hostedApi);
   report("internal delivery: request ▶ in bob's Inbox", inbox);
   report('POST /mailboxes/me/send, to an outside address', externalApi);
+  report('POST /mailboxes/me/send, [secure] to an outside address', secureApi);
 } finally {
   await stopTestSesame(sesame, dataDir);
 }
