@@ -148,8 +148,11 @@ export async function sendMessage(
     throw new AttachmentUnavailableError('attachments: shares cannot be attached here.');
   }
   // [secure]: outsiders get a personal link to a page, never the message (secure-delivery).
-  const secureStore = isSecureRequest(request) && external.length > 0 ? deps.secure : undefined;
-  if (isSecureRequest(request) && external.length > 0 && !(secureStore && linking)) {
+  // The subject as it leaves: a reply or forward with none takes the original's "[secure]".
+  const secureAsked =
+    isSecureRequest({ secure: request.secure, subject: prepared.subject }) && external.length > 0;
+  const secureStore = secureAsked ? deps.secure : undefined;
+  if (secureAsked && !(secureStore && linking)) {
     throw new SecureUnavailableError();
   }
   const bodyBytes = Buffer.byteLength(prepared.text ?? '') + Buffer.byteLength(prepared.html ?? '');
