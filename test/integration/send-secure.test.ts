@@ -1,6 +1,10 @@
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from 'aws-lambda';
 import { DEFAULT_TIERS } from '@shared/config/tiers';
+import { SECURE_MESSAGE_PREFIX } from '@shared/config/resource-names';
+import { keys } from '@shared/store/keys';
 import { DynamoSecureMessages } from '@shared/store/dynamo-secure-messages';
 import { apiEvent } from '@test/support/api-event';
 import { useDemoMailboxWorld, type DemoMailboxWorld } from '@test/support/demo-mailbox-world';
@@ -40,7 +44,47 @@ async function call(from: string, routeKey: string, body?: unknown) {
 }
 const send = (from: string, body: unknown) => call(from, 'POST /mailboxes/me/send', body);
 
+/** An upload of the caller's, PUT to the object store as a client would. */
+async function upload(from: string, bytes: Buffer, name: string): Promise<string> {
+  const made = await call(from, 'POST /mailboxes/me/uploads', {
+    name,
+    size: bytes.byteLength,
+    contentType: 'text/plain',
+  });
+  const put = await fetch(made.body.url as string, {
+    method: 'PUT',
+    headers: { 'content-type': 'text/plain' },
+    body: bytes,
+  });
+  expect(put.ok).toBe(true);
+  return made.body.id as string;
+}
+
 const outboxNames = () => new Set(outboxMessages(deps.outboxDir).map((m) => m.name));
+
+async function secureRecordsOf(owner: string): Promise<unknown[]> {
+  const { Items = [] } = await world.world.documents.send(
+    new ScanCommand({ TableName: world.world.names.table }),
+  );
+  return Items.filter((item) => String(item.PK).startsWith('SECURE#') && item.owner === owner);
+}
+
+async function secureObjects(): Promise<string[]> {
+  const listed = await world.world.s3.send(
+    new ListObjectsV2Command({
+      Bucket: world.world.names.shareBucket,
+      Prefix: SECURE_MESSAGE_PREFIX,
+    }),
+  );
+  return (listed.Contents ?? []).map((o) => o.Key ?? '');
+}
+
+async function shareBytesUsed(owner: string): Promise<number> {
+  const { Item } = await world.world.documents.send(
+    new GetCommand({ TableName: world.world.names.table, Key: keys.mailbox(owner) }),
+  );
+  return Number(Item?.shareBytesUsed ?? 0);
+}
 
 describe('[secure] delivery, hostile review', () => {
   it('a reply to a [secure] message keeps it secure when the subject is left to the server', async () => {
@@ -64,5 +108,28 @@ describe('[secure] delivery, hostile review', () => {
     expect(left.length).toBe(1);
     expect(left[0]!.eml.toString('latin1')).not.toContain(secret);
     expect(left[0]!.eml.toString('latin1')).toMatch(/\/m\/[A-Za-z0-9_-]{43}/);
+  });
+
+  it('a secure send refused with 429 leaves no record, content object, share or share space', async () => {
+    await world.world.addMailbox('dave@demo.test', 'demo');
+    for (let i = 0; i < TIERS.commodity.messagesPerMinute; i++) {
+      expect((await send('dave@demo.test', { to: ['bob@demo.test'], text: 'hi' })).status).toBe(
+        202,
+      );
+    }
+    const objects = await secureObjects();
+    const uploadId = await upload('dave@demo.test', Buffer.from('results\n'.repeat(50)), 'r.txt');
+    const before = outboxNames();
+    const over = await send('dave@demo.test', {
+      to: ['bob@demo.test', 'jane@outside.example'],
+      subject: '[secure] refused',
+      text: 'never',
+      attachments: [{ uploadId }],
+    });
+    expect(over).toMatchObject({ status: 429, body: { code: 'SendLimitExceeded' } });
+    expect(outboxMessages(deps.outboxDir, before)).toEqual([]);
+    expect(await secureRecordsOf('dave@demo.test')).toEqual([]);
+    expect(await secureObjects()).toEqual(objects);
+    expect(await shareBytesUsed('dave@demo.test')).toBe(0);
   });
 });
