@@ -15,6 +15,7 @@ import {
   AlreadyRepliedError,
   AttachmentNotReadyError,
   CODE_ATTEMPTS,
+  CODE_SENDS,
   CodeRefusedError,
   SECURE_LIMITS,
   SecureMessageGoneError,
@@ -40,7 +41,11 @@ const replySchema = z.object({
 });
 const fileSchema = z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1000));
 
-const RETRY_AFTER = { 'retry-after': String(CODE_ATTEMPTS.perLinkAndClient.windowSeconds) };
+/** When a refused step may be tried again: wrong codes by their window, code mails by theirs. */
+const retryAfter = (rule: { windowSeconds: number }) => ({
+  'retry-after': String(rule.windowSeconds),
+});
+const RETRY_AFTER = retryAfter(CODE_ATTEMPTS.perLinkAndClient);
 
 const tokenOf = (event: ApiEvent) => event.pathParameters?.token ?? '';
 
@@ -100,6 +105,7 @@ async function refused(
   event: ApiEvent,
   error: unknown,
   session?: string,
+  retry: Record<string, string> = RETRY_AFTER,
 ): Promise<ApiResult> {
   const json = wantsJson(event);
   if (error instanceof SecureMessageGoneError)
@@ -110,7 +116,7 @@ async function refused(
   }
   const known: [new () => Error, ProblemCode, SecureNotice, number, Record<string, string>][] = [
     [CodeRefusedError, 'CodeRefused', 'code-refused', 403, {}],
-    [TooManyAttemptsError, 'TooManyAttempts', 'too-many-attempts', 429, RETRY_AFTER],
+    [TooManyAttemptsError, 'TooManyAttempts', 'too-many-attempts', 429, retry],
     [SessionExpiredError, 'SessionExpired', 'session-expired', 403, {}],
     [AlreadyRepliedError, 'AlreadyReplied', 'already-replied', 409, {}],
     [AttachmentNotReadyError, 'AttachmentNotReady', 'file-not-ready', 409, {}],
@@ -162,21 +168,29 @@ function sessionIn(event: ApiEvent): string | undefined {
  * Browsers get HTML (forms, no script); JSON clients get JSON.
  */
 export function secureOperations(deps: SecureAccessDeps, objectOrigin: ObjectOrigin) {
-  const answer = async (event: ApiEvent, work: () => Promise<ApiResult>) => {
+  const answer = async (
+    event: ApiEvent,
+    work: () => Promise<ApiResult>,
+    retry: Record<string, string> = RETRY_AFTER,
+  ) => {
     try {
       return await work();
     } catch (error) {
-      return refused(deps, objectOrigin, event, error, sessionIn(event));
+      return refused(deps, objectOrigin, event, error, sessionIn(event), retry);
     }
   };
   return {
     'GET /m/{token}': (event: ApiEvent) => coverPage(deps, event, 200),
     'POST /m/{token}/code': (event: ApiEvent) =>
-      answer(event, async () => {
-        const cover = await sendSecureCode(deps, tokenOf(event), clientOf(event));
-        if (wantsJson(event)) return json(202, { sentTo: cover.recipient });
-        return htmlPage(200, secureCoverPage(tokenOf(event), cover, 'code-sent'));
-      }),
+      answer(
+        event,
+        async () => {
+          const cover = await sendSecureCode(deps, tokenOf(event), clientOf(event));
+          if (wantsJson(event)) return json(202, { sentTo: cover.recipient });
+          return htmlPage(200, secureCoverPage(tokenOf(event), cover, 'code-sent'));
+        },
+        retryAfter(CODE_SENDS),
+      ),
     'POST /m/{token}/open': (event: ApiEvent) =>
       answer(event, async () => {
         const { code } = parsed(codeSchema, event);

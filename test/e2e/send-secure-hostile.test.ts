@@ -1,0 +1,86 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import PostalMime from 'postal-mime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../infra/local/local-runtime';
+import { emulatorToken } from '@test/support/emulator-token';
+import { httpClient } from '@test/support/http-client';
+import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
+
+// Issue 10 item 10, [secure] delivery: the public page under hostile and awkward input (a
+// review of f8de602). Outsiders' tokens, codes and sessions are taken from the outbox.
+const POLLS = 300;
+const POLL_MS = 100;
+
+let sesame: LocalRuntime;
+let dataDir: string;
+let call: ReturnType<typeof httpClient>;
+let alice: string;
+
+beforeAll(async () => {
+  ({ sesame, dataDir } = await startTestSesame('send-secure-hostile'));
+  call = httpClient(sesame.api.url);
+  alice = await emulatorToken(sesame, { address: 'alice@demo.test', tenantId: 'demo' });
+});
+
+afterAll(() => stopTestSesame(sesame, dataDir));
+
+async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < POLLS; i++) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  throw new Error('never happened');
+}
+
+const seen = new Set<string>();
+
+/** The first outbox mail to `to` not taken before whose text matches; taken by this call. */
+async function takeMail(to: string, match: RegExp): Promise<string> {
+  return eventually(async () => {
+    for (const name of readdirSync(sesame.outboxDir).filter((n) => n.endsWith('.eml'))) {
+      if (seen.has(name)) continue;
+      const parsed = await PostalMime.parse(readFileSync(join(sesame.outboxDir, name)));
+      if (parsed.to?.some((a) => a.address === to) && match.test(parsed.text ?? '')) {
+        seen.add(name);
+        return parsed.text ?? '';
+      }
+    }
+    return undefined;
+  });
+}
+
+const post = (path: string, body: unknown = {}) => call('POST', path, undefined, body);
+
+/** Sends a secure message to the outsiders; each one's page path (/m/<token>). */
+async function sendSecure(outsiders: string[]): Promise<{ id: string; pages: string[] }> {
+  const sent = await call<{ id: string }>('POST', '/mailboxes/me/send', alice, {
+    to: outsiders,
+    subject: `[secure] Review ${Date.now()}`,
+    text: 'Only with the code.',
+  });
+  expect(sent.status).toBe(202);
+  const pages: string[] = [];
+  for (const to of outsiders) {
+    const note = await takeMail(to, /secure message/);
+    pages.push(/(\/m\/[A-Za-z0-9_-]{43})/.exec(note)![1]!);
+  }
+  return { id: sent.body.id, pages };
+}
+
+describe('[secure] public page, hostile review', () => {
+  it('says when to ask for a code again by the code window (an hour), not the wrong-code one', async () => {
+    const { pages } = await sendSecure(['kim@outside.example']);
+    const page = pages[0]!;
+    for (let i = 0; i < 5; i++) expect((await post(`${page}/code`)).status).toBe(202);
+    const over = await fetch(`${sesame.api.url}${page}/code`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(over.status).toBe(429);
+    expect(await over.json()).toMatchObject({ code: 'TooManyAttempts' });
+    expect(over.headers.get('retry-after')).toBe('3600');
+  });
+});
