@@ -37,7 +37,14 @@ const codeSchema = z.object({ code: z.string().check(z.maxLength(20)) });
 const sessionSchema = z.object({ session: SESSION });
 const replySchema = z.object({
   session: SESSION,
-  text: z.string().check(z.trim(), z.minLength(1), z.maxLength(SECURE_LIMITS.maxReplyChars)),
+  // A browser sends a textarea's line breaks as CRLF but its maxlength counts each once: count
+  // them as the page did, or a reply the page allowed is refused (and the typed text lost).
+  text: z.string().check(
+    z.overwrite((text) => text.replace(/\r\n?/g, '\n')),
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(SECURE_LIMITS.maxReplyChars),
+  ),
 });
 const fileSchema = z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1000));
 

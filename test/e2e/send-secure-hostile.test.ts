@@ -53,6 +53,15 @@ async function takeMail(to: string, match: RegExp): Promise<string> {
 
 const post = (path: string, body: unknown = {}) => call('POST', path, undefined, body);
 
+/** A form post, as the page's forms send it (urlencoded; a textarea's newlines as CRLF). */
+const postForm = (path: string, fields: Record<string, string>) =>
+  fetch(`${sesame.api.url}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+
 /** Sends a secure message to the outsiders; each one's page path (/m/<token>). */
 async function sendSecure(outsiders: string[]): Promise<{ id: string; pages: string[] }> {
   const sent = await call<{ id: string }>('POST', '/mailboxes/me/send', alice, {
@@ -69,6 +78,17 @@ async function sendSecure(outsiders: string[]): Promise<{ id: string; pages: str
   return { id: sent.body.id, pages };
 }
 
+async function codeFor(page: string, to: string): Promise<string> {
+  expect((await post(`${page}/code`)).status).toBe(202);
+  return /one-time code is (\d{8})/.exec(await takeMail(to, /one-time code is \d{8}/))![1]!;
+}
+
+async function openWithCode(page: string, to: string): Promise<string> {
+  const opened = await post(`${page}/open`, { code: await codeFor(page, to) });
+  expect(opened.status).toBe(200);
+  return (opened.body as { session: string }).session;
+}
+
 describe('[secure] public page, hostile review', () => {
   it('says when to ask for a code again by the code window (an hour), not the wrong-code one', async () => {
     const { pages } = await sendSecure(['kim@outside.example']);
@@ -82,5 +102,20 @@ describe('[secure] public page, hostile review', () => {
     expect(over.status).toBe(429);
     expect(await over.json()).toMatchObject({ code: 'TooManyAttempts' });
     expect(over.headers.get('retry-after')).toBe('3600');
+  });
+
+  it('takes a reply as long as the page textarea allows, though the browser sends CRLF', async () => {
+    const { pages } = await sendSecure(['lee@outside.example']);
+    const page = pages[0]!;
+    const session = await openWithCode(page, 'lee@outside.example');
+    // What the textarea holds (maxlength counts a line break once): 19,999 characters.
+    const typed = `${'a'.repeat(499)}\n`.repeat(40).trimEnd();
+    expect(typed.length).toBeLessThanOrEqual(20_000);
+    const answer = await postForm(`${page}/reply`, {
+      session,
+      text: typed.replaceAll('\n', '\r\n'),
+    });
+    expect(answer.status).toBe(202);
+    expect(await answer.text()).toContain('id="reply-sent"');
   });
 });
