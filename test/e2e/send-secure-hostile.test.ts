@@ -118,4 +118,85 @@ describe('[secure] public page, hostile review', () => {
     expect(answer.status).toBe(202);
     expect(await answer.text()).toContain('id="reply-sent"');
   });
+
+  it('binds sessions and codes to their own link, and lets one of two racing steps through', async () => {
+    const [a, b] = ['ann@outside.example', 'ben@outside.example'];
+    const { id, pages } = await sendSecure([a, b]);
+    const [pageA, pageB] = pages as [string, string];
+    const sessionA = await openWithCode(pageA, a);
+
+    // Ann's session opens nothing on Ben's link; her code would not either.
+    for (const path of [`${pageB}/reply`, `${pageB}/files/0`]) {
+      const answer = await post(path, { session: sessionA, text: 'hijack' });
+      expect(answer.status).toBe(403);
+      expect(answer.body).toMatchObject({ code: 'SessionExpired' });
+    }
+    const codeA = await codeFor(pageA, a);
+    expect((await post(`${pageB}/open`, { code: codeA })).body).toMatchObject({
+      code: 'CodeRefused',
+    });
+
+    // Two opens with one code: one session. Two replies at once: one reply.
+    const codeB = await codeFor(pageB, b);
+    const opens = await Promise.all([1, 2].map(() => post(`${pageB}/open`, { code: codeB })));
+    expect(opens.map((o) => o.status).sort()).toEqual([200, 403]);
+    const replies = await Promise.all(
+      [1, 2].map((n) => post(`${pageA}/reply`, { session: sessionA, text: `reply ${n}` })),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([202, 409]);
+
+    const trail = await call<{ items: { kind: string; recipient: string }[] }>(
+      'GET',
+      `/mailboxes/me/messages/${id}/secure`,
+      alice,
+    );
+    expect(trail.body.items.filter((e) => e.kind === 'replied')).toHaveLength(1);
+    expect(trail.body.items.filter((e) => e.kind === 'opened').map((e) => e.recipient)).toEqual(
+      expect.arrayContaining([a, b]),
+    );
+  });
+
+  it('answers hostile shapes with one stable problem each', async () => {
+    const { pages } = await sendSecure(['max@outside.example']);
+    const page = pages[0]!;
+    const session = await openWithCode(page, 'max@outside.example');
+    const problem = async (path: string, body: unknown) => (await post(path, body)).body;
+    expect(await problem(`${page}/files/-1`, { session })).toMatchObject({
+      code: 'InputValidationError',
+    });
+    expect(await problem(`${page}/files/x`, { session })).toMatchObject({
+      code: 'InputValidationError',
+    });
+    expect(await problem(`${page}/files/7`, { session })).toMatchObject({
+      code: 'AttachmentNotReady',
+    });
+    expect(await problem(`${page}/open`, { code: ['12345678'] })).toMatchObject({
+      code: 'InputValidationError',
+    });
+    expect(await problem(`${page}/reply`, { session, text: 'x'.repeat(20_001) })).toMatchObject({
+      code: 'InputValidationError',
+    });
+    expect(await problem(`${page}/reply`, { session, text: ' \n ' })).toMatchObject({
+      code: 'InputValidationError',
+    });
+    for (const token of ['short', `${'A'.repeat(42)}.`, 'A'.repeat(44)]) {
+      expect(await problem(`/m/${token}/code`, {})).toMatchObject({ code: 'SecureMessageGone' });
+    }
+    const notJson = await fetch(`${sesame.api.url}${page}/open`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"code":',
+    });
+    expect(notJson.status).toBe(400);
+
+    // The sender's trail is for secure messages of their own only.
+    const plain = await call<{ id: string }>('POST', '/mailboxes/me/send', alice, {
+      to: ['max@outside.example'],
+      subject: 'not secure',
+      text: 'plain',
+    });
+    const trail = await call('GET', `/mailboxes/me/messages/${plain.body.id}/secure`, alice);
+    expect(trail.status).toBe(404);
+    expect(trail.body).toMatchObject({ code: 'NoSuchMessage' });
+  });
 });
