@@ -14,7 +14,8 @@ import { outboxMessages, sendApiOf, sendDepsOf } from '@test/support/send-deps';
 // outsider may receive in clear, and what a refused secure send leaves behind.
 const TIERS = {
   ...DEFAULT_TIERS,
-  commodity: { ...DEFAULT_TIERS.commodity, messagesPerMinute: 2 },
+  // Files over 4 kB leave as links (the `linked` path).
+  commodity: { ...DEFAULT_TIERS.commodity, messagesPerMinute: 2, attachmentLinkBytes: 4000 },
 };
 const NOW = new Date('2026-12-02T10:00:30.000Z');
 
@@ -131,5 +132,53 @@ describe('[secure] delivery, hostile review', () => {
     expect(await secureRecordsOf('dave@demo.test')).toEqual([]);
     expect(await secureObjects()).toEqual(objects);
     expect(await shareBytesUsed('dave@demo.test')).toBe(0);
+  });
+
+  it('hosted recipients get a message whose large file went as a link; a Bcc outsider only the page', async () => {
+    await world.world.addMailbox('erin@demo.test', 'demo');
+    const secret = `numbat-${Date.now()}`;
+    const uploadId = await upload('erin@demo.test', Buffer.from('x'.repeat(6000)), 'big.txt');
+    const before = outboxNames();
+    const sent = await send('erin@demo.test', {
+      to: ['bob@demo.test'],
+      bcc: ['jane@outside.example'],
+      subject: `[secure] large ${secret}`,
+      text: `body ${secret}`,
+      attachments: [{ uploadId }],
+    });
+    expect(sent.status).toBe(202);
+    const left = outboxMessages(deps.outboxDir, before);
+    expect(left.map((m) => m.envelopeTo)).toEqual([['jane@outside.example']]);
+    expect(left[0]!.eml.toString('latin1')).not.toContain(secret);
+    expect(left[0]!.eml.toString('latin1')).toContain('1 file(s)');
+
+    const caller = { address: 'bob@demo.test', tenantId: 'demo' };
+    const list = await world.api(
+      apiEvent({ routeKey: 'GET /mailboxes/me/messages', caller }),
+      {} as Context,
+    );
+    const items = (JSON.parse(String(list.body)) as { items: { id: string; subject: string }[] })
+      .items;
+    const atBob = items.find((m) => m.subject.includes(secret))!;
+    const read = await world.api(
+      apiEvent({
+        routeKey: 'GET /mailboxes/me/messages/{id}',
+        caller,
+        pathParameters: { id: atBob.id },
+      }),
+      {} as Context,
+    );
+    const message = JSON.parse(String(read.body)) as { text: string; bcc?: unknown };
+    expect(message.text).toContain(`body ${secret}`);
+    expect(message.text).toMatch(/big\.txt \(6 KB\): http:\/\/localhost\/s\/[A-Za-z0-9_-]{43}/);
+    expect(JSON.stringify(message)).not.toContain('jane@outside.example');
+
+    const records = (await secureRecordsOf('erin@demo.test')) as {
+      recipient: string;
+      attachments: { name: string }[];
+    }[];
+    expect(records.map((r) => [r.recipient, r.attachments.map((a) => a.name)])).toEqual([
+      ['jane@outside.example', ['big.txt']],
+    ]);
   });
 });
