@@ -248,6 +248,7 @@ export async function sendMessage(
   const pending: Record<string, DeliveryStatus> = Object.fromEntries(
     recipients.map((r) => [r, { status: 'sent', at }]),
   );
+  // A Sent copy that cannot be built (one item cannot hold it) leaves nothing of the send's.
   const record = await buildSentCopy(deps, {
     sendId,
     mailbox,
@@ -259,6 +260,10 @@ export async function sendMessage(
     at: now,
     ...(linked.length > 0 && { linkedAttachments: linkedRecord(linked) }),
     ...(secure && { secure: { id: secure.secureId, recipients: external } }),
+  }).catch(async (error: unknown) => {
+    await deps.blobs.delete(rawObject.bucket, [rawObject.key]);
+    await undo();
+    throw error;
   });
   const objects = { raw: rawObject, partCount: record.attachments.length };
   const terms = deps.searchIndex && parsedMailTerms(parsed);

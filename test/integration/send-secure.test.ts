@@ -63,11 +63,19 @@ async function upload(from: string, bytes: Buffer, name: string): Promise<string
 
 const outboxNames = () => new Set(outboxMessages(deps.outboxDir).map((m) => m.name));
 
-async function secureRecordsOf(owner: string): Promise<unknown[]> {
-  const { Items = [] } = await world.world.documents.send(
-    new ScanCommand({ TableName: world.world.names.table }),
-  );
-  return Items.filter((item) => String(item.PK).startsWith('SECURE#') && item.owner === owner);
+async function secureRecordsOf(owner: string): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await world.world.documents.send(
+      new ScanCommand({ TableName: world.world.names.table, ExclusiveStartKey: start }),
+    );
+    for (const item of page.Items ?? []) {
+      if (String(item.PK).startsWith('SECURE#') && item.owner === owner) found.push(item);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return found;
 }
 
 async function secureObjects(): Promise<string[]> {
@@ -180,5 +188,29 @@ describe('[secure] delivery, hostile review', () => {
     expect(records.map((r) => [r.recipient, r.attachments.map((a) => a.name)])).toEqual([
       ['jane@outside.example', ['big.txt']],
     ]);
+  });
+
+  it('a secure send whose Sent copy cannot be stored leaves no record, share or share space', async () => {
+    await world.world.addMailbox('fay@demo.test', 'demo');
+    // 420 Bcc outsiders with long (valid) addresses: the Sent copy keeps each in its Bcc, its
+    // delivery statuses and its secure recipients, past what one item may hold.
+    const domain = `${Array.from({ length: 4 }, (_, i) => `${i}${'d'.repeat(58)}`).join('.')}.example`;
+    const bcc = Array.from(
+      { length: 420 },
+      (_, i) => `${String(i).padStart(3, '0')}${'l'.repeat(61)}@${domain}`,
+    );
+    const uploadId = await upload('fay@demo.test', Buffer.from('results\n'.repeat(50)), 'r.txt');
+    const before = outboxNames();
+    const refused = await send('fay@demo.test', {
+      to: ['bob@demo.test'],
+      bcc,
+      subject: '[secure] too wide',
+      text: 'never',
+      attachments: [{ uploadId }],
+    });
+    expect(refused.status).not.toBe(202);
+    expect(outboxMessages(deps.outboxDir, before)).toEqual([]);
+    expect(await secureRecordsOf('fay@demo.test')).toEqual([]);
+    expect(await shareBytesUsed('fay@demo.test')).toBe(0);
   });
 });
