@@ -117,11 +117,8 @@ async function refused(
   const json = wantsJson(event);
   if (error instanceof SecureMessageGoneError)
     return json ? problem('SecureMessageGone') : GONE_HTML;
-  if (error instanceof BadFormError) {
-    if (json) return problem('InputValidationError');
-    return coverPage(deps, event, 400, 'code-refused');
-  }
   const known: [new () => Error, ProblemCode, SecureNotice, number, Record<string, string>][] = [
+    [BadFormError, 'InputValidationError', 'bad-input', 400, {}],
     [CodeRefusedError, 'CodeRefused', 'code-refused', 403, {}],
     [TooManyAttemptsError, 'TooManyAttempts', 'too-many-attempts', 429, retry],
     [SessionExpiredError, 'SessionExpired', 'session-expired', 403, {}],
@@ -132,8 +129,9 @@ async function refused(
   if (!match) throw error;
   const [, code, notice, status, extra] = match;
   if (json) return problem(code, extra);
-  // Within a live session a refusal shows the message again; otherwise the cover page.
-  if (session && (notice === 'already-replied' || notice === 'file-not-ready')) {
+  // Within a live session a refusal shows the message again (a bad reply keeps the session);
+  // otherwise the cover page, where bad input can only be a code.
+  if (session && ['already-replied', 'file-not-ready', 'bad-input'].includes(notice)) {
     try {
       const view = await readSecureMessage(deps, tokenOf(event), session);
       return await messagePage(objectOrigin, event, status, { session, view, notice }, extra);
@@ -141,7 +139,7 @@ async function refused(
       return refused(deps, objectOrigin, event, again);
     }
   }
-  return coverPage(deps, event, status, notice, extra);
+  return coverPage(deps, event, status, notice === 'bad-input' ? 'code-refused' : notice, extra);
 }
 
 async function coverPage(

@@ -11,7 +11,8 @@ export type SecureNotice =
   | 'too-many-attempts'
   | 'session-expired'
   | 'file-not-ready'
-  | 'already-replied';
+  | 'already-replied'
+  | 'bad-input';
 
 const NOTICES: Record<SecureNotice, (cover: SecureCover) => string> = {
   'code-sent': (c) =>
@@ -23,6 +24,8 @@ const NOTICES: Record<SecureNotice, (cover: SecureCover) => string> = {
   'file-not-ready': () =>
     'That file is not available: it may still be being checked for viruses. Try again shortly.',
   'already-replied': () => 'A reply to this message has already been sent.',
+  'bad-input': () =>
+    `That was not understood: a reply needs some text, at most ${SECURE_LIMITS.maxReplyChars.toLocaleString('en-GB')} characters.`,
 };
 
 function noticeOf(cover: SecureCover, notice?: SecureNotice): Html | string {

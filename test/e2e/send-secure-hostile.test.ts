@@ -199,4 +199,18 @@ describe('[secure] public page, hostile review', () => {
     expect(trail.status).toBe(404);
     expect(trail.body).toMatchObject({ code: 'NoSuchMessage' });
   });
+
+  it('shows a browser the message again, session kept, after a reply with no text', async () => {
+    const { pages } = await sendSecure(['ola@outside.example']);
+    const page = pages[0]!;
+    const session = await openWithCode(page, 'ola@outside.example');
+    const answer = await postForm(`${page}/reply`, { session, text: ' \r\n ' });
+    expect(answer.status).toBe(400);
+    const html = await answer.text();
+    expect(html).toContain('id="reply-text"');
+    expect(html).toContain(`value="${session}"`);
+    expect(html).not.toContain('code is not right');
+    // The session still takes the reply.
+    expect((await postForm(`${page}/reply`, { session, text: 'Thanks' })).status).toBe(202);
+  });
 });
