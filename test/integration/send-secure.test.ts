@@ -1,11 +1,8 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from 'aws-lambda';
 import { DEFAULT_TIERS } from '@shared/config/tiers';
-import { SECURE_MESSAGE_PREFIX } from '@shared/config/resource-names';
 import { keys } from '@shared/store/keys';
-import { DynamoSecureMessages } from '@shared/store/dynamo-secure-messages';
 import { apiEvent } from '@test/support/api-event';
 import { useDemoMailboxWorld, type DemoMailboxWorld } from '@test/support/demo-mailbox-world';
 import { outboxMessages, sendApiOf, sendDepsOf } from '@test/support/send-deps';
@@ -15,7 +12,7 @@ import { outboxMessages, sendApiOf, sendDepsOf } from '@test/support/send-deps';
 const TIERS = {
   ...DEFAULT_TIERS,
   // Files over 4 kB leave as links (the `linked` path).
-  commodity: { ...DEFAULT_TIERS.commodity, messagesPerMinute: 2, attachmentLinkBytes: 4000 },
+  commodity: { ...DEFAULT_TIERS.commodity, attachmentLinkBytes: 4000 },
 };
 const NOW = new Date('2026-12-02T10:00:30.000Z');
 
@@ -27,7 +24,6 @@ let api: ReturnType<typeof sendApiOf>;
 beforeAll(async () => {
   deps = {
     ...sendDepsOf(world.world, TIERS),
-    secure: new DynamoSecureMessages(world.world.documents, world.world.names.table),
     now: () => NOW,
   };
   api = sendApiOf(deps);
@@ -78,16 +74,6 @@ async function secureRecordsOf(owner: string): Promise<Record<string, unknown>[]
   return found;
 }
 
-async function secureObjects(): Promise<string[]> {
-  const listed = await world.world.s3.send(
-    new ListObjectsV2Command({
-      Bucket: world.world.names.shareBucket,
-      Prefix: SECURE_MESSAGE_PREFIX,
-    }),
-  );
-  return (listed.Contents ?? []).map((o) => o.Key ?? '');
-}
-
 async function shareBytesUsed(owner: string): Promise<number> {
   const { Item } = await world.world.documents.send(
     new GetCommand({ TableName: world.world.names.table, Key: keys.mailbox(owner) }),
@@ -117,29 +103,6 @@ describe('[secure] delivery, hostile review', () => {
     expect(left.length).toBe(1);
     expect(left[0]!.eml.toString('latin1')).not.toContain(secret);
     expect(left[0]!.eml.toString('latin1')).toMatch(/\/m\/[A-Za-z0-9_-]{43}/);
-  });
-
-  it('a secure send refused with 429 leaves no record, content object, share or share space', async () => {
-    await world.world.addMailbox('dave@demo.test', 'demo');
-    for (let i = 0; i < TIERS.commodity.messagesPerMinute; i++) {
-      expect((await send('dave@demo.test', { to: ['bob@demo.test'], text: 'hi' })).status).toBe(
-        202,
-      );
-    }
-    const objects = await secureObjects();
-    const uploadId = await upload('dave@demo.test', Buffer.from('results\n'.repeat(50)), 'r.txt');
-    const before = outboxNames();
-    const over = await send('dave@demo.test', {
-      to: ['bob@demo.test', 'jane@outside.example'],
-      subject: '[secure] refused',
-      text: 'never',
-      attachments: [{ uploadId }],
-    });
-    expect(over).toMatchObject({ status: 429, body: { code: 'SendLimitExceeded' } });
-    expect(outboxMessages(deps.outboxDir, before)).toEqual([]);
-    expect(await secureRecordsOf('dave@demo.test')).toEqual([]);
-    expect(await secureObjects()).toEqual(objects);
-    expect(await shareBytesUsed('dave@demo.test')).toBe(0);
   });
 
   it('hosted recipients get a message whose large file went as a link; a Bcc outsider only the page', async () => {
