@@ -14,6 +14,7 @@ import { DynamoQuotaStore } from '@shared/store/dynamo-quota-store';
 import { DynamoStoredMessages } from '@shared/store/dynamo-stored-messages';
 import { DynamoSearchIndex } from '@shared/store/dynamo-search-index';
 import { DynamoSendState } from '@shared/store/dynamo-send-state';
+import { DynamoSecureMessages } from '@shared/store/dynamo-secure-messages';
 import { createIngestHandler } from './process-batch';
 
 const config = loadRuntimeConfig();
@@ -30,6 +31,8 @@ export const handler = createIngestHandler({
   storedMessages: new DynamoStoredMessages(dynamo, config.tableName),
   searchIndex: new DynamoSearchIndex(dynamo, config.tableName),
   threadAliases: new DynamoSendState(dynamo, config.tableName),
+  // [secure] delivery (issue 10): a reply is taken only as the public page claimed it.
+  secureReplies: new DynamoSecureMessages(dynamo, config.tableName),
   mailer: ingest.outboxDir
     ? new LocalOutboxMailer(ingest.outboxDir)
     : new SesMailer(new SESv2Client({})),

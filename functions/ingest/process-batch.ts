@@ -3,6 +3,7 @@ import { INGEST_MAX_RECEIVE_COUNT } from '@shared/config/ingest-queue';
 import { ingestMessage, type IngestDeps } from '@shared/inbound/ingest-message';
 import { lastResortReason, receiveCountOf } from '@shared/inbound/last-resort';
 import { parseSesRecord } from '@shared/inbound/ses-notification';
+import { admitsSecureReply, type SecureReplyClaims } from '@shared/inbound/secure-reply-gate';
 import { logger } from '@shared/log/logger';
 
 /**
@@ -16,7 +17,7 @@ import { logger } from '@shared/log/logger';
  * that is parked.
  */
 export function createIngestHandler(
-  deps: IngestDeps,
+  deps: IngestDeps & { secureReplies?: SecureReplyClaims },
   maxReceiveCount: number = INGEST_MAX_RECEIVE_COUNT,
 ) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -26,6 +27,14 @@ export function createIngestHandler(
         const parsed = parseSesRecord(record);
         if (parsed.kind === 'setup') {
           logger.info('SES topic set-up notification received', { sqsId: record.messageId });
+          continue;
+        }
+        if (!(await admitsSecureReply(parsed.notification, deps.secureReplies))) {
+          // Not SES's, and not a reply the public page claimed: nothing to deliver or retry.
+          logger.warn('a secure reply nobody claimed was refused', {
+            sqsId: record.messageId,
+            sesMessageId: parsed.notification.mail.messageId,
+          });
           continue;
         }
         const receiveCount = receiveCountOf(record);

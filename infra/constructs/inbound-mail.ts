@@ -36,6 +36,8 @@ export const INGEST_ITEMS: readonly ItemGrant[] = [
   { actions: ['GetItem'], partitions: ['DOMAIN#', 'TENANT#', 'MBX#', 'STORED#'] },
   // A reply to mail sent through SES: which Message-ID SES's stands for (issue 10, threads).
   { actions: ['GetItem'], partitions: ['SESOUT#'] },
+  // [secure] delivery (issue 10): whether the public page claimed the reply it hands over.
+  { actions: ['GetItem'], partitions: ['SECURE#'] },
   // indexMessage: the message, the mailbox and folder counters (and quota notice levels); one
   // put-once bounce marker per recipient; a refusal record.
   { actions: ['PutItem'], partitions: ['MBX#', 'BOUNCE#', 'REFUSALS#'] },

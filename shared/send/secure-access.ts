@@ -12,6 +12,7 @@ import { isShareable } from '../share/model';
 import { grantLink, type ShareDownload } from '../share/open-link';
 import { composeMime } from './compose-mime';
 import { internalNotification } from './hosted-delivery';
+import { SECURE_REPLY_ID_PREFIX } from '../inbound/secure-reply-gate';
 import { prefixedSubject } from './prepare-message';
 import {
   AlreadyRepliedError,
@@ -303,9 +304,11 @@ export async function replyToSecureMessage(
     const again = await deps.secure.getByTokenHash(record.tokenHash);
     throw again?.repliedAt ? new AlreadyRepliedError() : new SessionExpiredError();
   }
+  // Named after the recipient's record: ingest admits it only if this record claimed a reply
+  // (shared/inbound/secure-reply-gate), and a reply handed over twice is indexed once.
+  const sesMessageId = `${SECURE_REPLY_ID_PREFIX}${record.tokenHash}`;
+  const raw = { bucket: deps.rawMailBucket, key: `${SECURE_REPLY_KEY_PREFIX}${record.tokenHash}` };
   const replyId = randomBytes(16).toString('hex');
-  const sesMessageId = `${SECURE_REPLY_KEY_PREFIX.slice(SECURE_REPLY_KEY_PREFIX.indexOf('/') + 1)}${replyId}`;
-  const raw = { bucket: deps.rawMailBucket, key: `${SECURE_REPLY_KEY_PREFIX}${replyId}` };
   try {
     const bytes = await composeMime({
       from: { address: record.recipient },
@@ -321,10 +324,16 @@ export async function replyToSecureMessage(
       attachments: [],
     });
     await deps.blobs.put(raw.bucket, raw.key, bytes, 'message/rfc822');
-    // No envelope sender: a refusal (the sender's mailbox full) is recorded, never bounced to
-    // an address the public page cannot vouch for beyond this one reply.
+    // The envelope sender is the address the code proved: if ingest refuses the reply (the
+    // sender's mailbox full), the outsider gets the bounce rather than silence.
     await deps.inbound.submit(
-      internalNotification({ sesMessageId, from: '', recipients: [record.owner], raw, at: now }),
+      internalNotification({
+        sesMessageId,
+        from: record.recipient,
+        recipients: [record.owner],
+        raw,
+        at: now,
+      }),
     );
   } catch (error) {
     await deps.secure.releaseReply(record.tokenHash);

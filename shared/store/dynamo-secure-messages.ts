@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { SecureEvent, SecureRecipient } from '../send/secure-model';
 import type { SecureMessageStore } from '../send/secure-store';
+import type { SecureReplyClaim, SecureReplyClaims } from '../inbound/secure-reply-gate';
 import { SHARE_LIMITS } from '../share/limits';
 import type { Page } from '../tenancy/tenancy-store';
 import { strip } from './account-items';
@@ -27,7 +28,7 @@ const ttlAfter = (iso: string) =>
  * SecureMessageStore: `SECURE#<sha256(token)>`/`SECURE` per recipient (expiry as
  * `secureExpiresAt`), `SECUREMSG#<secureId>`/`EVENT#<at>#<n>` for the trail.
  */
-export class DynamoSecureMessages implements SecureMessageStore {
+export class DynamoSecureMessages implements SecureMessageStore, SecureReplyClaims {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -72,6 +73,11 @@ export class DynamoSecureMessages implements SecureMessageStore {
       ...rest
     } = strip<Record<string, unknown>>(Item);
     return { ...rest, expiresAt: secureExpiresAt } as SecureRecipient;
+  }
+
+  async claimedReply(tokenHash: string): Promise<SecureReplyClaim | undefined> {
+    const record = await this.getByTokenHash(tokenHash);
+    return record?.repliedAt ? { owner: record.owner, recipient: record.recipient } : undefined;
   }
 
   setCode(tokenHash: string, codeHash: string, codeExpiresAt: string): Promise<boolean> {

@@ -136,7 +136,8 @@ describe('DynamoDB writes, by partition', () => {
     }
     expect(Object.fromEntries([...byAction].map(([a, p]) => [a, [...p].sort()]))).toEqual({
       // SESOUT#: the Message-ID SES gave sent mail, so replies from outside thread (issue 10).
-      'dynamodb:GetItem': ['DOMAIN#*', 'MBX#*', 'SESOUT#*', 'STORED#*', 'TENANT#*'],
+      // SECURE#: whether the public page claimed the secure reply it hands over (issue 10).
+      'dynamodb:GetItem': ['DOMAIN#*', 'MBX#*', 'SECURE#*', 'SESOUT#*', 'STORED#*', 'TENANT#*'],
       'dynamodb:PutItem': ['BOUNCE#*', 'MBX#*', 'REFUSALS#*'],
       'dynamodb:UpdateItem': ['MBX#*', 'STORED#*'],
       'dynamodb:ConditionCheckItem': ['GONE#*'],
