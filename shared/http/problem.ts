@@ -100,6 +100,7 @@ export const PROBLEM_CODES = {
   NoRecipients: { status: 400, title: 'The message has no recipient' },
   TooManyRecipients: { status: 400, title: 'The message has more recipients than the tier allows' },
   MessageTooLarge: { status: 413, title: 'The message is larger than the tier allows' },
+  ItemTooLarge: { status: 413, title: 'The message is too large to keep as one record' },
   MailboxFull: { status: 409, title: 'The Sent copy would overfill the mailbox' },
   RecipientSuppressed: { status: 409, title: 'A recipient is suppressed' },
   AttachmentUnavailable: { status: 409, title: 'An attachment cannot be sent' },

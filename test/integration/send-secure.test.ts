@@ -171,7 +171,8 @@ describe('[secure] delivery, hostile review', () => {
       text: 'never',
       attachments: [{ uploadId }],
     });
-    expect(refused.status).not.toBe(202);
+    // A clear refusal, not a 500: the message is too large to keep as a Sent copy.
+    expect(refused).toMatchObject({ status: 413, body: { code: 'ItemTooLarge' } });
     expect(outboxMessages(deps.outboxDir, before)).toEqual([]);
     expect(await secureRecordsOf('fay@demo.test')).toEqual([]);
     expect(await shareBytesUsed('fay@demo.test')).toBe(0);
