@@ -1,5 +1,6 @@
 import { ingestMessage, type IngestDeps, type RecipientOutcome } from '../inbound/ingest-message';
 import type { SesReceiptNotification } from '../inbound/ses-notification';
+import type { DeliveryStatus } from '../mailbox/model';
 
 /** A message sesame delivers to its own mailboxes, its raw bytes already stored. */
 export interface HostedMessage {
@@ -61,4 +62,12 @@ export function internalNotification(message: HostedMessage): SesReceiptNotifica
  */
 export function ingestDelivery(deps: IngestDeps): HostedDelivery {
   return (message) => ingestMessage(internalNotification(message), deps);
+}
+
+/** What a hosted recipient's outcome shows on the Sent copy: delivered, or bounced and why. */
+export function hostedStatus(outcome: RecipientOutcome | undefined, at: Date): DeliveryStatus {
+  const delivered = outcome?.outcome === 'indexed' || outcome?.outcome === 'duplicate';
+  return delivered
+    ? { status: 'delivered', at: at.toISOString() }
+    : { status: 'bounced', at: at.toISOString(), detail: outcome?.outcome ?? 'not delivered' };
 }

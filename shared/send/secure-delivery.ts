@@ -24,9 +24,8 @@ import {
 } from './secure-model';
 import type { SecureMessageStore } from './secure-store';
 import type { SendDeps } from './send-message';
-import type { SentCopyRef } from './send-state';
+import { deliverOutside, type OutsideDeliveries } from './outside-delivery';
 import type { MailStore } from '../mailbox/mail-store';
-import type { DeliveryStatus } from '../mailbox/model';
 import { NoSuchMessageError } from '../mailbox/read-message';
 
 const DAY_MS = 86_400_000;
@@ -229,26 +228,15 @@ export async function sendSecureNotifications(
   deps: Pick<SendDeps, 'outbound' | 'state'>,
   store: SecureMessageStore,
   secure: SecureSend,
-  input: {
-    from: string;
-    copy: SentCopyRef;
-    at: Date;
-    statuses: Record<string, DeliveryStatus>;
-    outboundIds: string[];
-  },
+  from: string,
+  into: OutsideDeliveries,
 ): Promise<void> {
-  const at = input.at.toISOString();
+  const at = into.at.toISOString();
   const until = secure.records[0]?.expiresAt ?? at;
   for (const { recipient, raw } of secure.notifications) {
-    try {
-      const sesId = await deps.outbound.send({ from: input.from, to: [recipient], raw });
-      input.outboundIds.push(sesId);
-      await deps.state.recordOutbound(sesId, input.copy);
-      input.statuses[recipient] = { status: 'sent', at, detail: 'secure: notified' };
+    const message = { from, to: [recipient], raw };
+    if (await deliverOutside(deps, message, into, 'secure: notified')) {
       await store.appendEvent(secure.secureId, { kind: 'notified', recipient, at }, until);
-    } catch (error) {
-      const detail = error instanceof Error ? error.message.slice(0, 200) : 'send failed';
-      input.statuses[recipient] = { status: 'failed', at, detail };
     }
   }
 }

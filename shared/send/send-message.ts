@@ -7,10 +7,6 @@ import type { MailStore } from '../mailbox/mail-store';
 import type { DeliveryStatus } from '../mailbox/model';
 import type { Mailer } from '../outbound/mailer';
 import type { Mailbox } from '../tenancy/model';
-import { parseMessage } from '../mime/parse-message';
-import { resolveAttachmentPolicy } from '../scan/attachment-policy';
-import { scanAttachments, scanContent } from '../scan/scan-message';
-import { reportOf } from '../scan/verdict';
 import type { VirusScanner } from '../scan/virus-scanner';
 import { indexTerms, termSetKey } from '../search/index-terms';
 import { parsedMailTerms } from '../search/parsed-mail-terms';
@@ -19,7 +15,6 @@ import { composeMime } from './compose-mime';
 import {
   AttachmentUnavailableError,
   MailboxFullError,
-  MessageBlockedError,
   MessageTooLargeError,
   NoRecipientsError,
   RecipientSuppressedError,
@@ -27,7 +22,7 @@ import {
   SendLimitError,
   TooManyRecipientsError,
 } from './errors';
-import type { HostedDelivery } from './hosted-delivery';
+import { hostedStatus, type HostedDelivery } from './hosted-delivery';
 import {
   discardLinks,
   linkAttachments,
@@ -37,7 +32,9 @@ import {
   type LinkedAttachment,
   type SendShareDeps,
 } from './linked-attachments';
+import { deliverOutside } from './outside-delivery';
 import { deliverPersonalCopies } from './personal-delivery';
+import { checkOutgoing } from './outgoing-checks';
 import { prepareMessage } from './prepare-message';
 import {
   discardSecure,
@@ -171,18 +168,7 @@ export async function sendMessage(
       `The message is ${raw.byteLength} bytes; the most is ${tier.maxMessageBytes}.`,
     );
   }
-  // What leaves passes the same checks as what arrives: no virus, nothing the tenant's policy
-  // blocks (hosted recipients' copies are scanned again by ingest, as any mail).
-  const parsed = await parseMessage(raw);
-  const findings = [
-    ...(await scanContent({ receipt: {} }, raw, parsed, deps.scanner)),
-    ...scanAttachments(parsed, resolveAttachmentPolicy(tenant?.attachmentPolicy)),
-  ];
-  const { verdict } = reportOf(findings);
-  if (verdict === 'virus' || verdict === 'blocked') {
-    const why = findings.find((f) => f.verdict === verdict)?.detail ?? verdict;
-    throw new MessageBlockedError(`The message cannot be sent: ${why}.`);
-  }
+  const parsed = await checkOutgoing(raw, deps.scanner, tenant?.attachmentPolicy);
   if (mailbox.usedBytes + raw.byteLength > mailbox.quotaBytes) throw new MailboxFullError();
   // Who the share pages and the secure page say sent it (copied from the directory now).
   const sender = {
@@ -290,22 +276,18 @@ export async function sendMessage(
   const statuses: Record<string, DeliveryStatus> = {};
   const outboundIds: string[] = [];
   const copy = { mailbox: mailbox.address, id: record.id, tenantId: mailbox.tenantId };
+  const deliveries = {
+    copy: { ...copy, messageIdHeader: messageId },
+    at: now,
+    statuses,
+    outboundIds,
+  };
   // Outsiders of a secure message get only their notification (sent below), never the message.
   const outsiders = secure ? [] : external;
   if (linked.length > 0) {
     // Each recipient's own link is in their copy: one message each (personal-delivery).
-    await deliverPersonalCopies(deps, {
-      sendId,
-      mailbox,
-      base,
-      linked,
-      hosted,
-      external: outsiders,
-      copy: { ...copy, messageIdHeader: messageId },
-      at: now,
-      statuses,
-      outboundIds,
-    });
+    const copies = { sendId, mailbox, base, linked, hosted, external: outsiders };
+    await deliverPersonalCopies(deps, copies, deliveries);
   }
   if (linked.length === 0 && hosted.length > 0) {
     const outcomes = await deps.hosted({
@@ -315,33 +297,13 @@ export async function sendMessage(
       raw: rawObject,
       at: now,
     });
-    for (const o of outcomes) {
-      const delivered = o.outcome === 'indexed' || o.outcome === 'duplicate';
-      statuses[o.recipient] = delivered
-        ? { status: 'delivered', at }
-        : { status: 'bounced', at, detail: o.outcome };
-    }
+    for (const o of outcomes) statuses[o.recipient] = hostedStatus(o, now);
   }
   for (const batch of linked.length > 0 ? [] : chunks(outsiders, SES_MAX_RECIPIENTS_PER_CALL)) {
-    try {
-      const sesId = await deps.outbound.send({ from: mailbox.address, to: batch, raw });
-      outboundIds.push(sesId);
-      await deps.state.recordOutbound(sesId, { ...copy, messageIdHeader: messageId });
-      for (const r of batch) statuses[r] = { status: 'sent', at };
-    } catch (error) {
-      // Recorded on the Sent copy rather than lost: the sender sees who did not get it.
-      const detail = error instanceof Error ? error.message.slice(0, 200) : 'send failed';
-      for (const r of batch) statuses[r] = { status: 'failed', at, detail };
-    }
+    await deliverOutside(deps, { from: mailbox.address, to: batch, raw }, deliveries);
   }
   if (secureDeps && secure) {
-    await sendSecureNotifications(deps, secureDeps.store, secure, {
-      from: mailbox.address,
-      copy: { ...copy, messageIdHeader: messageId },
-      at: now,
-      statuses,
-      outboundIds,
-    });
+    await sendSecureNotifications(deps, secureDeps.store, secure, mailbox.address, deliveries);
   }
   await deps.state.setDelivery({ mailbox: mailbox.address, id: record.id }, statuses, outboundIds);
   if (prepared.original) {
