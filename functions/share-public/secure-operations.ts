@@ -22,6 +22,7 @@ import {
   SessionExpiredError,
 } from '@shared/send/secure-model';
 import { TooManyAttemptsError } from '@shared/share/link-model';
+import { NoSuchAttachmentError } from '@shared/mailbox/download-message';
 import { BadFormError, clientOf, fieldsOf, wantsJson } from './form-fields';
 import { htmlPage, publicHeaders } from './page-headers';
 import {
@@ -124,6 +125,7 @@ async function refused(
     [SessionExpiredError, 'SessionExpired', 'session-expired', 403, {}],
     [AlreadyRepliedError, 'AlreadyReplied', 'already-replied', 409, {}],
     [AttachmentNotReadyError, 'AttachmentNotReady', 'file-not-ready', 409, {}],
+    [NoSuchAttachmentError, 'NoSuchAttachment', 'no-such-file', 404, {}],
   ];
   const match = known.find(([type]) => error instanceof type);
   if (!match) throw error;
@@ -131,7 +133,10 @@ async function refused(
   if (json) return problem(code, extra);
   // Within a live session a refusal shows the message again (a bad reply keeps the session);
   // otherwise the cover page, where bad input can only be a code.
-  if (session && ['already-replied', 'file-not-ready', 'bad-input'].includes(notice)) {
+  if (
+    session &&
+    ['already-replied', 'file-not-ready', 'no-such-file', 'bad-input'].includes(notice)
+  ) {
     try {
       const view = await readSecureMessage(deps, tokenOf(event), session);
       return await messagePage(objectOrigin, event, status, { session, view, notice }, extra);

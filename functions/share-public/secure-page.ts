@@ -11,6 +11,7 @@ export type SecureNotice =
   | 'too-many-attempts'
   | 'session-expired'
   | 'file-not-ready'
+  | 'no-such-file'
   | 'already-replied'
   | 'bad-input';
 
@@ -23,6 +24,7 @@ const NOTICES: Record<SecureNotice, (cover: SecureCover) => string> = {
     'The message has been open too long. Ask for a new code to open it again.',
   'file-not-ready': () =>
     'That file is not available: it may still be being checked for viruses. Try again shortly.',
+  'no-such-file': () => 'This message has no such file.',
   'already-replied': () => 'A reply to this message has already been sent.',
   'bad-input': () =>
     `That was not understood: a reply needs some text, at most ${SECURE_LIMITS.maxReplyChars.toLocaleString('en-GB')} characters.`,

@@ -10,6 +10,7 @@ import { linkState, TooManyAttemptsError, type Sender } from '../share/link-mode
 import { constantTimeEqual, hashLinkToken, isWellFormedToken } from '../share/link-token';
 import { isShareable } from '../share/model';
 import { grantLink, type ShareDownload } from '../share/open-link';
+import { NoSuchAttachmentError } from '../mailbox/download-message';
 import { composeMime } from './compose-mime';
 import { internalNotification } from './hosted-delivery';
 import { SECURE_REPLY_ID_PREFIX } from '../inbound/secure-reply-gate';
@@ -254,7 +255,7 @@ export async function downloadSecureAttachment(
 ): Promise<ShareDownload> {
   const record = await inSession(deps, token, session);
   const attachment = record.attachments[n];
-  if (!attachment) throw new AttachmentNotReadyError();
+  if (!attachment) throw new NoSuchAttachmentError();
   const now = nowOf(deps);
   const link = await deps.links.getByTokenHash(attachment.linkTokenHash);
   const share = link && (await deps.shares.getShare(attachment.shareId));

@@ -184,8 +184,10 @@ describe('the [secure] page in Chromium', () => {
       method: 'POST',
       body: new URLSearchParams({ session: session! }),
     });
-    expect(refusedFile.status).toBe(409);
-    expect(await refusedFile.text()).toContain('id="file-0"');
+    expect(refusedFile.status).toBe(404);
+    const refusedPage = await refusedFile.text();
+    expect(refusedPage).toContain('id="file-0"');
+    expect(refusedPage).toContain('This message has no such file.');
     expect(refusedFile.headers.get('content-security-policy')).toContain(
       `form-action 'self' ${new URL(download.url()).origin}`,
     );

@@ -167,8 +167,10 @@ describe('[secure] public page, hostile review', () => {
     expect(await problem(`${page}/files/x`, { session })).toMatchObject({
       code: 'InputValidationError',
     });
+    // A file the message does not have is not "still being checked": 404 NoSuchAttachment.
     expect(await problem(`${page}/files/7`, { session })).toMatchObject({
-      code: 'AttachmentNotReady',
+      code: 'NoSuchAttachment',
+      status: 404,
     });
     expect(await problem(`${page}/open`, { code: ['12345678'] })).toMatchObject({
       code: 'InputValidationError',
