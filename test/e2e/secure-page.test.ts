@@ -1,7 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, Download, Page } from 'playwright-core';
-import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageRecord, MessageSummary } from '@shared/mailbox/model';
 import type { SecureEvent } from '@shared/send/secure-model';
@@ -10,11 +8,11 @@ import { cspViolations, launchChromium } from '@test/support/chromium';
 import { emulatorToken } from '@test/support/emulator-token';
 import { httpClient } from '@test/support/http-client';
 import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
+import { eventually, POLL_MS, POLLS } from '@test/support/eventually';
+import { takeOutboxMail, uploadAttachment } from '@test/support/outbox-mail';
 
 // Issue 10 item 10: the [secure] page as an outside recipient uses it, in Chromium: the cover,
 // a code by mail, the message, its file (once scanned) and the one reply. No script, no cookie.
-const POLLS = 300;
-const POLL_MS = 100;
 /** How long one click waits for its answer (a download, or a page that says why not). */
 const CLICK_ANSWER_MS = 15_000;
 const OUTSIDER = 'jane@outside.example';
@@ -37,45 +35,9 @@ afterAll(async () => {
   await stopTestSesame(sesame, dataDir);
 });
 
-async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < POLLS; i++) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  throw new Error('never happened');
-}
-
-/** The first outbox mail (.eml, what left for outside addresses) to `to` whose text matches. */
-async function mailTo(to: string, match: RegExp, seen: Set<string>) {
-  return eventually(async () => {
-    for (const name of readdirSync(sesame!.outboxDir).filter((n) => n.endsWith('.eml'))) {
-      if (seen.has(name)) continue;
-      const parsed = await PostalMime.parse(readFileSync(join(sesame!.outboxDir, name)));
-      if (parsed.to?.some((a) => a.address === to) && match.test(parsed.text ?? '')) {
-        seen.add(name);
-        return parsed;
-      }
-    }
-    return undefined;
-  });
-}
-
-async function upload(bytes: Buffer, name: string): Promise<string> {
-  const made = await call<{ id: string; url: string }>('POST', '/mailboxes/me/uploads', alice, {
-    name,
-    size: bytes.byteLength,
-    contentType: 'text/plain',
-  });
-  expect(made.status).toBe(201);
-  const put = await fetch(made.body.url, {
-    method: 'PUT',
-    headers: { 'content-type': 'text/plain' },
-    body: bytes,
-  });
-  expect(put.ok).toBe(true);
-  return made.body.id;
-}
+const mailTo = (to: string, match: RegExp, seen: Set<string>) =>
+  takeOutboxMail(sesame!.outboxDir, to, match, seen);
+const upload = (bytes: Buffer, name: string) => uploadAttachment(call, alice, bytes, name);
 
 /** Clicks "Email me a code" and reads the code from the mail it sends. */
 async function askForCode(page: Page, seen: Set<string>): Promise<string> {

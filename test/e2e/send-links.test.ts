@@ -8,6 +8,7 @@ import type { LocalRuntime } from '../../infra/local/local-runtime';
 import { emulatorToken } from '@test/support/emulator-token';
 import { httpClient } from '@test/support/http-client';
 import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
+import { eventually } from '@test/support/eventually';
 
 // Issue 10 item 3: an attachment over the tier's attachmentLinkBytes leaves as a share, one link
 // per recipient, opened only once scanned clean; a share of the caller's attaches as links too.
@@ -16,8 +17,6 @@ const TIERS: TierTable = {
   commodity: { ...DEFAULT_TIERS.commodity, attachmentLinkBytes: LINK_BYTES },
   premium: { ...DEFAULT_TIERS.premium, attachmentLinkBytes: LINK_BYTES },
 };
-const POLLS = 300;
-const POLL_MS = 100;
 
 let sesame: LocalRuntime;
 let dataDir: string;
@@ -35,15 +34,6 @@ beforeAll(async () => {
 afterAll(() => stopTestSesame(sesame, dataDir));
 
 type Sent = { id: string };
-
-async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < POLLS; i++) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  throw new Error('never happened');
-}
 
 /** The share page links in a body. */
 const linksIn = (text: string) =>

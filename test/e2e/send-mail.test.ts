@@ -8,10 +8,8 @@ import type { LocalRuntime } from '../../infra/local/local-runtime';
 import { emulatorToken } from '@test/support/emulator-token';
 import { httpClient } from '@test/support/http-client';
 import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
-
-/** The outbox and the SES events are written asynchronously to the API's answer: poll them. */
-const POLLS = 100;
-const POLL_MS = 100;
+// The outbox and the SES events are written asynchronously to the API's answer: `eventually`.
+import { eventually } from '@test/support/eventually';
 
 let sesame: LocalRuntime;
 let dataDir: string;
@@ -41,15 +39,6 @@ async function folder(token: string, name: string): Promise<MessageSummary[]> {
   const answer = await call<Page>('GET', `/mailboxes/me/messages?folder=${name}`, token);
   expect(answer.status).toBe(200);
   return answer.body.items;
-}
-
-async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < POLLS; i++) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  throw new Error('never happened');
 }
 
 /** The outbox .eml files that name `recipient` in their envelope. */

@@ -1,16 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../infra/local/local-runtime';
 import { emulatorToken } from '@test/support/emulator-token';
 import { httpClient } from '@test/support/http-client';
 import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
+import { takeOutboxMail } from '@test/support/outbox-mail';
 
 // Issue 10 item 10, [secure] delivery: the public page under hostile and awkward input (a
 // review of f8de602). Outsiders' tokens, codes and sessions are taken from the outbox.
-const POLLS = 300;
-const POLL_MS = 100;
 
 let sesame: LocalRuntime;
 let dataDir: string;
@@ -25,31 +21,11 @@ beforeAll(async () => {
 
 afterAll(() => stopTestSesame(sesame, dataDir));
 
-async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < POLLS; i++) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  throw new Error('never happened');
-}
-
 const seen = new Set<string>();
 
-/** The first outbox mail to `to` not taken before whose text matches; taken by this call. */
-async function takeMail(to: string, match: RegExp): Promise<string> {
-  return eventually(async () => {
-    for (const name of readdirSync(sesame.outboxDir).filter((n) => n.endsWith('.eml'))) {
-      if (seen.has(name)) continue;
-      const parsed = await PostalMime.parse(readFileSync(join(sesame.outboxDir, name)));
-      if (parsed.to?.some((a) => a.address === to) && match.test(parsed.text ?? '')) {
-        seen.add(name);
-        return parsed.text ?? '';
-      }
-    }
-    return undefined;
-  });
-}
+/** The text of the first outbox mail to `to` not taken before whose text matches. */
+const takeMail = async (to: string, match: RegExp) =>
+  (await takeOutboxMail(sesame.outboxDir, to, match, seen)).text ?? '';
 
 const post = (path: string, body: unknown = {}) => call('POST', path, undefined, body);
 

@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageRecord, MessageSummary } from '@shared/mailbox/model';
 import type { SecureEvent } from '@shared/send/secure-model';
@@ -8,12 +7,12 @@ import type { LocalRuntime } from '../../infra/local/local-runtime';
 import { emulatorToken } from '@test/support/emulator-token';
 import { httpClient } from '@test/support/http-client';
 import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
+import { eventually } from '@test/support/eventually';
+import { takeOutboxMail, uploadAttachment } from '@test/support/outbox-mail';
 
 // Issue 10 item 10: [secure] delivery. Outsiders get a notification with a personal link, never
 // the message; the page mails a one-time code, then shows the message, grants its files
 // (scan-gated) and takes one reply into the sender's Inbox. Hosted recipients get it normally.
-const POLLS = 300;
-const POLL_MS = 100;
 
 let sesame: LocalRuntime;
 let dataDir: string;
@@ -30,15 +29,6 @@ beforeAll(async () => {
 
 afterAll(() => stopTestSesame(sesame, dataDir));
 
-async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < POLLS; i++) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  throw new Error('never happened');
-}
-
 /** Every .eml in the outbox (what left for outside addresses), as text. */
 function outbox(): { name: string; text: string; bytes: Buffer }[] {
   return readdirSync(sesame.outboxDir)
@@ -49,45 +39,20 @@ function outbox(): { name: string; text: string; bytes: Buffer }[] {
     });
 }
 
-/** The newest outbox mail to `to` whose text matches. */
-async function mailTo(to: string, match: RegExp, not: Set<string> = new Set()) {
-  return eventually(async () => {
-    for (const file of outbox()) {
-      if (not.has(file.name)) continue;
-      const parsed = await PostalMime.parse(file.bytes);
-      if (parsed.to?.some((a) => a.address === to) && match.test(parsed.text ?? '')) {
-        return { ...parsed, file: file.name };
-      }
-    }
-    return undefined;
-  });
-}
+const mailTo = (to: string, match: RegExp, seen?: Set<string>) =>
+  takeOutboxMail(sesame.outboxDir, to, match, seen);
 
 const pagePath = (text: string) => /https?:\/\/[^\s]+?(\/m\/[A-Za-z0-9_-]{43})/.exec(text)?.[1];
 
 /** A form post as a JSON client. */
 const post = (path: string, body: unknown = {}) => call('POST', path, undefined, body);
 
-async function upload(bytes: Buffer, name: string): Promise<string> {
-  const made = await call<{ id: string; url: string }>('POST', '/mailboxes/me/uploads', alice, {
-    name,
-    size: bytes.byteLength,
-    contentType: 'text/plain',
-  });
-  const put = await fetch(made.body.url, {
-    method: 'PUT',
-    headers: { 'content-type': 'text/plain' },
-    body: bytes,
-  });
-  expect(put.ok).toBe(true);
-  return made.body.id;
-}
+const upload = (bytes: Buffer, name: string) => uploadAttachment(call, alice, bytes, name);
 
 async function codeFor(token: string, to: string, seen: Set<string>): Promise<string> {
   const asked = await post(`${token}/code`);
   expect(asked.status).toBe(202);
   const mail = await mailTo(to, /one-time code is \d{8}/, seen);
-  seen.add(mail.file);
   return /one-time code is (\d{8})/.exec(mail.text ?? '')![1]!;
 }
 
