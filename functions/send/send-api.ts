@@ -14,7 +14,7 @@ import { sendMessage, tierOf, type SendDeps } from '@shared/send/send-message';
 import { createUpload, uploadRequestSchema } from '@shared/send/uploads';
 import type { UploadLinks } from '@shared/blob/upload-links';
 import { sendRequestSchema } from '@shared/send/send-request';
-import { secureTrail } from '@shared/send/secure-delivery';
+import { secureTrail, withdrawSecureMessage } from '@shared/send/secure-sender';
 import { NoSuchMessageError } from '@shared/mailbox/read-message';
 import { pageQuerySchema } from '@shared/http/request-schemas';
 
@@ -76,6 +76,16 @@ export function createSendHandler(deps: SendApiDeps) {
       const page = pageQuerySchema.parse(event.queryStringParameters ?? {});
       if (!deps.secure) throw new NoSuchMessageError();
       return json(200, await secureTrail({ ...deps, secure: deps.secure }, mailbox, id, page));
+    },
+    'DELETE /mailboxes/me/messages/{id}/secure': async (event, mailbox) => {
+      const { id } = draftPathSchema.parse(event.pathParameters ?? {});
+      if (!deps.secure || !deps.shares) throw new NoSuchMessageError();
+      await withdrawSecureMessage(
+        { ...deps, secure: deps.secure, shares: deps.shares },
+        mailbox,
+        id,
+      );
+      return { statusCode: 204 };
     },
     'DELETE /mailboxes/me/drafts/{id}': async (event, mailbox) => {
       const { id } = draftPathSchema.parse(event.pathParameters ?? {});

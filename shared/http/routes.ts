@@ -182,6 +182,7 @@ export const ROUTES = [
   { method: 'POST', path: '/mailboxes/me/uploads', function: 'send', auth: 'jwt' },
   // [secure] delivery (issue 10, item 10): who opened what of a secure message, and when.
   { method: 'GET', path: '/mailboxes/me/messages/{id}/secure', function: 'send', auth: 'jwt' },
+  { method: 'DELETE', path: '/mailboxes/me/messages/{id}/secure', function: 'send', auth: 'jwt' },
   // Sending (issue 10): a tenant admin lifts the suppression of an address.
   {
     method: 'DELETE',

@@ -70,7 +70,7 @@ const nowOf = (deps: Pick<SecureAccessDeps, 'now'>) => deps.now?.() ?? new Date(
 async function openRecord(deps: SecureAccessDeps, token: string): Promise<SecureRecipient> {
   if (!isWellFormedToken(token)) throw new SecureMessageGoneError();
   const record = await deps.secure.getByTokenHash(hashLinkToken(token));
-  if (!record || Date.parse(record.expiresAt) <= nowOf(deps).getTime()) {
+  if (!record || record.revokedAt || Date.parse(record.expiresAt) <= nowOf(deps).getTime()) {
     throw new SecureMessageGoneError();
   }
   return record;

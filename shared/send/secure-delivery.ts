@@ -19,14 +19,11 @@ import {
   SECURE_SUBJECT_TAG,
   type SecureAttachment,
   type SecureContent,
-  type SecureEvent,
   type SecureRecipient,
 } from './secure-model';
 import type { SecureMessageStore } from './secure-store';
 import type { SendDeps } from './send-message';
 import { deliverOutside, type OutsideDeliveries } from './outside-delivery';
-import type { MailStore } from '../mailbox/mail-store';
-import { NoSuchMessageError } from '../mailbox/read-message';
 
 const DAY_MS = 86_400_000;
 
@@ -239,26 +236,4 @@ export async function sendSecureNotifications(
       await store.appendEvent(secure.secureId, { kind: 'notified', recipient, at }, until);
     }
   }
-}
-
-/**
- * GET /mailboxes/me/messages/{id}/secure: the audit trail of a secure message of the caller's
- * (who was notified, asked for a code, opened it, downloaded which file, replied; when and
- * from where). Another mailbox's message, or one not sent secure, is 404 NoSuchMessage.
- */
-export async function secureTrail(
-  deps: { store: Pick<MailStore, 'getMessage'>; secure: SecureMessageStore },
-  mailbox: Mailbox,
-  id: string,
-  page: { limit: number; cursor?: string | undefined },
-): Promise<{ recipients: string[]; items: SecureEvent[]; nextCursor: string | null }> {
-  const message = await deps.store.getMessage(mailbox.address, id);
-  if (!message?.secure || message.recoverable) throw new NoSuchMessageError();
-  const found = await deps.secure.listEvents(message.secure.id, page.limit, page.cursor);
-  // Paged as every list route answers: `nextCursor`, null on the last page.
-  return {
-    recipients: message.secure.recipients,
-    items: found.items,
-    nextCursor: found.next ?? null,
-  };
 }

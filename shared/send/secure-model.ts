@@ -65,6 +65,8 @@ export interface SecureRecipient {
   sessionExpiresAt?: string;
   openedAt?: string;
   repliedAt?: string;
+  /** The sender withdrew the message: the page answers as for an unknown token. */
+  revokedAt?: string;
 }
 
 /** What the page shows once the code was right (the content object). */
@@ -87,6 +89,7 @@ export const SECURE_EVENT_KINDS = [
   'opened',
   'attachment-downloaded',
   'replied',
+  'withdrawn',
 ] as const;
 
 /** The audit trail: who opened what, when, from where. */

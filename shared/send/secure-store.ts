@@ -10,6 +10,10 @@ export interface SecureMessageStore {
   createRecipient(record: SecureRecipient): Promise<void>;
   /** Undoes createRecipient for a send refused afterwards. */
   deleteRecipient(tokenHash: string): Promise<void>;
+  /** Every outside recipient's record of one secure message (the sender's withdrawal). */
+  listRecipients(secureId: string): Promise<SecureRecipient[]>;
+  /** Withdraws one recipient's page; false if it was withdrawn already (or is gone). */
+  revoke(tokenHash: string, now: Date): Promise<boolean>;
   /** The record under a token's hash, read strongly consistent. */
   getByTokenHash(tokenHash: string): Promise<SecureRecipient | undefined>;
   /** A new one-time code (its hash) replaces any earlier one; false if the record is gone. */

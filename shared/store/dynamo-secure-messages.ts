@@ -1,10 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SecureEvent, SecureRecipient } from '../send/secure-model';
 import type { SecureMessageStore } from '../send/secure-store';
 import type { SecureReplyClaim, SecureReplyClaims } from '../inbound/secure-reply-gate';
@@ -15,10 +10,14 @@ import { conditionalUpdate } from './conditional-update';
 import { keys } from './keys';
 import { partitionPage } from './partition-page';
 import { TABLE_SCHEMA } from './table-schema';
+import { transactWrite } from './transact-write';
 
 const TTL = TABLE_SCHEMA.ttlAttribute;
 const DAY_SECONDS = 86_400;
 const EVENT_PREFIX = 'EVENT#';
+const RECIPIENT_PREFIX = 'TO#';
+/** Recipient entries read per query while withdrawing (a message has at most 500 recipients). */
+const RECIPIENTS_PAGE = 100;
 
 /** Kept past the message's expiry for the audit trail, as share links are. */
 const ttlAfter = (iso: string) =>
@@ -36,25 +35,78 @@ export class DynamoSecureMessages implements SecureMessageStore, SecureReplyClai
 
   async createRecipient(record: SecureRecipient): Promise<void> {
     const { expiresAt, ...rest } = record;
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...keys.secureRecipient(record.tokenHash),
-          type: 'secure-recipient',
-          ...rest,
-          secureExpiresAt: expiresAt,
-          [TTL]: ttlAfter(expiresAt),
+    const { failedItem } = await transactWrite(this.client, [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.secureRecipient(record.tokenHash),
+            type: 'secure-recipient',
+            ...rest,
+            secureExpiresAt: expiresAt,
+            [TTL]: ttlAfter(expiresAt),
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
         },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.secureRecipientEntry(record.secureId, record.tokenHash),
+            type: 'secure-recipient-entry',
+            tokenHash: record.tokenHash,
+            [TTL]: ttlAfter(expiresAt),
+          },
+        },
+      },
+    ]);
+    // A fresh 256-bit token's hash is never taken: a failed condition is a bug, not a race.
+    if (failedItem !== undefined) throw new Error('a secure recipient record already exists');
   }
 
   async deleteRecipient(tokenHash: string): Promise<void> {
-    await this.client.send(
-      new DeleteCommand({ TableName: this.tableName, Key: keys.secureRecipient(tokenHash) }),
-    );
+    const record = await this.getByTokenHash(tokenHash);
+    if (!record) return;
+    await transactWrite(this.client, [
+      { Delete: { TableName: this.tableName, Key: keys.secureRecipient(tokenHash) } },
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: keys.secureRecipientEntry(record.secureId, tokenHash),
+        },
+      },
+    ]);
+  }
+
+  async listRecipients(secureId: string): Promise<SecureRecipient[]> {
+    const found: SecureRecipient[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await partitionPage(this.client, {
+        tableName: this.tableName,
+        partition: keys.secureTrail(secureId),
+        prefix: RECIPIENT_PREFIX,
+        limit: RECIPIENTS_PAGE,
+        ...(cursor && { cursor }),
+      });
+      for (const item of page.items) {
+        const record = await this.getByTokenHash(String(item.tokenHash));
+        if (record) found.push(record);
+      }
+      cursor = page.next;
+    } while (cursor);
+    return found;
+  }
+
+  revoke(tokenHash: string, now: Date): Promise<boolean> {
+    return conditionalUpdate(this.client, {
+      TableName: this.tableName,
+      Key: keys.secureRecipient(tokenHash),
+      UpdateExpression: 'SET revokedAt = :now',
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(revokedAt)',
+      ExpressionAttributeValues: { ':now': now.toISOString() },
+    });
   }
 
   async getByTokenHash(tokenHash: string): Promise<SecureRecipient | undefined> {

@@ -142,4 +142,9 @@ export const keys = {
     SK: `EVENT#${at}#${n}`,
   }),
   secureTrail: (secureId: string) => `SECUREMSG#${secureId}`,
+  /** Beside the trail, one entry per outside recipient: the sender's withdrawal finds them. */
+  secureRecipientEntry: (secureId: string, tokenHash: string) => ({
+    PK: `SECUREMSG#${secureId}`,
+    SK: `TO#${tokenHash}`,
+  }),
 };

@@ -208,6 +208,62 @@ describe('[secure] delivery to an outside recipient', () => {
     expect(limited.body).toMatchObject({ code: 'TooManyAttempts' });
   });
 
+  it('is withdrawn by its sender: the page, the session and the files answer 410 from then on', async () => {
+    const file = Buffer.from(`Discharge letter ${Date.now()}\n`.repeat(20));
+    const uploadId = await upload(file, 'letter.txt');
+    const sent = await call<{ id: string }>('POST', '/mailboxes/me/send', alice, {
+      to: ['sam@outside.example'],
+      subject: `[secure] Letter ${Date.now()}`,
+      text: 'Sent to the wrong person',
+      attachments: [{ uploadId }],
+    });
+    expect(sent.status).toBe(202);
+    const note = await mailTo('sam@outside.example', /secure message/);
+    const token = pagePath(note.text ?? '')!;
+    const code = await codeFor(token, 'sam@outside.example', new Set());
+    const opened = await post(`${token}/open`, { code });
+    const { session } = opened.body as { session: string };
+
+    // Only the sender can withdraw it; another user is told there is no such message.
+    const notBobs = await call('DELETE', `/mailboxes/me/messages/${sent.body.id}/secure`, bob);
+    expect(notBobs.status).toBe(404);
+    const withdrawn = await call('DELETE', `/mailboxes/me/messages/${sent.body.id}/secure`, alice);
+    expect(withdrawn.status).toBe(204);
+    // Again: nothing left to withdraw, the same answer.
+    expect(
+      (await call('DELETE', `/mailboxes/me/messages/${sent.body.id}/secure`, alice)).status,
+    ).toBe(204);
+
+    expect((await fetch(`${sesame.api.url}${token}`)).status).toBe(410);
+    expect((await post(`${token}/code`)).body).toMatchObject({ code: 'SecureMessageGone' });
+    // The file's share stays alice's; the outsider's link to it is revoked.
+    const shares = await call<{ items: { id: string; name: string }[] }>('GET', '/shares', alice);
+    const letter = shares.body.items.find((share) => share.name === 'letter.txt');
+    const links = await call<{ items: { state: string }[] }>(
+      'GET',
+      `/shares/${letter!.id}/links`,
+      alice,
+    );
+    expect(links.body.items.map((link) => link.state)).toEqual(['revoked']);
+    expect((await post(`${token}/files/0`, { session })).body).toMatchObject({
+      code: 'SecureMessageGone',
+    });
+    expect((await post(`${token}/reply`, { session, text: 'late' })).body).toMatchObject({
+      code: 'SecureMessageGone',
+    });
+    const trail = await call<{ items: SecureEvent[] }>(
+      'GET',
+      `/mailboxes/me/messages/${sent.body.id}/secure`,
+      alice,
+    );
+    expect(trail.body.items.map((e) => e.kind)).toEqual([
+      'notified',
+      'code-sent',
+      'opened',
+      'withdrawn',
+    ]);
+  });
+
   it('answers one 410 for a token that does not exist', async () => {
     const unknown = `/m/${'x'.repeat(43)}`;
     expect((await fetch(`${sesame.api.url}${unknown}`)).status).toBe(410);
