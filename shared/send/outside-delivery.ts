@@ -19,13 +19,17 @@ export interface OutsideDeliveries {
  */
 export async function deliverOutside(
   deps: Pick<SendDeps, 'outbound' | 'state'>,
-  message: OutboundMessage,
+  message: Omit<OutboundMessage, 'raw'> & {
+    /** The bytes, or how to compose them (a failure to is recorded like SES's refusal). */
+    raw: Uint8Array | (() => Promise<Uint8Array>);
+  },
   into: OutsideDeliveries,
   detail?: string,
 ): Promise<boolean> {
   const at = into.at.toISOString();
   try {
-    const sesId = await deps.outbound.send(message);
+    const raw = typeof message.raw === 'function' ? await message.raw() : message.raw;
+    const sesId = await deps.outbound.send({ ...message, raw });
     into.outboundIds.push(sesId);
     await deps.state.recordOutbound(sesId, into.copy);
     for (const r of message.to)

@@ -40,7 +40,7 @@ export async function deliverPersonalCopies(
     into.statuses[recipient] = hostedStatus(outcome, into.at);
   }
   for (const recipient of input.external) {
-    const raw = await compose(recipient);
+    const raw = () => compose(recipient);
     await deliverOutside(deps, { from: input.mailbox.address, to: [recipient], raw }, into);
   }
 }

@@ -6,6 +6,7 @@ import { sanitiseHtml } from '../mime/sanitise-html';
 import type { Sender } from '../share/link-model';
 import { hashLinkToken, newLinkToken } from '../share/link-token';
 import type { Mailbox } from '../tenancy/model';
+import { logger } from '../log/logger';
 import { composeMime, type ComposedAttachment } from './compose-mime';
 import type { ParsedMailbox } from './header-safety';
 import {
@@ -232,8 +233,15 @@ export async function sendSecureNotifications(
   const until = secure.records[0]?.expiresAt ?? at;
   for (const { recipient, raw } of secure.notifications) {
     const message = { from, to: [recipient], raw };
-    if (await deliverOutside(deps, message, into, 'secure: notified')) {
+    if (!(await deliverOutside(deps, message, into, 'secure: notified'))) continue;
+    try {
       await store.appendEvent(secure.secureId, { kind: 'notified', recipient, at }, until);
+    } catch (error) {
+      // The mail has left: a lost audit line must not stop the others' notifications.
+      logger.warn('secure notification not recorded in the trail', {
+        secureId: secure.secureId,
+        error: error as Error,
+      });
     }
   }
 }
