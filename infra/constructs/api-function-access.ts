@@ -68,6 +68,8 @@ export interface ApiFunctionAccess {
   signInAccounts: boolean;
   /** Folders, flags, moves, recoverable items and the change log (issue 11: grantOrganise). */
   organise?: boolean;
+  /** A [secure] message's page: its record's code and session, audit events (issue 10). */
+  securePage?: boolean;
 }
 
 /**
@@ -77,9 +79,53 @@ export interface ApiFunctionAccess {
  * Query: it cannot list a message's recipients) and appends audit events.
  */
 export const SECURE_PAGE_ITEMS: readonly ItemGrant[] = [
-  { actions: ['GetItem', 'UpdateItem'], partitions: ['SECURE#'] },
-  { actions: ['PutItem'], partitions: ['SECUREMSG#'] },
+  { actions: ['GetItem'], partitions: ['SECURE#'] },
 ];
+
+/**
+ * What the public page writes of a recipient's record: its code, its session, when it was
+ * opened and replied. Never the owner, the recipient or a withdrawal: those decide where ingest
+ * delivers a reply (shared/inbound/secure-reply-gate), so not even a compromised page may set them.
+ */
+export const SECURE_PAGE_UPDATE_ATTRIBUTES = [
+  TABLE_SCHEMA.partitionKey,
+  TABLE_SCHEMA.sortKey,
+  'codeHash',
+  'codeExpiresAt',
+  'sessionHash',
+  'sessionExpiresAt',
+  'openedAt',
+  'repliedAt',
+];
+
+/** An audit event as the page appends it (shared/send/secure-model SecureEvent); no entry. */
+export const SECURE_EVENT_ATTRIBUTES = [
+  TABLE_SCHEMA.partitionKey,
+  TABLE_SCHEMA.sortKey,
+  'type',
+  'kind',
+  'recipient',
+  'at',
+  'clientAddress',
+  'userAgent',
+  'attachment',
+  TABLE_SCHEMA.ttlAttribute,
+];
+
+/** The public page's writes on secure-message items, each limited to its attributes. */
+export function grantSecurePageWrites(fn: SesameFunction, table: ITable): void {
+  fn.addToRolePolicy(
+    mailboxWrite(
+      table,
+      'UpdateItem',
+      SECURE_PAGE_UPDATE_ATTRIBUTES,
+      partitionCondition(['SECURE#']),
+    ),
+  );
+  fn.addToRolePolicy(
+    mailboxWrite(table, 'PutItem', SECURE_EVENT_ATTRIBUTES, partitionCondition(['SECUREMSG#'])),
+  );
+}
 
 const READ_AND_PURGE: readonly ObjectAction[] = ['s3:GetObject', 's3:DeleteObject'];
 
@@ -150,6 +196,7 @@ export const FUNCTION_ACCESS: Record<ApiFunctionId, ApiFunctionAccess> = {
     purge: false,
     identities: 'none',
     signInAccounts: false,
+    securePage: true,
   },
   // Sending (issue 10): writes each sent message as it left (sent/), reads the parts it
   // forwards, and runs the ingest pipeline for hosted recipients (their parts and bodies, and

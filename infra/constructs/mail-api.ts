@@ -34,6 +34,7 @@ import {
   grantOrganise,
   grantPurge,
   grantReferenceRelease,
+  grantSecurePageWrites,
 } from './api-function-access';
 import { SesameFunction } from './sesame-function';
 
@@ -218,6 +219,7 @@ export class MailApi extends Construct {
       grantReferenceRelease(fn, store.table);
     }
     if (access.organise) grantOrganise(fn, store.table);
+    if (access.securePage) grantSecurePageWrites(fn, store.table);
     // Every function reads the same runtime config at cold start; a bucket's name grants nothing.
     const buckets = [
       { bucket: store.rawMailBucket, env: ENV.rawMailBucket, grants: access.objects.rawMail },

@@ -26,8 +26,10 @@ const TOKEN_HASH = /^[0-9a-f]{64}$/;
  * Whether ingest may take a notification that claims to be a secure reply (by its id or by its
  * object's key): only if the public page claimed that very reply (one conditional write on the
  * recipient's record), its object is where that reply is stored, and its only recipient is the
- * message's sender. The public function can publish to the inbound topic; this keeps it from
- * delivering anything else, anywhere else. Every other notification is SES's and passes.
+ * message's sender. The public function can publish to the inbound topic, and may write only a
+ * record's code, session and reply marks (IAM, never its owner or recipient): this keeps what
+ * it names a secure reply to the one outsider's reply to the one sender. Notifications not named
+ * so pass as SES's (the closing note of issue 10 says what that leaves open).
  */
 export async function admitsSecureReply(
   notification: SesReceiptNotification,
@@ -43,9 +45,10 @@ export async function admitsSecureReply(
     return false;
   }
   const claim = await claims.claimedReply(tokenHash);
+  // A record the page could have made up (an update creates a missing item) names no one.
+  if (typeof claim?.owner !== 'string' || typeof claim.recipient !== 'string') return false;
   const recipients = notification.receipt.recipients.map(normaliseAddress);
   return (
-    claim !== undefined &&
     recipients.length === 1 &&
     recipients[0] === normaliseAddress(claim.owner) &&
     normaliseAddress(notification.mail.source) === normaliseAddress(claim.recipient)

@@ -93,6 +93,35 @@ describe('[secure] delivery (issue 10): the public page', () => {
     });
   });
 
+  it("writes only the page's own attributes: never a record's owner, recipient or withdrawal, nor a recipient entry", () => {
+    const writes = publicStatements.filter(
+      (s) =>
+        leadingKeysOf(s).some((k) => k.startsWith('SECURE')) &&
+        actionsOf([s]).some((a) => a === 'dynamodb:UpdateItem' || a === 'dynamodb:PutItem'),
+    );
+    const attributes = (s: (typeof writes)[number]) =>
+      (s.Condition?.['ForAllValues:StringEquals'] as Record<string, string[]> | undefined)?.[
+        'dynamodb:Attributes'
+      ] ?? [];
+    const update = writes.find((s) => actionsOf([s]).includes('dynamodb:UpdateItem'))!;
+    expect([...attributes(update)].sort()).toEqual(
+      [
+        'PK',
+        'SK',
+        'codeExpiresAt',
+        'codeHash',
+        'openedAt',
+        'repliedAt',
+        'sessionExpiresAt',
+        'sessionHash',
+      ].sort(),
+    );
+    expect(update.Condition?.StringEqualsIfExists).toEqual({ 'dynamodb:ReturnValues': ['NONE'] });
+    const put = writes.find((s) => actionsOf([s]).includes('dynamodb:PutItem'))!;
+    expect(attributes(put)).not.toContain('tokenHash');
+    expect(attributes(put)).toContain('kind');
+  });
+
   it('reads page content under secure/ of the share bucket, read-only', () => {
     const secure = objectGrantsOn(publicStatements, shareId).filter((g) =>
       g.includes(`/${SECURE_MESSAGE_PREFIX}`),

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/process-batch';
 import { toSqsRecord } from '../../infra/local/ses-envelope';
@@ -9,6 +10,7 @@ import { deriveMessageId } from '@shared/mailbox/message-id';
 import { internalNotification } from '@shared/send/hosted-delivery';
 import { secretHash, type SecureRecipient } from '@shared/send/secure-model';
 import { DynamoSecureMessages } from '@shared/store/dynamo-secure-messages';
+import { keys } from '@shared/store/keys';
 import { ingestDepsOf } from '@test/support/ingest-deps';
 import { startLocalWorld, type LocalWorld } from '@test/support/local-world';
 
@@ -128,6 +130,23 @@ describe('a secure reply handed to ingest', () => {
       key: `${SECURE_REPLY_KEY_PREFIX}${'0'.repeat(64)}`,
     });
     expect(await elsewhere.delivered('alice@demo.test')).toBeUndefined();
+  });
+
+  it('is dropped, not retried, for a record made up by an update (no owner, no recipient)', async () => {
+    const made = {
+      ...(await recipientRecord('alice@demo.test', false)),
+      tokenHash: 'f'.repeat(64),
+    };
+    await world.documents.send(
+      new UpdateCommand({
+        TableName: world.names.table,
+        Key: keys.secureRecipient(made.tokenHash),
+        UpdateExpression: 'SET repliedAt = :now',
+        ExpressionAttributeValues: { ':now': NOW.toISOString() },
+      }),
+    );
+    const { delivered } = await handOver(made);
+    expect(await delivered('alice@demo.test')).toBeUndefined();
   });
 
   it("bounces to the outsider the code proved when the sender's mailbox is full", async () => {
