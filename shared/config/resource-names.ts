@@ -82,7 +82,7 @@ export const SECURE_MESSAGE_PREFIX = 'secure/';
 
 /**
  * Where a secure message's one reply is stored before ingest takes it, in the raw-mail bucket
- * beside what SES stores (inbound/secure-reply-<replyId>): share-public may write only there.
+ * beside what SES stores (inbound/secure-reply-<token hash>): share-public may write only there.
  */
 export const SECURE_REPLY_KEY_PREFIX = `${RAW_MAIL_PREFIX}secure-reply-`;
 
@@ -123,5 +123,5 @@ export const OBJECT_PREFIX_CONTENTS: Readonly<Record<string, string>> = {
   [SENT_MAIL_PREFIX]: 'sent mail as it left (sent/<sendId>.eml)',
   [UPLOAD_PREFIX]: 'attachments uploaded for a message to send (uploads/<uploadId>)',
   [SECURE_MESSAGE_PREFIX]: "a [secure] message's page content (secure/<tenantId>/<secureId>.json)",
-  [SECURE_REPLY_KEY_PREFIX]: "a secure message's reply (inbound/secure-reply-<replyId>)",
+  [SECURE_REPLY_KEY_PREFIX]: "a secure message's reply (inbound/secure-reply-<token hash>)",
 };

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { BlobStore } from '../blob/blob-store';
+import { NoSuchObjectError, type BlobStore } from '../blob/blob-store';
 import { domainOf } from '../address/address';
 import { SECURE_REPLY_KEY_PREFIX, SYSTEM_SENDERS } from '../config/resource-names';
 import type { InboundSubmission } from '../inbound/inbound-submission';
@@ -219,7 +219,14 @@ export async function openSecureMessage(
 }
 
 async function viewOf(deps: SecureAccessDeps, record: SecureRecipient): Promise<SecureView> {
-  const bytes = await deps.blobs.get(deps.shareBucket, record.contentKey);
+  let bytes: Uint8Array;
+  try {
+    bytes = await deps.blobs.get(deps.shareBucket, record.contentKey);
+  } catch (error) {
+    // Withdrawn while this request was on its way: the same answer as a withdrawn link.
+    if (error instanceof NoSuchObjectError) throw new SecureMessageGoneError();
+    throw error;
+  }
   const content = JSON.parse(Buffer.from(bytes).toString('utf8')) as SecureContent;
   return {
     ...coverOf(record),

@@ -35,6 +35,10 @@ export interface SecureSendDeps {
   shares: SendShareDeps;
 }
 
+/** Where a secure message's page content is kept, in the share bucket. */
+export const secureContentKey = (tenantId: string, secureId: string) =>
+  `${SECURE_MESSAGE_PREFIX}${tenantId}/${secureId}.json`;
+
 /** Secure when asked for, or when the subject carries `[secure]` (as NHSmail users are taught). */
 export function isSecureRequest(request: { secure?: boolean | undefined; subject: string }) {
   return request.secure === true || SECURE_SUBJECT_TAG.test(request.subject);
@@ -105,7 +109,7 @@ export async function prepareSecureDelivery(
 ): Promise<SecureSend> {
   const { now, mailbox } = input;
   const secureId = input.sendId;
-  const contentKey = `${SECURE_MESSAGE_PREFIX}${mailbox.tenantId}/${secureId}.json`;
+  const contentKey = secureContentKey(mailbox.tenantId, secureId);
   const secure: SecureSend = {
     secureId,
     contentKey,

@@ -2,7 +2,9 @@ import type { BlobStore } from '../blob/blob-store';
 import type { MailStore } from '../mailbox/mail-store';
 import type { MessageRecord } from '../mailbox/model';
 import { NoSuchMessageError } from '../mailbox/read-message';
+import { NoSuchLinkError } from '../share/link-model';
 import { revokeLink } from '../share/manage-links';
+import { secureContentKey } from './secure-delivery';
 import type { Mailbox } from '../tenancy/model';
 import type { SendShareDeps } from './linked-attachments';
 import type { SecureEvent } from './secure-model';
@@ -51,10 +53,11 @@ export async function secureTrail(
 
 /**
  * DELETE /mailboxes/me/messages/{id}/secure: the sender withdraws a secure message (sent to the
- * wrong person, or no longer to be read). Every outsider's page answers the one 410 from then
- * on, sessions opened before included; each recipient's links to its files are revoked (the
- * shares stay the sender's, to delete or share again); the page's content is deleted. Safe to
- * repeat: what is withdrawn stays withdrawn, and the trail says so once per recipient.
+ * wrong person, or no longer to be read). In the order that cuts access first: every outsider's
+ * page answers the one 410 (sessions opened before included; the trail says `withdrawn` once per
+ * recipient), the page's content is deleted, then each recipient's links to its files are
+ * revoked (the shares stay the sender's, to delete or share again). Safe to repeat, and what a
+ * repeat finds done it leaves.
  */
 export async function withdrawSecureMessage(
   deps: SecureSenderDeps,
@@ -63,30 +66,33 @@ export async function withdrawSecureMessage(
 ): Promise<void> {
   const message = await ownSecureMessage(deps, mailbox, id);
   const now = deps.now?.() ?? new Date();
-  const records = await deps.secure.listRecipients(message.secure.id);
+  const secureId = message.secure.id;
+  // Only this message's records of this sender's, whatever the index says.
+  const records = (await deps.secure.listRecipients(secureId)).filter(
+    (r) => r.secureId === secureId && r.owner === mailbox.address,
+  );
   for (const record of records) {
-    const withdrawn = await deps.secure.revoke(record.tokenHash, now);
-    for (const attachment of record.attachments) {
-      const link = await deps.shares.links.getByTokenHash(attachment.linkTokenHash);
-      const share = link && !link.revokedAt && (await deps.shares.store.getShare(link.shareId));
-      if (link && share) {
-        await revokeLink(
-          { shares: deps.shares.store, links: deps.shares.links, now: () => now },
-          share,
-          link.id,
-          mailbox.address,
-        );
-      }
-    }
-    if (withdrawn) {
-      const event: SecureEvent = {
-        kind: 'withdrawn',
-        recipient: record.recipient,
-        at: now.toISOString(),
-      };
-      await deps.secure.appendEvent(record.secureId, event, record.expiresAt);
+    if (!(await deps.secure.revoke(record.tokenHash, now))) continue;
+    const event: SecureEvent = {
+      kind: 'withdrawn',
+      recipient: record.recipient,
+      at: now.toISOString(),
+    };
+    await deps.secure.appendEvent(secureId, event, record.expiresAt);
+  }
+  await deps.blobs.delete(deps.shares.objects.bucket, [
+    secureContentKey(mailbox.tenantId, secureId),
+  ]);
+  const linkDeps = { shares: deps.shares.store, links: deps.shares.links, now: () => now };
+  for (const attachment of records.flatMap((r) => r.attachments)) {
+    const link = await deps.shares.links.getByTokenHash(attachment.linkTokenHash);
+    const share = link && !link.revokedAt && (await deps.shares.store.getShare(link.shareId));
+    if (!link || !share) continue;
+    try {
+      await revokeLink(linkDeps, share, link.id, mailbox.address);
+    } catch (error) {
+      // Gone meanwhile (the share deleted): nothing left to revoke.
+      if (!(error instanceof NoSuchLinkError)) throw error;
     }
   }
-  const contentKeys = [...new Set(records.map((r) => r.contentKey))];
-  if (contentKeys.length > 0) await deps.blobs.delete(deps.shares.objects.bucket, contentKeys);
 }

@@ -7,6 +7,7 @@ import type { LocalRuntime } from '../../infra/local/local-runtime';
 import { emulatorToken } from '@test/support/emulator-token';
 import { httpClient } from '@test/support/http-client';
 import { startTestSesame, stopTestSesame } from '@test/support/local-sesame';
+import { standInClients } from '@test/support/share-world';
 import { eventually } from '@test/support/eventually';
 import { takeOutboxMail, uploadAttachment } from '@test/support/outbox-mail';
 
@@ -262,6 +263,29 @@ describe('[secure] delivery to an outside recipient', () => {
       'opened',
       'withdrawn',
     ]);
+  });
+
+  it('answers 410 when its content went while the request was on its way', async () => {
+    const sent = await call<{ id: string }>('POST', '/mailboxes/me/send', alice, {
+      to: ['ann@outside.example'],
+      subject: `[secure] Race ${Date.now()}`,
+      text: 'Withdrawn meanwhile',
+    });
+    const note = await mailTo('ann@outside.example', /secure message/);
+    const token = pagePath(note.text ?? '')!;
+    const code = await codeFor(token, 'ann@outside.example', new Set());
+    const copy = await call<MessageRecord>('GET', `/mailboxes/me/messages/${sent.body.id}`, alice);
+    const clients = standInClients(sesame);
+    try {
+      await clients.blobs.delete(clients.names.shareBucket, [
+        `secure/demo/${copy.body.secure!.id}.json`,
+      ]);
+    } finally {
+      clients.destroy();
+    }
+    const opened = await post(`${token}/open`, { code });
+    expect(opened.status).toBe(410);
+    expect(opened.body).toMatchObject({ code: 'SecureMessageGone' });
   });
 
   it('answers one 410 for a token that does not exist', async () => {
