@@ -17,6 +17,7 @@ import {
   viewRequest,
   type RequestDeps,
 } from '@shared/share/share-requests';
+import { bodyText } from './form-fields';
 import { htmlPage, publicHeaders } from './page-headers';
 import { REQUEST_GONE_PAGE, requestPage } from './request-page';
 
@@ -70,11 +71,10 @@ async function answering(work: () => Promise<ApiResult>): Promise<ApiResult> {
   }
 }
 
+/** The JSON body (absent: `{}`); not JSON is undefined, which every schema refuses (400). */
 function bodyOf(event: ApiEvent): unknown {
-  if (!event.body) return {};
-  const text = event.isBase64Encoded
-    ? Buffer.from(event.body, 'base64').toString('utf8')
-    : event.body;
+  const text = bodyText(event);
+  if (!text) return {};
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -15,7 +15,8 @@ import {
 import { STORED_ITEM_ATTRIBUTES, TABLE_SCHEMA } from '@shared/store/table-schema';
 import { sesIdentitiesArn, sesIdentitiesFinding } from './ses-identities';
 import type { ObjectAction, PrefixGrants, SesameFunction } from './sesame-function';
-import { partitionCondition, type ItemGrant } from './table-partitions';
+import { SECURE_PAGE_ITEMS } from './secure-page-access';
+import { attributeWrite, partitionCondition, type ItemGrant } from './table-partitions';
 
 /**
  * Least privilege for the API functions, per function id: which table access, which objects
@@ -70,61 +71,6 @@ export interface ApiFunctionAccess {
   organise?: boolean;
   /** A [secure] message's page: its record's code and session, audit events (issue 10). */
   securePage?: boolean;
-}
-
-/**
- * [secure] delivery (issue 10), shared/store/keys: `SECURE#<tokenHash>` is one recipient's
- * record, `SECUREMSG#<secureId>` a message's audit events and per-recipient index. The send
- * function (table RW) writes both; the public page reads and updates a record by its key (no
- * Query: it cannot list a message's recipients) and appends audit events.
- */
-export const SECURE_PAGE_ITEMS: readonly ItemGrant[] = [
-  { actions: ['GetItem'], partitions: ['SECURE#'] },
-];
-
-/**
- * What the public page writes of a recipient's record: its code, its session, when it was
- * opened and replied. Never the owner, the recipient or a withdrawal: those decide where ingest
- * delivers a reply (shared/inbound/secure-reply-gate), so not even a compromised page may set them.
- */
-export const SECURE_PAGE_UPDATE_ATTRIBUTES = [
-  TABLE_SCHEMA.partitionKey,
-  TABLE_SCHEMA.sortKey,
-  'codeHash',
-  'codeExpiresAt',
-  'sessionHash',
-  'sessionExpiresAt',
-  'openedAt',
-  'repliedAt',
-];
-
-/** An audit event as the page appends it (shared/send/secure-model SecureEvent); no entry. */
-export const SECURE_EVENT_ATTRIBUTES = [
-  TABLE_SCHEMA.partitionKey,
-  TABLE_SCHEMA.sortKey,
-  'type',
-  'kind',
-  'recipient',
-  'at',
-  'clientAddress',
-  'userAgent',
-  'attachment',
-  TABLE_SCHEMA.ttlAttribute,
-];
-
-/** The public page's writes on secure-message items, each limited to its attributes. */
-export function grantSecurePageWrites(fn: SesameFunction, table: ITable): void {
-  fn.addToRolePolicy(
-    mailboxWrite(
-      table,
-      'UpdateItem',
-      SECURE_PAGE_UPDATE_ATTRIBUTES,
-      partitionCondition(['SECURE#']),
-    ),
-  );
-  fn.addToRolePolicy(
-    mailboxWrite(table, 'PutItem', SECURE_EVENT_ATTRIBUTES, partitionCondition(['SECUREMSG#'])),
-  );
 }
 
 const READ_AND_PURGE: readonly ObjectAction[] = ['s3:GetObject', 's3:DeleteObject'];
@@ -352,28 +298,14 @@ export const TOMBSTONE_ATTRIBUTES = [
   TABLE_SCHEMA.ttlAttribute,
 ];
 
-/**
- * One write action on the given partitions (mailboxes by default), limited to `attributes`; an
- * update may not ask for the old or new item back (`ReturnValues` NONE), so the grant reads
- * nothing either.
- */
+/** An attribute-limited write on mailbox partitions unless others are named (attributeWrite). */
 function mailboxWrite(
   table: ITable,
   action: 'PutItem' | 'UpdateItem',
   attributes: string[],
   partitions: Record<string, unknown> = MAILBOX_PARTITIONS,
 ): PolicyStatement {
-  return new PolicyStatement({
-    actions: [`dynamodb:${action}`],
-    resources: [table.tableArn],
-    conditions: {
-      'ForAllValues:StringEquals': { 'dynamodb:Attributes': attributes },
-      ...(action === 'UpdateItem' && {
-        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
-      }),
-      ...partitions,
-    },
-  });
+  return attributeWrite(table, action, attributes, partitions);
 }
 
 export function grantPurge(fn: SesameFunction, table: ITable): void {

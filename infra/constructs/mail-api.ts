@@ -34,8 +34,8 @@ import {
   grantOrganise,
   grantPurge,
   grantReferenceRelease,
-  grantSecurePageWrites,
 } from './api-function-access';
+import { grantSecurePageWrites } from './secure-page-access';
 import { SesameFunction } from './sesame-function';
 
 /** Cognito groups become the `cognito:groups` claim; a user in neither has the role `user`. */

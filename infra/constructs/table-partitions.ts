@@ -1,3 +1,6 @@
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+
 /**
  * IAM conditions on the partition key of the one table (`dynamodb:LeadingKeys`). IAM cannot see
  * sort keys, so a partition is the finest grain: that is why tombstones live in `GONE#`
@@ -33,4 +36,27 @@ export function partitionCondition(prefixes: readonly string[]): Record<string, 
     'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) },
     Null: { 'dynamodb:LeadingKeys': 'false' },
   };
+}
+
+/**
+ * One write action on items of the given partitions, limited to `attributes`; an update may
+ * not ask for the old or new item back (`ReturnValues` NONE), so the grant reads nothing either.
+ */
+export function attributeWrite(
+  table: ITable,
+  action: 'PutItem' | 'UpdateItem',
+  attributes: string[],
+  partitions: Record<string, unknown>,
+): PolicyStatement {
+  return new PolicyStatement({
+    actions: [`dynamodb:${action}`],
+    resources: [table.tableArn],
+    conditions: {
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': attributes },
+      ...(action === 'UpdateItem' && {
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+      }),
+      ...partitions,
+    },
+  });
 }
